@@ -1,0 +1,231 @@
+//! The `TikTokAccount` entity and what the use cases read from it.
+
+use chrono::{DateTime, Utc};
+
+use crate::values::{OpenId, Scopes, UserId};
+
+/// A token sealed by the [`TokenCipher`](crate::ports::TokenCipher): opaque text holding the key id,
+/// the nonce and the ciphertext. Storage keeps it as it is and can do nothing else with it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SealedToken(String);
+
+impl SealedToken {
+    /// Wraps the cipher's output, or a value read back from storage.
+    pub fn new(sealed: String) -> Self {
+        Self(sealed)
+    }
+
+    /// The sealed text, for storage.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for SealedToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SealedToken(..)")
+    }
+}
+
+/// Which column of an account a sealed token belongs to; part of the cipher's associated data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenKind {
+    /// The `access_token` column.
+    Access,
+    /// The `refresh_token` column.
+    Refresh,
+    /// The PKCE verifier kept with a pending authorization.
+    CodeVerifier,
+}
+
+impl TokenKind {
+    /// The column name, as bound into the associated data.
+    pub fn column(self) -> &'static str {
+        match self {
+            TokenKind::Access => "access_token",
+            TokenKind::Refresh => "refresh_token",
+            TokenKind::CodeVerifier => "code_verifier",
+        }
+    }
+}
+
+/// The stored grant: both tokens sealed, with their expiry instants.
+///
+/// TikTok answers with lifetimes in seconds (`expires_in`, `refresh_expires_in`); they are turned into
+/// absolute instants at receipt. The product's schema calls these `access_token_expire_in` and
+/// `refresh_token_expire_in`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredGrant {
+    /// The sealed access token.
+    pub access_token: SealedToken,
+    /// The sealed refresh token (the newest one: TikTok rotates them).
+    pub refresh_token: SealedToken,
+    /// When the access token stops working.
+    pub access_token_expires_at: DateTime<Utc>,
+    /// When the refresh token stops working; after it the creator must reconnect.
+    pub refresh_token_expires_at: DateTime<Utc>,
+    /// The scopes TikTok says this grant carries.
+    pub scopes: Scopes,
+}
+
+/// The state of a connection, as the status body names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConnectionState {
+    /// Tokens are held and TikTok accepted them last time.
+    Connected,
+    /// TikTok no longer accepts the grant (refresh refused, revoked, scope withdrawn): the creator must reconnect.
+    ReauthRequired,
+    /// Disconnected here or at TikTok; no token is held.
+    Disconnected,
+}
+
+impl ConnectionState {
+    /// The name stored in the database and shown in the status body.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ConnectionState::Connected => "connected",
+            ConnectionState::ReauthRequired => "reauth_required",
+            ConnectionState::Disconnected => "not_connected",
+        }
+    }
+
+    /// Reads a stored name back.
+    pub fn parse(raw: &str) -> Option<Self> {
+        match raw {
+            "connected" => Some(ConnectionState::Connected),
+            "reauth_required" => Some(ConnectionState::ReauthRequired),
+            "not_connected" => Some(ConnectionState::Disconnected),
+            _ => None,
+        }
+    }
+}
+
+/// Why an account was disconnected, as TikTok's `authorization.removed` event or our own API says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisconnectReason {
+    /// TikTok reason 0, or a reason we do not know.
+    Unknown,
+    /// TikTok reason 1: the creator removed the app in TikTok.
+    UserDisconnected,
+    /// TikTok reason 2: the TikTok account was deleted.
+    AccountDeleted,
+    /// TikTok reason 3: the creator's age changed.
+    AgeChanged,
+    /// TikTok reason 4: the TikTok account was banned.
+    AccountBanned,
+    /// TikTok reason 5: the developer revoked the authorization.
+    DeveloperRevoked,
+    /// The creator disconnected through our own API.
+    Requested,
+}
+
+impl DisconnectReason {
+    /// The name stored and shown as `disconnect_reason`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DisconnectReason::Unknown => "unknown",
+            DisconnectReason::UserDisconnected => "user_disconnected",
+            DisconnectReason::AccountDeleted => "account_deleted",
+            DisconnectReason::AgeChanged => "age_changed",
+            DisconnectReason::AccountBanned => "account_banned",
+            DisconnectReason::DeveloperRevoked => "developer_revoked",
+            DisconnectReason::Requested => "requested",
+        }
+    }
+
+    /// Reads a stored name back.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [
+            DisconnectReason::Unknown,
+            DisconnectReason::UserDisconnected,
+            DisconnectReason::AccountDeleted,
+            DisconnectReason::AgeChanged,
+            DisconnectReason::AccountBanned,
+            DisconnectReason::DeveloperRevoked,
+            DisconnectReason::Requested,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == raw)
+    }
+
+    /// TikTok's numeric reason of `authorization.removed` (0 to 5; anything else is unknown).
+    pub fn from_tiktok_code(code: i64) -> Self {
+        match code {
+            1 => DisconnectReason::UserDisconnected,
+            2 => DisconnectReason::AccountDeleted,
+            3 => DisconnectReason::AgeChanged,
+            4 => DisconnectReason::AccountBanned,
+            5 => DisconnectReason::DeveloperRevoked,
+            _ => DisconnectReason::Unknown,
+        }
+    }
+}
+
+/// The creator's public profile and counts as last read from TikTok. A field is `None` when TikTok did not
+/// send it, mostly because the creator did not grant the scope it needs.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Profile {
+    /// `union_id`: the creator's id across this developer's apps.
+    pub union_id: Option<String>,
+    /// `username` (needs `user.info.profile`).
+    pub username: Option<String>,
+    /// `display_name`.
+    pub display_name: Option<String>,
+    /// `avatar_url`; a signed CDN link that may expire.
+    pub avatar_url: Option<String>,
+    /// `follower_count` (needs `user.info.stats`).
+    pub follower_count: Option<i64>,
+    /// `following_count` (needs `user.info.stats`).
+    pub following_count: Option<i64>,
+    /// TikTok's `likes_count`, the product's `like_count` (needs `user.info.stats`).
+    pub like_count: Option<i64>,
+    /// `video_count` (needs `user.info.stats`).
+    pub video_count: Option<i64>,
+}
+
+/// A creator's TikTok connection, one row per product user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TikTokAccount {
+    /// Storage's id of the row.
+    pub id: i64,
+    /// The product user who connected the account.
+    pub user_id: UserId,
+    /// TikTok's `open_id` for this app (the product's `tiktok_user_id`).
+    pub tiktok_user_id: OpenId,
+    /// The last known profile and counts.
+    pub profile: Profile,
+    /// The grant; `None` once disconnected.
+    pub grant: Option<StoredGrant>,
+    /// The scopes last granted (kept after disconnect, to show what the creator had allowed).
+    pub scopes: Scopes,
+    /// Connected, reauthorization required, or disconnected.
+    pub state: ConnectionState,
+    /// Why the account was disconnected, when it was.
+    pub disconnect_reason: Option<DisconnectReason>,
+    /// When the last successful sync finished.
+    pub last_sync_at: Option<DateTime<Utc>>,
+    /// When the creator last connected.
+    pub connected_at: DateTime<Utc>,
+    /// When the row last changed.
+    pub updated_at: DateTime<Utc>,
+}
+
+impl TikTokAccount {
+    /// The product's `is_active`: the account is connected, even if TikTok now wants a reauthorization.
+    pub fn is_active(&self) -> bool {
+        self.state != ConnectionState::Disconnected
+    }
+}
+
+/// What a completed authorization stores: the row is created, or the user's existing row reused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewConnection {
+    /// The product user.
+    pub user_id: UserId,
+    /// TikTok's `open_id` from the token answer.
+    pub tiktok_user_id: OpenId,
+    /// The sealed grant.
+    pub grant: StoredGrant,
+    /// When the connection was made.
+    pub connected_at: DateTime<Utc>,
+}

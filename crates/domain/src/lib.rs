@@ -1,0 +1,9 @@
+#![doc = include_str!("../README.md")]
+
+pub mod account;
+pub mod ports;
+pub mod usecases;
+pub mod values;
+
+pub use account::*;
+pub use values::*;

@@ -1,0 +1,93 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::BoxError;
+use crate::account::{DisconnectReason, NewConnection, Profile, StoredGrant, TikTokAccount};
+use crate::values::{OpenId, UserId};
+
+/// Why storage could not do what was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum RepositoryError {
+    /// The database is down, or no connection could be had in time. Worth retrying later.
+    #[error("the database is unavailable")]
+    Unavailable(#[source] BoxError),
+    /// The TikTok account is already connected to another product user.
+    #[error("the TikTok account is connected to another user")]
+    Conflict,
+    /// The row to change does not exist.
+    #[error("no TikTok account is stored for this user")]
+    NotFound,
+    /// A stored row could not be read back into an account (a bug or a hand-edited row).
+    #[error("a stored account is unreadable")]
+    Corrupt(#[source] BoxError),
+    /// Anything else; a bug.
+    #[error("unexpected storage failure")]
+    Unexpected(#[source] BoxError),
+}
+
+/// Storage of TikTok accounts. Writes are targeted (tokens, profile, state) so that a write of one part
+/// never puts back a stale copy of another: above all, never an old refresh token over a rotated one.
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait AccountRepository: Send + Sync {
+    /// The account of a product user, connected or not.
+    async fn find_by_user(
+        &self,
+        user_id: &UserId,
+    ) -> Result<Option<TikTokAccount>, RepositoryError>;
+
+    /// The active account (connected or awaiting reauthorization) with this TikTok `open_id`.
+    async fn find_active_by_open_id(
+        &self,
+        open_id: &OpenId,
+    ) -> Result<Option<TikTokAccount>, RepositoryError>;
+
+    /// Stores a completed authorization: creates the user's row, or reuses it on reconnect (tokens replaced,
+    /// state `connected`, disconnect reason cleared, profile kept until the next sync).
+    ///
+    /// # Errors
+    /// MUST return [`RepositoryError::Conflict`] when another user has this `open_id` active.
+    async fn save_connection(
+        &self,
+        connection: &NewConnection,
+    ) -> Result<TikTokAccount, RepositoryError>;
+
+    /// Replaces the grant (after a refresh) in one write, and sets the state to `connected`.
+    ///
+    /// # Errors
+    /// MUST return [`RepositoryError::NotFound`] when the user has no active account.
+    async fn save_grant(
+        &self,
+        user_id: &UserId,
+        grant: &StoredGrant,
+        at: DateTime<Utc>,
+    ) -> Result<(), RepositoryError>;
+
+    /// Stores a fresh profile and sets `last_sync_at`.
+    ///
+    /// # Errors
+    /// MUST return [`RepositoryError::NotFound`] when the user has no active account.
+    async fn save_profile(
+        &self,
+        user_id: &UserId,
+        profile: &Profile,
+        synced_at: DateTime<Utc>,
+    ) -> Result<TikTokAccount, RepositoryError>;
+
+    /// Keeps the account and its profile but records that TikTok no longer accepts the grant; the tokens are
+    /// erased, since they are of no further use.
+    async fn mark_reauth_required(
+        &self,
+        user_id: &UserId,
+        at: DateTime<Utc>,
+    ) -> Result<(), RepositoryError>;
+
+    /// Erases both tokens, sets the state to disconnected (`is_active` false) and keeps the reason.
+    /// Returns the account as it now is, or `None` when the user never connected.
+    async fn disconnect(
+        &self,
+        user_id: &UserId,
+        reason: DisconnectReason,
+        at: DateTime<Utc>,
+    ) -> Result<Option<TikTokAccount>, RepositoryError>;
+}
