@@ -1,1 +1,65 @@
-//! The use cases.
+//! The use cases: connect (start and complete the authorization), status, sync, metrics, disconnect.
+//!
+//! [`AccountService`] holds every port as `Arc<dyn Port>`; the HTTP layer (or any other caller) builds it
+//! once and calls one method per use case. Each method first checks that the [`Caller`] may act for the
+//! user, and answers with a [`ServiceError`] whose variants are what a caller branches on.
+
+mod authorize;
+mod caller;
+mod config;
+mod disconnect;
+mod error;
+mod status;
+mod sync;
+mod tokens;
+mod views;
+
+#[cfg(test)]
+mod tests;
+
+use std::sync::Arc;
+
+pub use caller::Caller;
+pub use config::ServiceConfig;
+pub use error::ServiceError;
+pub use views::{AccountMetrics, AuthorizationStart, CallbackOutcome, ConnectionStatus};
+
+use crate::ports::{
+    AccountRepository, Clock, OAuthStateStore, TikTokData, TikTokOAuth, TokenCipher,
+};
+
+/// Every port the use cases need.
+#[derive(Clone)]
+pub struct Ports {
+    /// Storage of accounts.
+    pub accounts: Arc<dyn AccountRepository>,
+    /// Storage of pending OAuth states.
+    pub states: Arc<dyn OAuthStateStore>,
+    /// TikTok's token endpoint and authorize page.
+    pub oauth: Arc<dyn TikTokOAuth>,
+    /// TikTok's Display API.
+    pub data: Arc<dyn TikTokData>,
+    /// Seals tokens before storage.
+    pub cipher: Arc<dyn TokenCipher>,
+    /// The time.
+    pub clock: Arc<dyn Clock>,
+}
+
+/// The TikTok account use cases, behind the ports.
+#[derive(Clone)]
+pub struct AccountService {
+    ports: Ports,
+    config: ServiceConfig,
+}
+
+impl AccountService {
+    /// Builds the service from its ports and settings.
+    pub fn new(ports: Ports, config: ServiceConfig) -> Self {
+        Self { ports, config }
+    }
+
+    /// The settings the service runs with.
+    pub fn config(&self) -> &ServiceConfig {
+        &self.config
+    }
+}

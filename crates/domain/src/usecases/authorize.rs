@@ -1,0 +1,165 @@
+//! Starting and completing TikTok's authorization (Login Kit v2).
+
+use crate::account::{NewConnection, TokenKind};
+use crate::ports::{AuthorizationRequest, PendingAuthorization, TokenContext};
+use crate::values::{CodeVerifier, OAuthState, RedirectUri, UserId};
+
+use super::tokens::seal_grant;
+use super::{
+    AccountService, AuthorizationStart, CallbackOutcome, Caller, ConnectionStatus, ServiceError,
+};
+
+impl AccountService {
+    /// Issues a state bound to the user and the redirect URI, keeps it server-side, and returns TikTok's
+    /// authorize URL. `redirect_uri` must equal one allowed URI byte for byte; `None` takes the default.
+    pub async fn start_authorization(
+        &self,
+        caller: &Caller,
+        user_id: &UserId,
+        redirect_uri: Option<&str>,
+    ) -> Result<AuthorizationStart, ServiceError> {
+        self.authorize(caller, user_id)?;
+        let redirect_uri: RedirectUri = match redirect_uri {
+            None => self.config.default_redirect_uri.clone(),
+            Some(raw) => self
+                .config
+                .allowed_redirect_uri(raw)
+                .cloned()
+                .ok_or(ServiceError::InvalidRedirectUri)?,
+        };
+        let now = self.ports.clock.now();
+        let state = OAuthState::generate();
+        let code_verifier = self.config.pkce.then(CodeVerifier::generate);
+        let sealed_verifier = match &code_verifier {
+            Some(verifier) => {
+                let context = TokenContext::new(state.fingerprint(), TokenKind::CodeVerifier);
+                Some(
+                    self.ports
+                        .cipher
+                        .seal(verifier.secret(), &context)
+                        .map_err(|e| ServiceError::Internal(e.into()))?,
+                )
+            }
+            None => None,
+        };
+        let expires_at = now + self.config.state_ttl;
+        let pending = PendingAuthorization {
+            state_fingerprint: state.fingerprint(),
+            user_id: user_id.clone(),
+            redirect_uri: redirect_uri.clone(),
+            code_verifier: sealed_verifier,
+            expires_at,
+        };
+        // Expired states are useless; clearing them here keeps the table small without a scheduler.
+        if let Err(error) = self.ports.states.purge_expired(now).await {
+            tracing::warn!(%error, "could not purge expired OAuth states");
+        }
+        self.ports.states.put(&pending).await?;
+        let authorization_url = self.ports.oauth.authorization_url(&AuthorizationRequest {
+            scopes: self.config.scopes.clone(),
+            redirect_uri,
+            state: state.clone(),
+            code_verifier,
+        });
+        tracing::info!(user_id = %user_id, "authorization started");
+        Ok(AuthorizationStart {
+            authorization_url,
+            state,
+            expires_at,
+        })
+    }
+
+    /// Completes the authorization: spends the state (whatever the outcome), exchanges the code with the
+    /// redirect URI the state was issued for, stores the sealed grant, then reads the profile.
+    ///
+    /// The grant is stored before the profile is read, so a TikTok failure on the profile loses nothing:
+    /// the account is connected and the next sync fills the profile in.
+    pub async fn complete_authorization(
+        &self,
+        caller: &Caller,
+        user_id: &UserId,
+        state: &OAuthState,
+        outcome: CallbackOutcome,
+    ) -> Result<ConnectionStatus, ServiceError> {
+        self.authorize(caller, user_id)?;
+        let now = self.ports.clock.now();
+        let pending = self
+            .ports
+            .states
+            .take(&state.fingerprint())
+            .await?
+            .ok_or(ServiceError::InvalidState)?;
+        if pending.expires_at <= now || &pending.user_id != user_id {
+            tracing::warn!(user_id = %user_id, "OAuth state expired or issued to another user");
+            return Err(ServiceError::InvalidState);
+        }
+        let code = match outcome {
+            CallbackOutcome::Code(code) => code,
+            CallbackOutcome::Denied { error } => {
+                tracing::info!(user_id = %user_id, tiktok_error = %error, "creator declined at TikTok");
+                return Err(ServiceError::AuthorizationDenied { error });
+            }
+            CallbackOutcome::Missing => {
+                return Err(ServiceError::InvalidRequest(
+                    "the callback carries neither code nor error".into(),
+                ))
+            }
+        };
+        let verifier = match &pending.code_verifier {
+            Some(sealed) => {
+                let context =
+                    TokenContext::new(pending.state_fingerprint.clone(), TokenKind::CodeVerifier);
+                let secret = self
+                    .ports
+                    .cipher
+                    .open(sealed, &context)
+                    .map_err(|e| ServiceError::Internal(e.into()))?;
+                Some(CodeVerifier::from_secret(secret))
+            }
+            None => None,
+        };
+        let grant = self
+            .ports
+            .oauth
+            .exchange_code(&code, &pending.redirect_uri, verifier)
+            .await?;
+        let access_token = grant.access_token.clone();
+        let stored = seal_grant(self.ports.cipher.as_ref(), user_id, &grant, now)?;
+        let connection = NewConnection {
+            user_id: user_id.clone(),
+            tiktok_user_id: grant.open_id.clone(),
+            grant: stored,
+            connected_at: now,
+        };
+        let mut account = self.ports.accounts.save_connection(&connection).await?;
+        tracing::info!(user_id = %user_id, scopes = %grant.scopes.to_comma_separated(), "TikTok account connected");
+        match self
+            .ports
+            .data
+            .user_info(&access_token, &grant.scopes)
+            .await
+        {
+            Ok(info) => {
+                account = self
+                    .ports
+                    .accounts
+                    .save_profile(user_id, &info.profile, self.ports.clock.now())
+                    .await?
+            }
+            Err(error) => {
+                tracing::warn!(user_id = %user_id, %error, "connected, but the profile could not be read yet")
+            }
+        }
+        Ok(ConnectionStatus::of(user_id.clone(), Some(account)))
+    }
+
+    /// Refuses callers who may not act for `user_id`.
+    pub(super) fn authorize(&self, caller: &Caller, user_id: &UserId) -> Result<(), ServiceError> {
+        if caller.may_act_for(user_id) {
+            Ok(())
+        } else {
+            tracing::warn!(user_id = %user_id, "caller may not act for this user");
+            Err(ServiceError::Forbidden)
+        }
+    }
+}

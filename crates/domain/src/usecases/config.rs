@@ -1,0 +1,42 @@
+use chrono::Duration;
+
+use crate::values::{RedirectUri, Scopes};
+
+/// Settings of the use cases.
+#[derive(Debug, Clone)]
+pub struct ServiceConfig {
+    /// Used when `init` names no redirect URI (`TIKTOK_REDIRECT_URI`).
+    pub default_redirect_uri: RedirectUri,
+    /// Further URIs `init` accepts, byte for byte (`TIKTOK_ALLOWED_REDIRECT_URIS`).
+    pub allowed_redirect_uris: Vec<RedirectUri>,
+    /// The scopes asked for (`TIKTOK_SCOPES`).
+    pub scopes: Scopes,
+    /// How long a state stays usable (10 minutes by default).
+    pub state_ttl: Duration,
+    /// An access token that expires within this margin is refreshed before use (15 minutes by default,
+    /// which suits both TikTok's 24-hour and its newer 2-hour tokens).
+    pub refresh_margin: Duration,
+    /// Whether to send a PKCE challenge (TikTok's hex S256 form).
+    pub pkce: bool,
+}
+
+impl ServiceConfig {
+    /// Settings with the defaults above.
+    pub fn new(default_redirect_uri: RedirectUri, scopes: Scopes) -> Self {
+        Self {
+            default_redirect_uri,
+            allowed_redirect_uris: Vec::new(),
+            scopes,
+            state_ttl: Duration::minutes(10),
+            refresh_margin: Duration::minutes(15),
+            pkce: false,
+        }
+    }
+
+    /// The allowed URI equal, byte for byte, to `raw`; `None` when `raw` is on no list.
+    pub fn allowed_redirect_uri(&self, raw: &str) -> Option<&RedirectUri> {
+        std::iter::once(&self.default_redirect_uri)
+            .chain(self.allowed_redirect_uris.iter())
+            .find(|uri| uri.as_str() == raw)
+    }
+}

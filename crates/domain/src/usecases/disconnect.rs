@@ -1,0 +1,65 @@
+//! Disconnecting: revoke at TikTok, forget the tokens, keep the row for a later reconnect.
+
+use crate::account::{DisconnectReason, TokenKind};
+use crate::values::{AccessToken, UserId};
+
+use super::tokens::Freshness;
+use super::{AccountService, Caller, ConnectionStatus, ServiceError};
+
+impl AccountService {
+    /// Revokes the grant at TikTok, erases both tokens and marks the account inactive. Idempotent: a user
+    /// who never connected, or is already disconnected, gets the `not_connected` status.
+    ///
+    /// A failure to revoke at TikTok is logged and does not block the local disconnect: the creator asked
+    /// to be disconnected, and the tokens are erased here either way.
+    pub async fn disconnect(
+        &self,
+        caller: &Caller,
+        user_id: &UserId,
+    ) -> Result<ConnectionStatus, ServiceError> {
+        self.authorize(caller, user_id)?;
+        let Some(account) = self.ports.accounts.find_by_user(user_id).await? else {
+            return Ok(ConnectionStatus::of(user_id.clone(), None));
+        };
+        if account.grant.is_some() {
+            match self.revocable_token(&account).await {
+                Ok(token) => match self.ports.oauth.revoke(&token).await {
+                    Ok(()) => tracing::info!(user_id = %user_id, "grant revoked at TikTok"),
+                    Err(error) => {
+                        tracing::warn!(user_id = %user_id, %error, "could not revoke at TikTok; disconnecting anyway")
+                    }
+                },
+                Err(error) => {
+                    tracing::warn!(user_id = %user_id, %error, "no usable token to revoke; disconnecting anyway")
+                }
+            }
+        }
+        let account = self
+            .ports
+            .accounts
+            .disconnect(user_id, DisconnectReason::Requested, self.ports.clock.now())
+            .await?;
+        tracing::info!(user_id = %user_id, "TikTok account disconnected");
+        Ok(ConnectionStatus::of(user_id.clone(), account))
+    }
+
+    /// The access token to revoke: the stored one while it is valid, otherwise a refreshed one (TikTok's
+    /// revoke takes an access token, and an expired one may not be accepted).
+    async fn revocable_token(
+        &self,
+        account: &crate::account::TikTokAccount,
+    ) -> Result<AccessToken, ServiceError> {
+        let grant = account.grant.as_ref().ok_or(ServiceError::NotConnected)?;
+        if grant.access_token_expires_at > self.ports.clock.now() {
+            let context =
+                crate::ports::TokenContext::new(account.user_id.as_str(), TokenKind::Access);
+            let secret = self
+                .ports
+                .cipher
+                .open(&grant.access_token, &context)
+                .map_err(|e| ServiceError::Internal(e.into()))?;
+            return Ok(AccessToken::new(secret));
+        }
+        self.fresh_access_token(account, Freshness::Force).await
+    }
+}

@@ -1,0 +1,109 @@
+use std::time::Duration;
+
+use crate::ports::{BoxError, OAuthError, RepositoryError, StateStoreError, TikTokApiError};
+
+/// Why a use case failed. Each variant is one answer a caller gives its own caller; the HTTP layer maps
+/// them one to one onto the contract's error codes. Causes are kept for logs, never for bodies.
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    /// The caller may not act for this user.
+    #[error("the caller may not act for this user")]
+    Forbidden,
+    /// A parameter is missing or malformed.
+    #[error("{0}")]
+    InvalidRequest(String),
+    /// The redirect URI is on no allow-list.
+    #[error("redirect_uri is not on the allow-list")]
+    InvalidRedirectUri,
+    /// The state is unknown, expired, already used, or was issued to another user.
+    #[error("the OAuth state is unknown, expired, already used, or belongs to another user")]
+    InvalidState,
+    /// The creator declined at TikTok (the callback carries TikTok's `error`).
+    #[error("the creator did not authorize the app at TikTok ({error})")]
+    AuthorizationDenied {
+        /// TikTok's `error` value.
+        error: String,
+    },
+    /// TikTok refused the authorization code.
+    #[error("TikTok refused the authorization code; start the authorization again")]
+    InvalidGrant,
+    /// The user has no active connection.
+    #[error("no active TikTok connection for this user")]
+    NotConnected,
+    /// TikTok no longer accepts the stored grant; the creator must reconnect.
+    #[error("TikTok no longer accepts this account's authorization; the creator must reconnect")]
+    ReauthRequired,
+    /// The TikTok account is connected to another user of the product.
+    #[error("this TikTok account is already connected to another user")]
+    AccountInUse,
+    /// Our own limit, or TikTok's still in force.
+    #[error("too many requests; retry later")]
+    RateLimited {
+        /// When to retry, when known.
+        retry_after: Option<Duration>,
+    },
+    /// TikTok answered with an error we cannot act on, or a body we cannot read.
+    #[error("TikTok answered with an error")]
+    TikTokError(#[source] BoxError),
+    /// TikTok is unreachable, timing out or failing.
+    #[error("TikTok is unavailable; retry later")]
+    TikTokUnavailable(#[source] BoxError),
+    /// The database is down or exhausted.
+    #[error("the database is unavailable; retry later")]
+    DatabaseUnavailable(#[source] BoxError),
+    /// A bug.
+    #[error("internal error")]
+    Internal(#[source] BoxError),
+}
+
+impl From<RepositoryError> for ServiceError {
+    fn from(error: RepositoryError) -> Self {
+        match error {
+            RepositoryError::Unavailable(e) => ServiceError::DatabaseUnavailable(e),
+            RepositoryError::Conflict => ServiceError::AccountInUse,
+            RepositoryError::NotFound => ServiceError::NotConnected,
+            e @ (RepositoryError::Corrupt(_) | RepositoryError::Unexpected(_)) => {
+                ServiceError::Internal(e.into())
+            }
+        }
+    }
+}
+
+impl From<StateStoreError> for ServiceError {
+    fn from(error: StateStoreError) -> Self {
+        match error {
+            StateStoreError::Unavailable(e) => ServiceError::DatabaseUnavailable(e),
+            e @ StateStoreError::Unexpected(_) => ServiceError::Internal(e.into()),
+        }
+    }
+}
+
+impl From<OAuthError> for ServiceError {
+    /// The generic mapping; `InvalidGrant` on a refresh is handled before this (it means reauthorization).
+    fn from(error: OAuthError) -> Self {
+        match error {
+            OAuthError::InvalidGrant => ServiceError::InvalidGrant,
+            OAuthError::RateLimited { retry_after } => ServiceError::RateLimited { retry_after },
+            OAuthError::Unavailable(e) => ServiceError::TikTokUnavailable(e),
+            e @ (OAuthError::Rejected { .. } | OAuthError::InvalidResponse(_)) => {
+                ServiceError::TikTokError(e.into())
+            }
+        }
+    }
+}
+
+impl From<TikTokApiError> for ServiceError {
+    /// The generic mapping; token and scope errors are handled before this by the sync use case.
+    fn from(error: TikTokApiError) -> Self {
+        match error {
+            TikTokApiError::RateLimited { retry_after } => {
+                ServiceError::RateLimited { retry_after }
+            }
+            TikTokApiError::Unavailable(e) => ServiceError::TikTokUnavailable(e),
+            TikTokApiError::ScopeNotAuthorized => ServiceError::ReauthRequired,
+            e @ (TikTokApiError::AccessTokenInvalid
+            | TikTokApiError::InvalidResponse(_)
+            | TikTokApiError::Rejected { .. }) => ServiceError::TikTokError(e.into()),
+        }
+    }
+}

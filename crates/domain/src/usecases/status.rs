@@ -1,0 +1,34 @@
+//! Reading a connection: status and stored metrics (no TikTok call).
+
+use crate::account::ConnectionState;
+use crate::values::UserId;
+
+use super::{AccountMetrics, AccountService, Caller, ConnectionStatus, ServiceError};
+
+impl AccountService {
+    /// The user's connection status; a user who never connected is `not_connected`, not an error.
+    pub async fn status(
+        &self,
+        caller: &Caller,
+        user_id: &UserId,
+    ) -> Result<ConnectionStatus, ServiceError> {
+        self.authorize(caller, user_id)?;
+        let account = self.ports.accounts.find_by_user(user_id).await?;
+        Ok(ConnectionStatus::of(user_id.clone(), account))
+    }
+
+    /// The stored counts. A `reauth_required` account still shows its last known counts.
+    pub async fn metrics(
+        &self,
+        caller: &Caller,
+        user_id: &UserId,
+    ) -> Result<AccountMetrics, ServiceError> {
+        self.authorize(caller, user_id)?;
+        match self.ports.accounts.find_by_user(user_id).await? {
+            Some(account) if account.state != ConnectionState::Disconnected => {
+                Ok(AccountMetrics::of(&account))
+            }
+            _ => Err(ServiceError::NotConnected),
+        }
+    }
+}

@@ -1,0 +1,103 @@
+use chrono::{DateTime, Utc};
+
+use crate::account::{ConnectionState, DisconnectReason, TikTokAccount};
+use crate::values::{AuthorizationCode, OAuthState, UserId};
+
+/// What `init` hands back: where to send the creator, and the state it carries.
+#[derive(Debug, Clone)]
+pub struct AuthorizationStart {
+    /// TikTok's authorize URL.
+    pub authorization_url: String,
+    /// The state (also inside the URL).
+    pub state: OAuthState,
+    /// When the state stops being accepted.
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What TikTok's redirect brought back besides the state.
+#[derive(Debug, Clone)]
+pub enum CallbackOutcome {
+    /// The creator agreed: the authorization code.
+    Code(AuthorizationCode),
+    /// The creator declined or was not eligible: TikTok's `error`.
+    Denied {
+        /// TikTok's `error` (e.g. `access_denied`).
+        error: String,
+    },
+    /// Neither a code nor an error: a malformed callback. The state is spent all the same.
+    Missing,
+}
+
+/// A user's connection as the status body shows it.
+#[derive(Debug, Clone)]
+pub struct ConnectionStatus {
+    /// The product user.
+    pub user_id: UserId,
+    /// Connected, reauthorization required, or not connected.
+    pub state: ConnectionState,
+    /// The account, shown unless the state is not connected.
+    pub account: Option<TikTokAccount>,
+    /// Why the account was disconnected, when it was.
+    pub disconnect_reason: Option<DisconnectReason>,
+}
+
+impl ConnectionStatus {
+    /// The status of a user with this account (or none).
+    pub fn of(user_id: UserId, account: Option<TikTokAccount>) -> Self {
+        match account {
+            None => Self {
+                user_id,
+                state: ConnectionState::Disconnected,
+                account: None,
+                disconnect_reason: None,
+            },
+            Some(account) => {
+                let state = account.state;
+                let disconnect_reason = account.disconnect_reason;
+                let account = (state != ConnectionState::Disconnected).then_some(account);
+                Self {
+                    user_id,
+                    state,
+                    account,
+                    disconnect_reason,
+                }
+            }
+        }
+    }
+
+    /// Whether the account is usable now.
+    pub fn connected(&self) -> bool {
+        self.state == ConnectionState::Connected
+    }
+}
+
+/// The stored counts of an account (the product's names).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AccountMetrics {
+    /// The product user.
+    pub user_id: UserId,
+    /// Followers; `None` when never read (scope not granted, or no sync yet).
+    pub follower_count: Option<i64>,
+    /// Accounts followed.
+    pub following_count: Option<i64>,
+    /// Likes received (TikTok's `likes_count`).
+    pub like_count: Option<i64>,
+    /// Public videos.
+    pub video_count: Option<i64>,
+    /// When the counts were read.
+    pub last_sync_at: Option<DateTime<Utc>>,
+}
+
+impl AccountMetrics {
+    /// The metrics held in an account.
+    pub fn of(account: &TikTokAccount) -> Self {
+        Self {
+            user_id: account.user_id.clone(),
+            follower_count: account.profile.follower_count,
+            following_count: account.profile.following_count,
+            like_count: account.profile.like_count,
+            video_count: account.profile.video_count,
+            last_sync_at: account.last_sync_at,
+        }
+    }
+}
