@@ -1,1 +1,14 @@
 #![doc = include_str!("../README.md")]
+
+mod account_repository;
+mod connection;
+mod database;
+mod errors;
+mod models;
+mod schema;
+mod state_store;
+
+pub use account_repository::DieselAccountRepository;
+pub use database::{Backend, Database, PoolOptions};
+pub use errors::DbError;
+pub use state_store::DieselOAuthStateStore;

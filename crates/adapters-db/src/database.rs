@@ -1,0 +1,180 @@
+//! [`Database`]: the connection pool, migrations and the readiness probe.
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::r2d2::Pool;
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use tiktok_domain::ports::RepositoryError;
+
+use crate::connection::{AnyConnection, Manager, Target, TracingErrorHandler};
+use crate::errors::{DbError, Failure};
+
+const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
+const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// Key of the PostgreSQL advisory lock that keeps two replicas from migrating at once.
+const MIGRATION_LOCK_KEY: i64 = 0x7469_6b74_6f6b_6462; // "tiktokdb"
+
+/// Which database engine a [`Database`] talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite (bundled), for development and single-node use.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// Connection pool settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PoolOptions {
+    /// Most connections held at once (default 8). An in-memory SQLite database always uses 1.
+    pub max_size: u32,
+    /// How long a query waits for a connection before failing with `Unavailable` (default 500 ms).
+    /// Keep it short: when the database is down, callers must fail fast rather than hang.
+    pub connection_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            max_size: 8,
+            connection_timeout: Duration::from_millis(500),
+        }
+    }
+}
+
+/// A pool of connections to PostgreSQL or SQLite. Cheap to clone; clones share the pool.
+#[derive(Clone)]
+pub struct Database {
+    pool: Pool<Manager>,
+    backend: Backend,
+}
+
+impl std::fmt::Debug for Database {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Database")
+            .field("backend", &self.backend)
+            .field("state", &self.pool.state())
+            .finish()
+    }
+}
+
+impl Database {
+    /// Builds the pool for `postgres://…`, `postgresql://…`, `sqlite://<path>` or `sqlite::memory:`.
+    ///
+    /// No connection is made here: the service starts even while the database is down, queries fail with
+    /// `Unavailable` within `connection_timeout`, and the pool reconnects by itself once the database is
+    /// back. For a SQLite file, the file's directory is created when missing.
+    ///
+    /// # Errors
+    /// [`DbError::UnsupportedUrl`], [`DbError::InvalidOptions`] or [`DbError::CreateDirectory`].
+    pub fn connect(url: &str, options: PoolOptions) -> Result<Database, DbError> {
+        let target = Target::parse(url).ok_or_else(|| DbError::UnsupportedUrl {
+            scheme: url.split(':').next().unwrap_or_default().to_owned(),
+        })?;
+        if options.max_size == 0 {
+            return Err(DbError::InvalidOptions("max_size must be at least 1"));
+        }
+        if options.connection_timeout.is_zero() {
+            return Err(DbError::InvalidOptions(
+                "connection_timeout must be positive",
+            ));
+        }
+        let backend = match &target {
+            Target::Postgres(_) => Backend::Postgres,
+            Target::Sqlite(path) => {
+                create_parent_directory(path)?;
+                Backend::Sqlite
+            }
+        };
+        let mut builder = Pool::builder()
+            .max_size(options.max_size)
+            .connection_timeout(options.connection_timeout)
+            .error_handler(Box::new(TracingErrorHandler::default()));
+        if target.is_sqlite_memory() {
+            // Every connection would open its own empty database: keep exactly one, forever.
+            builder = builder.max_size(1).idle_timeout(None).max_lifetime(None);
+        }
+        let pool = builder.build_unchecked(Manager::new(target));
+        Ok(Database { pool, backend })
+    }
+
+    /// The engine behind the URL.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Applies the pending embedded migrations of this backend (`migrations/sqlite` or
+    /// `migrations/postgres`). Running it again is harmless; on PostgreSQL an advisory lock keeps
+    /// concurrent replicas from migrating at the same time.
+    ///
+    /// # Errors
+    /// [`DbError::Unavailable`] when no connection can be had, [`DbError::Migration`] when a migration fails.
+    pub async fn run_migrations(&self) -> Result<(), DbError> {
+        let applied = self
+            .run(|conn| Ok(migrate(conn)))
+            .await
+            .map_err(DbError::from)?;
+        let versions = applied.map_err(DbError::Migration)?;
+        tracing::info!(applied = versions, backend = ?self.backend, "database migrations done");
+        Ok(())
+    }
+
+    /// Readiness probe: checks out a connection and runs `SELECT 1`.
+    ///
+    /// # Errors
+    /// [`RepositoryError::Unavailable`] when the database cannot be reached in time.
+    pub async fn ping(&self) -> Result<(), RepositoryError> {
+        self.run(|conn| Ok(conn.batch_execute("SELECT 1")?))
+            .await
+            .map_err(RepositoryError::from)
+    }
+
+    /// Runs blocking Diesel work on a pooled connection, off the async runtime.
+    pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, Failure>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, Failure> + Send + 'static,
+        T: Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            work(&mut conn)
+        })
+        .await?
+    }
+}
+
+/// Runs the migrations; the outer error is the connection's, the inner one the migration's.
+fn migrate(conn: &mut AnyConnection) -> Result<usize, tiktok_domain::ports::BoxError> {
+    match conn {
+        AnyConnection::Sqlite(c) => Ok(c.run_pending_migrations(SQLITE_MIGRATIONS)?.len()),
+        AnyConnection::Postgres(c) => {
+            c.batch_execute(&format!("SELECT pg_advisory_lock({MIGRATION_LOCK_KEY})"))?;
+            let result = c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len());
+            let unlocked =
+                c.batch_execute(&format!("SELECT pg_advisory_unlock({MIGRATION_LOCK_KEY})"));
+            let applied = result?;
+            unlocked?;
+            Ok(applied)
+        }
+    }
+}
+
+fn create_parent_directory(path: &str) -> Result<(), DbError> {
+    if path == ":memory:" || path.starts_with("file:") {
+        return Ok(());
+    }
+    match Path::new(path).parent() {
+        Some(dir) if !dir.as_os_str().is_empty() && !dir.exists() => std::fs::create_dir_all(dir)
+            .map_err(|source| DbError::CreateDirectory {
+                path: dir.display().to_string(),
+                source,
+            }),
+        _ => Ok(()),
+    }
+}

@@ -1,0 +1,46 @@
+//! The one hand-written schema shared by both backends. Only portable types: `Text`, `BigInt`, `Bool`
+//! and `Timestamp` (UTC, as `NaiveDateTime`). `diesel print-schema` would print `Integer` ids on SQLite.
+
+diesel::table! {
+    tiktok_accounts (id) {
+        id -> BigInt,
+        user_id -> Text,
+        tiktok_user_id -> Text,
+        union_id -> Nullable<Text>,
+        username -> Nullable<Text>,
+        display_name -> Nullable<Text>,
+        avatar_url -> Nullable<Text>,
+        follower_count -> Nullable<BigInt>,
+        following_count -> Nullable<BigInt>,
+        like_count -> Nullable<BigInt>,
+        video_count -> Nullable<BigInt>,
+        access_token -> Nullable<Text>,
+        refresh_token -> Nullable<Text>,
+        access_token_expires_at -> Nullable<Timestamp>,
+        refresh_token_expires_at -> Nullable<Timestamp>,
+        scopes -> Text,
+        status -> Text,
+        is_active -> Bool,
+        disconnect_reason -> Nullable<Text>,
+        last_sync_at -> Nullable<Timestamp>,
+        connected_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oauth_states (state_fingerprint) {
+        state_fingerprint -> Text,
+        user_id -> Text,
+        redirect_uri -> Text,
+        code_verifier -> Nullable<Text>,
+        expires_at -> Timestamp,
+        created_at -> Timestamp,
+    }
+}
+
+/// Names of the unique constraints, as the migrations create them.
+pub(crate) mod constraints {
+    /// The partial unique index: one active account per TikTok `open_id`.
+    pub(crate) const ACTIVE_OPEN_ID: &str = "tiktok_accounts_active_tiktok_user_id_key";
+}

@@ -1,0 +1,85 @@
+//! [`DieselOAuthStateStore`]: the domain's `OAuthStateStore` on Diesel.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use tiktok_domain::ports::{OAuthStateStore, PendingAuthorization, StateStoreError};
+
+use crate::models::{naive, StateRow};
+use crate::schema::oauth_states::{self as s, table as states};
+use crate::Database;
+
+/// Keeps pending OAuth authorizations in the `oauth_states` table, shared by every replica.
+#[derive(Debug, Clone)]
+pub struct DieselOAuthStateStore {
+    db: Database,
+}
+
+impl DieselOAuthStateStore {
+    /// A store on this database (migrations must have run).
+    pub fn new(db: Database) -> Self {
+        Self { db }
+    }
+}
+
+#[async_trait]
+impl OAuthStateStore for DieselOAuthStateStore {
+    async fn put(&self, pending: &PendingAuthorization) -> Result<(), StateStoreError> {
+        let row = StateRow::new(pending, Utc::now());
+        let stored = self.db.run(move |conn| {
+            diesel::insert_into(states).values(row).execute(conn)?;
+            Ok(())
+        });
+        Ok(stored.await?)
+    }
+
+    /// `DELETE … RETURNING`: one statement, so of two concurrent takes only one sees the row.
+    async fn take(
+        &self,
+        state_fingerprint: &str,
+    ) -> Result<Option<PendingAuthorization>, StateStoreError> {
+        let fingerprint = state_fingerprint.to_owned();
+        let taken = self.db.run(move |conn| {
+            let row = diesel::delete(states.filter(s::state_fingerprint.eq(fingerprint)))
+                .returning(s::all_columns)
+                .get_result::<StateRow>(conn)
+                .optional()?;
+            Ok(row.map(PendingAuthorization::try_from).transpose()?)
+        });
+        Ok(taken.await?)
+    }
+
+    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StateStoreError> {
+        let purged = self.db.run(move |conn| {
+            let deleted =
+                diesel::delete(states.filter(s::expires_at.lt(naive(now)))).execute(conn)?;
+            Ok(u64::try_from(deleted).unwrap_or(u64::MAX))
+        });
+        Ok(purged.await?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::PoolOptions;
+    use tiktok_domain::{RedirectUri, UserId};
+
+    #[tokio::test]
+    async fn an_in_memory_sqlite_database_keeps_its_data_across_calls(
+    ) -> Result<(), Box<dyn std::error::Error>> {
+        let db = Database::connect("sqlite::memory:", PoolOptions::default())?;
+        db.run_migrations().await?;
+        let store = DieselOAuthStateStore::new(db);
+        let pending = PendingAuthorization {
+            state_fingerprint: "f".repeat(64),
+            user_id: UserId::parse("u1")?,
+            redirect_uri: RedirectUri::parse("https://app.example/cb")?,
+            code_verifier: None,
+            expires_at: Utc::now(),
+        };
+        store.put(&pending).await?;
+        assert!(store.take(&pending.state_fingerprint).await?.is_some());
+        Ok(())
+    }
+}
