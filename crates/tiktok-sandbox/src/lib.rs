@@ -1,1 +1,13 @@
 #![doc = include_str!("../README.md")]
+
+mod config;
+mod faults;
+mod ids;
+mod routes;
+mod server;
+mod store;
+mod videos;
+
+pub use config::{FakeUser, SandboxConfig};
+pub use faults::{Endpoint, Fault, FaultKind};
+pub use server::{Sandbox, SandboxHandle};

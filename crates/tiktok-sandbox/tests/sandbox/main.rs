@@ -1,0 +1,7 @@
+//! The sandbox over real loopback HTTP, spoken to with reqwest as a client of TikTok would.
+
+mod common;
+mod display;
+mod faults;
+mod oauth;
+mod runtime;
