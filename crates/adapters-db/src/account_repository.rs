@@ -10,10 +10,10 @@ use tiktok_domain::{
     UserId,
 };
 
-use crate::connection::{write_transaction, AnyConnection};
+use crate::account_upsert::save_connection_once;
+use crate::connection::write_transaction;
 use crate::errors::Failure;
-use crate::models::{naive, AccountRow, NewAccountRow};
-use crate::schema::constraints::ACTIVE_OPEN_ID;
+use crate::models::{naive, AccountRow};
 use crate::schema::tiktok_accounts::{self as t, table as accounts};
 use crate::Database;
 
@@ -35,110 +35,6 @@ impl DieselAccountRepository {
 
 fn to_account(row: AccountRow) -> Result<TikTokAccount, Failure> {
     Ok(TikTokAccount::try_from(row)?)
-}
-
-/// Turns a violation of "one active account per `open_id`" into [`Failure::Conflict`].
-fn conflict_on_active_open_id(error: DieselError) -> Failure {
-    if let DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) = &error {
-        let on_open_id = info.constraint_name() == Some(ACTIVE_OPEN_ID)
-            || info.message().contains("tiktok_accounts.tiktok_user_id");
-        if on_open_id {
-            return Failure::Conflict;
-        }
-    }
-    Failure::Diesel(error)
-}
-
-fn save_connection_once(
-    tx: &mut AnyConnection,
-    c: &NewConnection,
-) -> Result<TikTokAccount, Failure> {
-    let (user, open_id, g) = (c.user_id.as_str(), c.tiktok_user_id.as_str(), &c.grant);
-    let taken_by_other = accounts
-        .filter(t::tiktok_user_id.eq(open_id))
-        .filter(t::is_active.eq(true))
-        .filter(t::user_id.ne(user))
-        .select(t::id)
-        .first::<i64>(tx)
-        .optional()?;
-    if taken_by_other.is_some() {
-        return Err(Failure::Conflict);
-    }
-    let previous_open_id = accounts
-        .filter(t::user_id.eq(user))
-        .select(t::tiktok_user_id)
-        .first::<String>(tx)
-        .optional()?;
-    let connected_at = naive(c.connected_at);
-    let row = match previous_open_id {
-        None => diesel::insert_into(accounts)
-            .values(NewAccountRow {
-                user_id: user,
-                tiktok_user_id: open_id,
-                access_token: Some(g.access_token.as_str()),
-                refresh_token: Some(g.refresh_token.as_str()),
-                access_token_expires_at: Some(naive(g.access_token_expires_at)),
-                refresh_token_expires_at: Some(naive(g.refresh_token_expires_at)),
-                scopes: g.scopes.to_comma_separated(),
-                status: ConnectionState::Connected.as_str(),
-                is_active: true,
-                connected_at,
-                updated_at: connected_at,
-            })
-            .returning(t::all_columns)
-            .get_result::<AccountRow>(tx),
-        Some(previous) => {
-            if previous != open_id {
-                // Another TikTok account: the stored profile describes someone else.
-                diesel::update(accounts.filter(t::user_id.eq(user)))
-                    .set(clear_profile())
-                    .execute(tx)?;
-            }
-            diesel::update(accounts.filter(t::user_id.eq(user)))
-                .set((
-                    t::tiktok_user_id.eq(open_id),
-                    t::access_token.eq(g.access_token.as_str()),
-                    t::refresh_token.eq(g.refresh_token.as_str()),
-                    t::access_token_expires_at.eq(naive(g.access_token_expires_at)),
-                    t::refresh_token_expires_at.eq(naive(g.refresh_token_expires_at)),
-                    t::scopes.eq(g.scopes.to_comma_separated()),
-                    t::status.eq(ConnectionState::Connected.as_str()),
-                    t::is_active.eq(true),
-                    t::disconnect_reason.eq(None::<String>),
-                    t::connected_at.eq(connected_at),
-                    t::updated_at.eq(connected_at),
-                ))
-                .returning(t::all_columns)
-                .get_result::<AccountRow>(tx)
-        }
-    }
-    .map_err(conflict_on_active_open_id)?;
-    to_account(row)
-}
-
-#[allow(clippy::type_complexity)]
-fn clear_profile() -> (
-    diesel::dsl::Eq<t::union_id, Option<String>>,
-    diesel::dsl::Eq<t::username, Option<String>>,
-    diesel::dsl::Eq<t::display_name, Option<String>>,
-    diesel::dsl::Eq<t::avatar_url, Option<String>>,
-    diesel::dsl::Eq<t::follower_count, Option<i64>>,
-    diesel::dsl::Eq<t::following_count, Option<i64>>,
-    diesel::dsl::Eq<t::like_count, Option<i64>>,
-    diesel::dsl::Eq<t::video_count, Option<i64>>,
-    diesel::dsl::Eq<t::last_sync_at, Option<chrono::NaiveDateTime>>,
-) {
-    (
-        t::union_id.eq(None),
-        t::username.eq(None),
-        t::display_name.eq(None),
-        t::avatar_url.eq(None),
-        t::follower_count.eq(None),
-        t::following_count.eq(None),
-        t::like_count.eq(None),
-        t::video_count.eq(None),
-        t::last_sync_at.eq(None),
-    )
 }
 
 #[async_trait]

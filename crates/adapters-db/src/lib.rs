@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 mod account_repository;
+mod account_upsert;
 mod connection;
 mod database;
 mod errors;

@@ -58,28 +58,3 @@ impl OAuthStateStore for DieselOAuthStateStore {
         Ok(purged.await?)
     }
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::PoolOptions;
-    use tiktok_domain::{RedirectUri, UserId};
-
-    #[tokio::test]
-    async fn an_in_memory_sqlite_database_keeps_its_data_across_calls(
-    ) -> Result<(), Box<dyn std::error::Error>> {
-        let db = Database::connect("sqlite::memory:", PoolOptions::default())?;
-        db.run_migrations().await?;
-        let store = DieselOAuthStateStore::new(db);
-        let pending = PendingAuthorization {
-            state_fingerprint: "f".repeat(64),
-            user_id: UserId::parse("u1")?,
-            redirect_uri: RedirectUri::parse("https://app.example/cb")?,
-            code_verifier: None,
-            expires_at: Utc::now(),
-        };
-        store.put(&pending).await?;
-        assert!(store.take(&pending.state_fingerprint).await?.is_some());
-        Ok(())
-    }
-}

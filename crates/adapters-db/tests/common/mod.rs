@@ -17,11 +17,11 @@ macro_rules! on_both_backends {
         mod $name {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn on_sqlite() {
-                crate::common::on_sqlite(super::$name).await
+                $crate::common::on_sqlite(super::$name).await
             }
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn on_postgres() {
-                crate::common::on_postgres(super::$name).await
+                $crate::common::on_postgres(super::$name).await
             }
         }
     )*};
