@@ -1,6 +1,6 @@
 //! Disconnecting: revoke at TikTok, forget the tokens, keep the row for a later reconnect.
 
-use crate::account::{DisconnectReason, TokenKind};
+use crate::account::{ConnectionState, DisconnectReason, TokenKind};
 use crate::values::{AccessToken, UserId};
 
 use super::tokens::Freshness;
@@ -18,8 +18,13 @@ impl AccountService {
         user_id: &UserId,
     ) -> Result<ConnectionStatus, ServiceError> {
         self.authorize(caller, user_id)?;
-        let Some(account) = self.ports.accounts.find_by_user(user_id).await? else {
-            return Ok(ConnectionStatus::of(user_id.clone(), None));
+        let account = match self.ports.accounts.find_by_user(user_id).await? {
+            // Already disconnected: nothing to revoke, and the stored reason (perhaps TikTok's) is kept.
+            Some(account) if account.state == ConnectionState::Disconnected => {
+                return Ok(ConnectionStatus::of(user_id.clone(), Some(account)))
+            }
+            Some(account) => account,
+            None => return Ok(ConnectionStatus::of(user_id.clone(), None)),
         };
         if account.grant.is_some() {
             match self.revocable_token(&account).await {

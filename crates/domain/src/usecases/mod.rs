@@ -13,6 +13,7 @@ mod status;
 mod sync;
 mod tokens;
 mod views;
+mod webhook;
 
 #[cfg(test)]
 mod tests;
@@ -23,6 +24,7 @@ pub use caller::Caller;
 pub use config::ServiceConfig;
 pub use error::ServiceError;
 pub use views::{AccountMetrics, AuthorizationStart, CallbackOutcome, ConnectionStatus};
+pub use webhook::RemovalOutcome;
 
 use crate::ports::{
     AccountRepository, Clock, OAuthStateStore, TikTokData, TikTokOAuth, TokenCipher,

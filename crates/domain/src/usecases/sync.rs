@@ -64,7 +64,9 @@ impl AccountService {
         let result = match first {
             Err(TikTokApiError::AccessTokenInvalid) => {
                 tracing::info!(user_id = %account.user_id, "TikTok refused the access token; refreshing once and retrying");
-                let token = self.fresh_access_token(account, Freshness::Force).await?;
+                // Re-read: a refresh just before may have rotated the refresh token this copy holds.
+                let current = self.active_account(&account.user_id).await?;
+                let token = self.fresh_access_token(&current, Freshness::Force).await?;
                 self.ports.data.user_info(&token, &account.scopes).await
             }
             other => other,

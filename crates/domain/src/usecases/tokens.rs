@@ -36,8 +36,11 @@ pub(super) fn seal_grant(
     })
 }
 
+/// TikTok's lifetimes, capped at ten years: a larger (broken or hostile) value would overflow the instant,
+/// and no TikTok token lives that long.
 fn lifetime(duration: std::time::Duration) -> chrono::Duration {
-    chrono::Duration::from_std(duration).unwrap_or(chrono::Duration::MAX)
+    const TEN_YEARS: chrono::Duration = chrono::Duration::days(3653);
+    chrono::Duration::from_std(duration).map_or(TEN_YEARS, |d| d.min(TEN_YEARS))
 }
 
 impl AccountService {

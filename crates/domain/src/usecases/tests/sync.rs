@@ -358,7 +358,8 @@ async fn an_access_token_tiktok_refuses_is_refreshed_once_and_the_read_retried_o
     // Arrange
     let mut mocks = Mocks::default();
     let account = connected_account().build();
-    mocks.account_is(Some(account.clone()));
+    // Read once by sync, once more before the forced refresh.
+    mocks.accounts_are(vec![Some(account.clone()), Some(account.clone())]);
     let mut seq = Sequence::new();
     mocks
         .data
@@ -402,7 +403,10 @@ async fn an_access_token_tiktok_refuses_is_refreshed_once_and_the_read_retried_o
 async fn an_access_token_refused_again_after_the_refresh_is_a_tiktok_error_after_one_refresh() {
     // Arrange
     let mut mocks = Mocks::default();
-    mocks.account_is(Some(connected_account().build()));
+    mocks.accounts_are(vec![
+        Some(connected_account().build()),
+        Some(connected_account().build()),
+    ]);
     mocks
         .data
         .expect_user_info()
@@ -434,7 +438,12 @@ async fn a_forced_refresh_that_tiktok_refuses_requires_reauthorization() {
     // Arrange
     let mut mocks = Mocks::default();
     let account = connected_account().build();
-    mocks.accounts_are(vec![Some(account.clone()), Some(account)]);
+    // Read by sync, re-read before the forced refresh, and re-read after TikTok refuses it.
+    mocks.accounts_are(vec![
+        Some(account.clone()),
+        Some(account.clone()),
+        Some(account),
+    ]);
     expect_user_info(
         &mut mocks,
         OLD_ACCESS,
@@ -457,7 +466,8 @@ async fn a_retry_after_a_due_refresh_sends_the_rotated_refresh_token_never_the_s
     // Arrange: the token is due, so sync refreshes first; TikTok then refuses the new access token.
     let mut mocks = Mocks::default();
     let account = connected_account().access_expires_at(due()).build();
-    mocks.account_is(Some(account.clone()));
+    let after_first_refresh = connected_account().tokens(NEW_ACCESS, NEW_REFRESH).build();
+    mocks.accounts_are(vec![Some(account.clone()), Some(after_first_refresh)]);
     let sent = Captured::<String>::default();
     let sink = sent.clone();
     let mut grants = vec![

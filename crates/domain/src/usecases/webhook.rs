@@ -1,0 +1,49 @@
+//! TikTok's `authorization.removed` webhook: the creator (or TikTok) ended the authorization.
+
+use chrono::{DateTime, Utc};
+
+use crate::account::DisconnectReason;
+use crate::values::OpenId;
+
+use super::{AccountService, ServiceError};
+
+/// What became of an `authorization.removed` event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RemovalOutcome {
+    /// The account was disconnected and its tokens erased.
+    Disconnected,
+    /// No active account has this `open_id` (never connected, or already disconnected: a redelivery).
+    NoActiveAccount,
+    /// The event predates the account's current connection (a late redelivery after a reconnect); ignored.
+    Stale,
+}
+
+impl AccountService {
+    /// Handles `authorization.removed`: erases the tokens at once and disconnects the account, keeping the
+    /// reason. Idempotent: TikTok delivers at least once, and a redelivery finds nothing active to change.
+    /// An event older than the current connection is ignored, so a late redelivery cannot undo a reconnect.
+    pub async fn authorization_removed(
+        &self,
+        open_id: &OpenId,
+        reason: DisconnectReason,
+        event_time: DateTime<Utc>,
+    ) -> Result<RemovalOutcome, ServiceError> {
+        let Some(account) = self.ports.accounts.find_active_by_open_id(open_id).await? else {
+            tracing::info!(
+                reason = reason.as_str(),
+                "authorization.removed for no active account; acknowledged"
+            );
+            return Ok(RemovalOutcome::NoActiveAccount);
+        };
+        if event_time < account.connected_at {
+            tracing::info!(user_id = %account.user_id, "authorization.removed older than the current connection; ignored");
+            return Ok(RemovalOutcome::Stale);
+        }
+        self.ports
+            .accounts
+            .disconnect(&account.user_id, reason, self.ports.clock.now())
+            .await?;
+        tracing::info!(user_id = %account.user_id, reason = reason.as_str(), "TikTok removed the authorization; disconnected");
+        Ok(RemovalOutcome::Disconnected)
+    }
+}
