@@ -1,1 +1,22 @@
-//! API tests.
+//! End-to-end tests of the HTTP API through a real socket, each on SQLite and on PostgreSQL, with the
+//! TikTok sandbox standing in for TikTok.
+
+/// Runs each named `async fn(Backend)` as two tests: `<name>::sqlite` and `<name>::postgres`.
+macro_rules! on_both_backends {
+    ($($name:ident),* $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name(tiktok_integration_tests::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name(tiktok_integration_tests::Backend::Postgres).await
+            }
+        }
+    )*};
+}
+
+mod connect_flow;
+mod edge_errors;
+mod tiktok_faults;

@@ -1,1 +1,13 @@
 #![doc = include_str!("../README.md")]
+
+pub mod auth;
+pub mod error;
+pub mod middleware;
+pub mod routes;
+pub mod settings;
+pub mod startup;
+pub mod telemetry;
+pub mod wiring;
+
+pub use settings::Settings;
+pub use startup::Application;

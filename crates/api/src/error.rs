@@ -1,0 +1,165 @@
+//! The one error type of the HTTP layer, and the contract's error body.
+//!
+//! Every error, whatever its origin (a use case, a malformed query, an unknown route, actix itself), leaves
+//! as `{"error": {"code": …, "message": …}}` with the contract's status. Causes go to the log, never to the body.
+
+use std::time::Duration;
+
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use tiktok_domain::usecases::ServiceError;
+use utoipa::ToSchema;
+
+/// The contract's error body.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    /// The error.
+    pub error: ErrorDetail,
+}
+
+/// Code and message of an error.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// What clients branch on (`invalid_state`, `not_connected`, …).
+    #[schema(example = "invalid_state")]
+    pub code: &'static str,
+    /// A sentence for people; never a secret.
+    pub message: String,
+}
+
+/// Seconds to suggest in `Retry-After` when nobody told us better.
+const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(5);
+
+/// An error answer: status, code, message, and for 429/503 when to retry.
+#[derive(Debug, thiserror::Error)]
+#[error("{code}: {message}")]
+pub struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+    retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    /// An error of any status and code.
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+            retry_after: None,
+        }
+    }
+
+    /// 400 `invalid_request`.
+    pub fn invalid_request(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "invalid_request", message)
+    }
+
+    /// 401 `unauthenticated`.
+    pub fn unauthenticated(message: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthenticated", message)
+    }
+
+    /// Adds `Retry-After`.
+    pub fn retry_after(mut self, after: Option<Duration>) -> Self {
+        self.retry_after = Some(after.unwrap_or(DEFAULT_RETRY_AFTER));
+        self
+    }
+
+    /// The contract's code.
+    pub fn code(&self) -> &'static str {
+        self.code
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        use StatusCode as S;
+        let message = error.to_string();
+        match &error {
+            ServiceError::Forbidden => Self::new(S::FORBIDDEN, "forbidden", message),
+            ServiceError::InvalidRequest(_) => {
+                Self::new(S::BAD_REQUEST, "invalid_request", message)
+            }
+            ServiceError::InvalidRedirectUri => {
+                Self::new(S::BAD_REQUEST, "invalid_redirect_uri", message)
+            }
+            ServiceError::InvalidState => Self::new(S::BAD_REQUEST, "invalid_state", message),
+            ServiceError::AuthorizationDenied { .. } => {
+                Self::new(S::BAD_REQUEST, "authorization_denied", message)
+            }
+            ServiceError::InvalidGrant => Self::new(S::BAD_REQUEST, "invalid_grant", message),
+            ServiceError::NotConnected => Self::new(S::NOT_FOUND, "not_connected", message),
+            ServiceError::ReauthRequired => Self::new(S::CONFLICT, "reauth_required", message),
+            ServiceError::AccountInUse => Self::new(S::CONFLICT, "tiktok_account_in_use", message),
+            ServiceError::RateLimited { retry_after } => {
+                Self::new(S::TOO_MANY_REQUESTS, "rate_limited", message).retry_after(*retry_after)
+            }
+            ServiceError::TikTokError(cause) => {
+                tracing::warn!(error.cause = %cause, "TikTok answered with an error we cannot act on");
+                Self::new(S::BAD_GATEWAY, "tiktok_error", message)
+            }
+            ServiceError::TikTokUnavailable(cause) => {
+                tracing::warn!(error.cause = %cause, "TikTok unavailable");
+                Self::new(S::SERVICE_UNAVAILABLE, "tiktok_unavailable", message).retry_after(None)
+            }
+            ServiceError::DatabaseUnavailable(cause) => {
+                tracing::error!(error.cause = %cause, "database unavailable");
+                Self::new(S::SERVICE_UNAVAILABLE, "database_unavailable", message).retry_after(None)
+            }
+            ServiceError::Internal(cause) => {
+                tracing::error!(error.cause = ?cause, "internal error");
+                Self::new(S::INTERNAL_SERVER_ERROR, "internal_error", "internal error")
+            }
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.status
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let mut response = HttpResponse::build(self.status);
+        if let Some(after) = self.retry_after {
+            response.insert_header((header::RETRY_AFTER, after.as_secs().max(1).to_string()));
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            response.insert_header((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")));
+        }
+        response.json(ErrorBody {
+            error: ErrorDetail {
+                code: self.code,
+                message: self.message.clone(),
+            },
+        })
+    }
+}
+
+/// The code and message the contract gives an error status that actix or a route produced without one.
+pub fn code_for_status(status: StatusCode) -> (&'static str, &'static str) {
+    match status.as_u16() {
+        400 => ("invalid_request", "the request is malformed"),
+        401 => ("unauthenticated", "credentials are missing or invalid"),
+        403 => ("forbidden", "the caller may not do this"),
+        404 => ("not_found", "no such route"),
+        405 => ("method_not_allowed", "this route does not take that method"),
+        413 => ("payload_too_large", "the request body is too large"),
+        414 => ("uri_too_long", "the request URL is too long"),
+        415 => (
+            "unsupported_media_type",
+            "the request body has an unsupported content type",
+        ),
+        429 => ("rate_limited", "too many requests; retry later"),
+        503 => (
+            "service_unavailable",
+            "the service is unavailable; retry later",
+        ),
+        s if s >= 500 => ("internal_error", "internal error"),
+        _ => ("invalid_request", "the request was refused"),
+    }
+}

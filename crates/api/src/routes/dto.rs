@@ -1,0 +1,128 @@
+//! The JSON bodies of the contract.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+use tiktok_domain::usecases::{AccountMetrics, AuthorizationStart, ConnectionStatus};
+use tiktok_domain::DisconnectReason;
+use utoipa::ToSchema;
+
+/// RFC 3339 in UTC with a `Z`, as the contract asks.
+pub fn rfc3339(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The status body (also the body of a successful callback and of disconnect).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StatusBody {
+    /// The product user.
+    #[schema(example = "42")]
+    pub user_id: String,
+    /// True only when the status is `connected`.
+    pub connected: bool,
+    /// `not_connected`, `connected` or `reauth_required`.
+    #[schema(example = "connected")]
+    pub status: &'static str,
+    /// The account; null when not connected.
+    pub account: Option<AccountBody>,
+    /// Why the account was disconnected by TikTok (`authorization.removed`): `user_disconnected`,
+    /// `account_deleted`, `age_changed`, `account_banned`, `developer_revoked` or `unknown`. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub disconnect_reason: Option<&'static str>,
+}
+
+/// The account part of the status body. Never a token.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AccountBody {
+    /// TikTok's `open_id`.
+    pub tiktok_user_id: String,
+    /// Handle (needs `user.info.profile`).
+    pub username: Option<String>,
+    /// Profile name.
+    pub display_name: Option<String>,
+    /// Profile image (a signed CDN link that may expire).
+    pub avatar_url: Option<String>,
+    /// Scopes the creator granted.
+    pub scopes: Vec<String>,
+    /// When the creator connected (RFC 3339, UTC).
+    pub connected_at: String,
+    /// When the last sync finished.
+    pub last_sync_at: Option<String>,
+}
+
+impl From<ConnectionStatus> for StatusBody {
+    fn from(status: ConnectionStatus) -> Self {
+        let connected = status.connected();
+        let account = status.account.map(|a| AccountBody {
+            tiktok_user_id: a.tiktok_user_id.as_str().to_owned(),
+            username: a.profile.username,
+            display_name: a.profile.display_name,
+            avatar_url: a.profile.avatar_url,
+            scopes: a.scopes.names(),
+            connected_at: rfc3339(a.connected_at),
+            last_sync_at: a.last_sync_at.map(rfc3339),
+        });
+        // A disconnect asked through our own API has no TikTok reason to show.
+        let disconnect_reason = status
+            .disconnect_reason
+            .filter(|r| *r != DisconnectReason::Requested)
+            .map(DisconnectReason::as_str);
+        Self {
+            user_id: status.user_id.as_str().to_owned(),
+            connected,
+            status: status.state.as_str(),
+            account,
+            disconnect_reason,
+        }
+    }
+}
+
+/// The body of `auth/init`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InitBody {
+    /// Where to send the creator.
+    pub authorization_url: String,
+    /// The state carried by the URL.
+    pub state: String,
+    /// When the state stops being accepted.
+    pub expires_at: String,
+}
+
+impl From<AuthorizationStart> for InitBody {
+    fn from(start: AuthorizationStart) -> Self {
+        Self {
+            authorization_url: start.authorization_url,
+            state: start.state.as_str().to_owned(),
+            expires_at: rfc3339(start.expires_at),
+        }
+    }
+}
+
+/// The metrics body (also the body of sync).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MetricsBody {
+    /// The product user.
+    pub user_id: String,
+    /// Followers; null until read (or without `user.info.stats`).
+    pub follower_count: Option<i64>,
+    /// Accounts followed.
+    pub following_count: Option<i64>,
+    /// Likes received (TikTok's `likes_count`).
+    pub like_count: Option<i64>,
+    /// Public videos.
+    pub video_count: Option<i64>,
+    /// When the counts were read.
+    pub last_sync_at: Option<String>,
+}
+
+impl From<AccountMetrics> for MetricsBody {
+    fn from(m: AccountMetrics) -> Self {
+        Self {
+            user_id: m.user_id.as_str().to_owned(),
+            follower_count: m.follower_count,
+            following_count: m.following_count,
+            like_count: m.like_count,
+            video_count: m.video_count,
+            last_sync_at: m.last_sync_at.map(rfc3339),
+        }
+    }
+}

@@ -1,0 +1,82 @@
+//! Starting and completing TikTok's authorization.
+
+use actix_web::{web, HttpResponse};
+use serde::Deserialize;
+use tiktok_domain::usecases::{AccountService, CallbackOutcome};
+use utoipa::IntoParams;
+
+use super::dto::{InitBody, StatusBody};
+use super::params;
+use crate::auth::AuthenticatedCaller;
+use crate::error::{ApiError, ErrorBody};
+
+/// Query of `auth/init`.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct InitQuery {
+    /// The product's user id.
+    user_id: Option<String>,
+    /// One URI of the allow-list; the configured default when absent.
+    redirect_uri: Option<String>,
+}
+
+/// Start OAuth: issue a state, return TikTok's authorization URL.
+#[utoipa::path(post, path = "/api/v1/integrations/tiktok/auth/init", tag = "tiktok", params(InitQuery),
+    responses((status = 200, body = InitBody), (status = 400, body = ErrorBody, description = "invalid_request, invalid_redirect_uri"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 503, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn init(
+    service: web::Data<AccountService>,
+    caller: AuthenticatedCaller,
+    query: web::Query<InitQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let user_id = params::user_id(query.user_id.as_deref())?;
+    let start = service
+        .start_authorization(&caller.0, &user_id, query.redirect_uri.as_deref())
+        .await?;
+    Ok(HttpResponse::Ok().json(InitBody::from(start)))
+}
+
+/// Query of `auth/callback`: what TikTok appended to the redirect URI, plus the user.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct CallbackQuery {
+    /// The authorization code (absent when the creator declined).
+    code: Option<String>,
+    /// The state issued by init.
+    state: Option<String>,
+    /// The product's user id.
+    user_id: Option<String>,
+    /// TikTok's error when the creator declined.
+    error: Option<String>,
+    /// TikTok's description of the error.
+    error_description: Option<String>,
+}
+
+/// Finish OAuth: check the state, exchange the code, fetch the profile, store the account.
+#[utoipa::path(post, path = "/api/v1/integrations/tiktok/auth/callback", tag = "tiktok", params(CallbackQuery),
+    responses((status = 200, body = StatusBody),
+        (status = 400, body = ErrorBody, description = "invalid_request, invalid_state, authorization_denied, invalid_grant"),
+        (status = 409, body = ErrorBody, description = "tiktok_account_in_use"), (status = 429, body = ErrorBody),
+        (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn callback(
+    service: web::Data<AccountService>,
+    caller: AuthenticatedCaller,
+    query: web::Query<CallbackQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let user_id = params::user_id(query.user_id.as_deref())?;
+    let state = params::state(query.state.as_deref())?;
+    let outcome = match (&query.error, &query.code) {
+        (Some(error), _) => CallbackOutcome::Denied {
+            error: params::tiktok_error(error),
+        },
+        (None, Some(code)) => CallbackOutcome::Code(params::code(code)?),
+        (None, None) => CallbackOutcome::Missing,
+    };
+    if let Some(description) = &query.error_description {
+        tracing::debug!(len = description.len(), "TikTok sent an error description");
+    }
+    let status = service
+        .complete_authorization(&caller.0, &user_id, &state, outcome)
+        .await?;
+    Ok(HttpResponse::Ok().json(StatusBody::from(status)))
+}

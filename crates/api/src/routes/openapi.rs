@@ -1,0 +1,42 @@
+//! The OpenAPI document, generated from the handlers and bodies at compile time (no assets to download).
+
+use actix_web::HttpResponse;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{connection, dto, health, oauth, webhook};
+use crate::error;
+
+/// The service's OpenAPI document.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "TikTok integration service", description = "Connect creators' TikTok accounts, keep their tokens fresh, sync and serve their metrics."),
+    paths(connection::status, oauth::init, oauth::callback, connection::disconnect, connection::sync, connection::metrics, webhook::receive,
+        health::live, health::ready),
+    components(schemas(dto::StatusBody, dto::AccountBody, dto::InitBody, dto::MetricsBody, error::ErrorBody, error::ErrorDetail)),
+    modifiers(&BearerAuth),
+    tags((name = "tiktok", description = "TikTok account connection"), (name = "health", description = "probes"))
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// `GET /api/v1/openapi.json`
+pub async fn document() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

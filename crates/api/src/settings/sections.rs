@@ -1,0 +1,123 @@
+use secrecy::SecretString;
+use serde::Deserialize;
+
+use super::Environment;
+
+/// All settings. Field docs name the key; docs/configuration.md names the variables.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Settings {
+    /// Set from `APP_ENV`, not from files.
+    #[serde(skip)]
+    pub environment: Environment,
+    /// `[server]`
+    pub server: ServerSettings,
+    /// `[database]`
+    pub database: DatabaseSettings,
+    /// `[tiktok]`
+    pub tiktok: TikTokSettings,
+    /// `[oauth]`
+    pub oauth: OAuthSettings,
+    /// `[security]`
+    pub security: SecuritySettings,
+    /// `[sandbox]`
+    pub sandbox: SandboxSettings,
+    /// `[log]`
+    pub log: LogSettings,
+}
+
+/// `[server]`: the listener and request limits.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ServerSettings {
+    /// `HOST`
+    pub host: String,
+    /// `PORT`; 0 picks a free port.
+    pub port: u16,
+    /// Largest accepted request body.
+    pub max_body_bytes: usize,
+    /// Longest accepted request target (path and query).
+    pub max_url_bytes: usize,
+    /// How long in-flight requests get on shutdown.
+    pub shutdown_timeout_seconds: u64,
+}
+
+/// `[database]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct DatabaseSettings {
+    /// `DATABASE_URL`: `sqlite://path` or `postgres://…`. Held as a secret: it may carry a password.
+    pub url: SecretString,
+    /// Pool size.
+    pub max_connections: u32,
+    /// How long a request waits for a connection.
+    pub connect_timeout_ms: u64,
+}
+
+/// `[tiktok]`: TikTok Login Kit and Display API.
+#[derive(Debug, Clone, Deserialize)]
+pub struct TikTokSettings {
+    /// `TIKTOK_CLIENT_ID`: TikTok's `client_key`.
+    pub client_id: String,
+    /// `TIKTOK_CLIENT_SECRET`
+    pub client_secret: SecretString,
+    /// `TIKTOK_REDIRECT_URI`
+    pub redirect_uri: String,
+    /// `TIKTOK_ALLOWED_REDIRECT_URIS`, comma-separated.
+    pub allowed_redirect_uris: String,
+    /// `TIKTOK_SCOPES`, comma-separated.
+    pub scopes: String,
+    /// `TIKTOK_AUTH_BASE_URL`
+    pub auth_base_url: String,
+    /// `TIKTOK_API_BASE_URL`
+    pub api_base_url: String,
+    /// Send a PKCE challenge.
+    pub pkce: bool,
+    /// TCP connect timeout towards TikTok.
+    pub connect_timeout_ms: u64,
+    /// Whole-request timeout towards TikTok.
+    pub request_timeout_ms: u64,
+    /// Retries of reads.
+    pub read_retries: u32,
+    /// `TIKTOK_APP_KEY` (TikTok Shop).
+    pub app_key: String,
+    /// `TIKTOK_APP_SECRET` (TikTok Shop).
+    pub app_secret: SecretString,
+}
+
+/// `[oauth]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct OAuthSettings {
+    /// Lifetime of a state.
+    pub state_ttl_seconds: i64,
+    /// Refresh margin before access-token expiry.
+    pub refresh_margin_seconds: i64,
+}
+
+/// `[security]`: keys. All secrets.
+#[derive(Debug, Clone, Deserialize)]
+pub struct SecuritySettings {
+    /// `TOKEN_ENCRYPTION_KEY`
+    pub token_encryption_key: SecretString,
+    /// `AUTH_JWT_SECRET`
+    pub jwt_secret: SecretString,
+    /// `AUTH_JWT_PUBLIC_KEY`
+    pub jwt_public_key: SecretString,
+    /// `AUTH_JWT_ISSUER`
+    pub jwt_issuer: String,
+    /// `AUTH_JWT_AUDIENCE`
+    pub jwt_audience: String,
+}
+
+/// `[sandbox]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct SandboxSettings {
+    /// Port of the development sandbox.
+    pub port: u16,
+}
+
+/// `[log]`
+#[derive(Debug, Clone, Deserialize)]
+pub struct LogSettings {
+    /// `pretty` or `json`.
+    pub format: String,
+    /// Filter, overridden by `RUST_LOG`.
+    pub filter: String,
+}

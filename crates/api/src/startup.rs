@@ -1,0 +1,148 @@
+//! The composition root: builds every adapter from the settings, wraps each in its port, and serves.
+
+use std::net::TcpListener;
+use std::sync::Arc;
+use std::time::Duration;
+
+use actix_web::dev::Server;
+use actix_web::{web, App, HttpServer};
+use tiktok_adapters_db::{Database, DieselAccountRepository, DieselOAuthStateStore};
+use tiktok_adapters_tiktok::TikTokHttpClient;
+use tiktok_domain::ports::SystemClock;
+use tiktok_domain::usecases::{AccountService, Ports};
+use tiktok_sandbox::SandboxHandle;
+use tracing_actix_web::TracingLogger;
+
+use crate::auth::Authenticator;
+use crate::middleware;
+use crate::routes;
+use crate::routes::webhook::WebhookSecret;
+use crate::settings::Settings;
+use crate::wiring::{self, StartupError};
+
+/// A built service, bound to its port, not yet serving.
+pub struct Application {
+    port: u16,
+    server: Server,
+    sandbox: Option<SandboxHandle>,
+    database: Database,
+}
+
+impl Application {
+    /// Builds the adapters and binds the listener (port 0 picks a free one). In development without a
+    /// `TIKTOK_CLIENT_ID`, the TikTok sandbox is started first and TikTok's URLs point at it.
+    pub async fn build(mut settings: Settings) -> Result<Self, StartupError> {
+        let sandbox = wiring::start_sandbox_if_needed(&mut settings).await?;
+        let cipher = wiring::token_cipher(&settings)?;
+        let authenticator = wiring::authenticator(&settings)?;
+        let database = wiring::database(&settings).await?;
+        let client = Arc::new(
+            TikTokHttpClient::new(wiring::tiktok_client_config(&settings)?).map_err(|e| {
+                StartupError::Config(format!("the TikTok client cannot be built: {e}"))
+            })?,
+        );
+        let ports = Ports {
+            accounts: Arc::new(DieselAccountRepository::new(database.clone())),
+            states: Arc::new(DieselOAuthStateStore::new(database.clone())),
+            oauth: client.clone(),
+            data: client,
+            cipher,
+            clock: Arc::new(SystemClock),
+        };
+        let service = AccountService::new(ports, wiring::service_config(&settings)?);
+        let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
+            .map_err(|e| {
+                StartupError::Bind(settings.server.host.clone(), settings.server.port, e)
+            })?;
+        let port = listener.local_addr().map_err(StartupError::Io)?.port();
+        let webhook = WebhookSecret {
+            client_key: settings.tiktok.client_id.clone(),
+            client_secret: settings.tiktok.client_secret.clone(),
+        };
+        let server = serve(
+            listener,
+            &settings,
+            service,
+            authenticator,
+            database.clone(),
+            webhook,
+        )?;
+        tracing::info!(
+            port,
+            environment = settings.environment.as_str(),
+            "TikTok integration service listening"
+        );
+        Ok(Self {
+            port,
+            server,
+            sandbox,
+            database,
+        })
+    }
+
+    /// The bound port.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The sandbox's base URL, when the sandbox stands in for TikTok.
+    pub fn sandbox_url(&self) -> Option<String> {
+        self.sandbox.as_ref().map(|s| s.base_url())
+    }
+
+    /// The database pool (for commands and tests).
+    pub fn database(&self) -> &Database {
+        &self.database
+    }
+
+    /// Serves until SIGTERM/SIGINT (actix stops accepting, then waits for in-flight requests).
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let _sandbox = self.sandbox;
+        self.server.await
+    }
+}
+
+fn serve(
+    listener: TcpListener,
+    settings: &Settings,
+    service: AccountService,
+    authenticator: Authenticator,
+    database: Database,
+    webhook: WebhookSecret,
+) -> Result<Server, StartupError> {
+    let service = web::Data::new(service);
+    let authenticator = web::Data::new(authenticator);
+    let database = web::Data::new(database);
+    let webhook = web::Data::new(webhook);
+    let limits = middleware::Limits {
+        max_url_bytes: settings.server.max_url_bytes,
+    };
+    let max_body = settings.server.max_body_bytes;
+    let server = HttpServer::new(move || {
+        App::new()
+            .app_data(service.clone())
+            .app_data(authenticator.clone())
+            .app_data(database.clone())
+            .app_data(webhook.clone())
+            .app_data(web::Data::new(limits))
+            .app_data(middleware::query_config())
+            .app_data(middleware::path_config())
+            .app_data(middleware::json_config(max_body))
+            .app_data(web::PayloadConfig::new(max_body))
+            .configure(routes::configure)
+            .default_service(web::to(routes::not_found))
+            .wrap(middleware::error_bodies())
+            .wrap(middleware::security_headers())
+            .wrap(actix_web::middleware::from_fn(middleware::limit_url_length))
+            .wrap(actix_web::middleware::from_fn(
+                middleware::request_id_header,
+            ))
+            .wrap(TracingLogger::default())
+    })
+    .listen(listener)
+    .map_err(StartupError::Io)?
+    .shutdown_timeout(settings.server.shutdown_timeout_seconds)
+    .client_request_timeout(Duration::from_secs(5))
+    .run();
+    Ok(server)
+}

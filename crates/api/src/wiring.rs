@@ -1,0 +1,176 @@
+//! Turning settings into adapters, with the start-up checks of each secret.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::{ExposeSecret, SecretString};
+use tiktok_adapters_crypto::{AesGcmTokenCipher, KeyRing};
+use tiktok_adapters_db::{Database, PoolOptions};
+use tiktok_adapters_tiktok::TikTokClientConfig;
+use tiktok_domain::ports::TokenCipher;
+use tiktok_domain::usecases::ServiceConfig;
+use tiktok_domain::{RedirectUri, Scopes};
+use tiktok_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
+
+use crate::auth::{Authenticator, DEVELOPMENT_JWT_SECRET};
+use crate::settings::{is_blank, Environment, Settings};
+
+/// Why the service could not start. Messages name the variable at fault, never a secret.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    /// A setting is missing or wrong.
+    #[error("{0}")]
+    Config(String),
+    /// The listener could not be bound.
+    #[error("cannot listen on {0}:{1}")]
+    Bind(String, u16, #[source] std::io::Error),
+    /// Another I/O failure.
+    #[error("I/O error at start-up")]
+    Io(#[source] std::io::Error),
+}
+
+/// Starts the sandbox in development when no client id is configured, and points TikTok's URLs at it.
+pub async fn start_sandbox_if_needed(
+    settings: &mut Settings,
+) -> Result<Option<SandboxHandle>, StartupError> {
+    if !settings.uses_sandbox() {
+        return Ok(None);
+    }
+    let config = SandboxConfig {
+        port: settings.sandbox.port,
+        ..SandboxConfig::default()
+    };
+    let sandbox = Sandbox::start(config).map_err(|e| {
+        StartupError::Config(format!(
+            "the TikTok sandbox cannot listen on port {} ({e})",
+            settings.sandbox.port
+        ))
+    })?;
+    tracing::warn!(
+        sandbox = %sandbox.base_url(),
+        "NO TIKTOK_CLIENT_ID: USING THE BUNDLED TIKTOK SANDBOX, NOT TIKTOK. Set TIKTOK_CLIENT_ID to talk to TikTok."
+    );
+    settings.tiktok.client_id = sandbox.client_key().to_owned();
+    settings.tiktok.client_secret = SecretString::from(sandbox.client_secret().to_owned());
+    settings.tiktok.auth_base_url = sandbox.base_url();
+    settings.tiktok.api_base_url = sandbox.base_url();
+    Ok(Some(sandbox))
+}
+
+/// The token cipher from `TOKEN_ENCRYPTION_KEY`, or the development key outside production.
+pub fn token_cipher(settings: &Settings) -> Result<Arc<dyn TokenCipher>, StartupError> {
+    let ring = if is_blank(&settings.security.token_encryption_key) {
+        tracing::warn!(
+            "TOKEN_ENCRYPTION_KEY is not set: tokens are sealed with the DEVELOPMENT key"
+        );
+        KeyRing::development()
+    } else {
+        KeyRing::parse(&settings.security.token_encryption_key)
+            .map_err(|e| StartupError::Config(format!("TOKEN_ENCRYPTION_KEY: {e}")))?
+    };
+    if settings.environment == Environment::Production && ring.is_development() {
+        return Err(StartupError::Config(
+            "TOKEN_ENCRYPTION_KEY: the development key is refused in production".into(),
+        ));
+    }
+    Ok(Arc::new(AesGcmTokenCipher::new(ring)))
+}
+
+/// The JWT verifier from `AUTH_JWT_PUBLIC_KEY` or `AUTH_JWT_SECRET`, or the development secret outside production.
+pub fn authenticator(settings: &Settings) -> Result<Authenticator, StartupError> {
+    let security = &settings.security;
+    let issuer = Some(security.jwt_issuer.as_str()).filter(|s| !s.is_empty());
+    let audience = Some(security.jwt_audience.as_str()).filter(|s| !s.is_empty());
+    if !is_blank(&security.jwt_public_key) {
+        let pem = security.jwt_public_key.expose_secret().replace("\\n", "\n");
+        return Authenticator::public_key(pem.as_bytes(), issuer, audience)
+            .map_err(|e| StartupError::Config(e.to_string()));
+    }
+    let secret = security.jwt_secret.expose_secret();
+    if !secret.trim().is_empty() {
+        if settings.environment == Environment::Production
+            && (secret == DEVELOPMENT_JWT_SECRET || secret.len() < 32)
+        {
+            return Err(StartupError::Config(
+                "AUTH_JWT_SECRET: the development secret, or one under 32 bytes, is refused in production".into(),
+            ));
+        }
+        return Ok(Authenticator::hs256(secret.as_bytes(), issuer, audience));
+    }
+    tracing::warn!("AUTH_JWT_SECRET is not set: callers are verified with the DEVELOPMENT secret");
+    Ok(Authenticator::hs256(
+        DEVELOPMENT_JWT_SECRET.as_bytes(),
+        issuer,
+        audience,
+    ))
+}
+
+/// The pool, with migrations applied. A database that is down at start-up does not stop the service:
+/// migrations are retried in the background until it answers, and `/health/ready` says 503 meanwhile.
+pub async fn database(settings: &Settings) -> Result<Database, StartupError> {
+    let options = PoolOptions {
+        max_size: settings.database.max_connections,
+        connection_timeout: Duration::from_millis(settings.database.connect_timeout_ms),
+    };
+    let database = Database::connect(settings.database.url.expose_secret(), options)
+        .map_err(|e| StartupError::Config(format!("DATABASE_URL: {e}")))?;
+    if let Err(error) = database.run_migrations().await {
+        tracing::error!(%error, "migrations could not run at start-up; retrying in the background");
+        let retry = database.clone();
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                match retry.run_migrations().await {
+                    Ok(()) => break tracing::info!("migrations applied"),
+                    Err(error) => tracing::debug!(%error, "migrations still cannot run"),
+                }
+            }
+        });
+    }
+    Ok(database)
+}
+
+/// The TikTok client's settings.
+pub fn tiktok_client_config(settings: &Settings) -> Result<TikTokClientConfig, StartupError> {
+    let t = &settings.tiktok;
+    let url = |name: &str, raw: &str| {
+        url::Url::parse(raw).map_err(|_| StartupError::Config(format!("{name} is not a URL")))
+    };
+    let mut config = TikTokClientConfig::new(t.client_id.clone(), t.client_secret.clone());
+    config.auth_base_url = url("TIKTOK_AUTH_BASE_URL", &t.auth_base_url)?;
+    config.api_base_url = url("TIKTOK_API_BASE_URL", &t.api_base_url)?;
+    config.connect_timeout = Duration::from_millis(t.connect_timeout_ms);
+    config.request_timeout = Duration::from_millis(t.request_timeout_ms);
+    config.read_retries = t.read_retries;
+    Ok(config)
+}
+
+/// The use cases' settings.
+pub fn service_config(settings: &Settings) -> Result<ServiceConfig, StartupError> {
+    let t = &settings.tiktok;
+    let uri = |raw: &str| {
+        RedirectUri::parse(raw.trim()).map_err(|e| {
+            StartupError::Config(format!(
+                "TIKTOK_REDIRECT_URI / TIKTOK_ALLOWED_REDIRECT_URIS: {e}"
+            ))
+        })
+    };
+    let scopes = Scopes::parse_comma_separated(&t.scopes)
+        .map_err(|e| StartupError::Config(format!("TIKTOK_SCOPES: {e}")))?;
+    if scopes.is_empty() {
+        return Err(StartupError::Config(
+            "TIKTOK_SCOPES: at least one scope is required".into(),
+        ));
+    }
+    let mut config = ServiceConfig::new(uri(&t.redirect_uri)?, scopes);
+    config.allowed_redirect_uris = t
+        .allowed_redirect_uris
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(uri)
+        .collect::<Result<_, _>>()?;
+    config.state_ttl = chrono::Duration::seconds(settings.oauth.state_ttl_seconds.max(1));
+    config.refresh_margin = chrono::Duration::seconds(settings.oauth.refresh_margin_seconds.max(0));
+    config.pkce = t.pkce;
+    Ok(config)
+}
