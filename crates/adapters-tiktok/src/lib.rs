@@ -1,1 +1,11 @@
 #![doc = include_str!("../README.md")]
+
+mod client;
+mod config;
+mod display;
+mod oauth;
+mod retry;
+mod wire;
+
+pub use client::TikTokHttpClient;
+pub use config::{ClientBuildError, TikTokClientConfig};

@@ -1,0 +1,7 @@
+//! The TikTok client against the sandbox (and a few canned servers) over loopback.
+
+mod canned;
+mod common;
+mod display;
+mod logs;
+mod oauth;
