@@ -19,4 +19,6 @@ macro_rules! on_both_backends {
 
 mod connect_flow;
 mod edge_errors;
+mod key_rotation;
 mod tiktok_faults;
+mod webhooks;

@@ -31,6 +31,10 @@ impl DieselAccountRepository {
     pub fn new(db: Database) -> Self {
         Self { db }
     }
+
+    pub(crate) fn db(&self) -> &Database {
+        &self.db
+    }
 }
 
 fn to_account(row: AccountRow) -> Result<TikTokAccount, Failure> {

@@ -7,6 +7,7 @@ mod database;
 mod errors;
 mod models;
 mod schema;
+mod sealed_grants;
 mod state_store;
 
 pub use account_repository::DieselAccountRepository;

@@ -3,6 +3,7 @@
 //! ```text
 //! tiktok-integration [serve]              run the HTTP API (applies migrations first)
 //! tiktok-integration migrate              apply pending migrations and exit
+//! tiktok-integration rotate-keys          re-seal every stored token with the active TOKEN_ENCRYPTION_KEY
 //! tiktok-integration dev-token USER_ID    print a development JWT for USER_ID (`--admin` for an admin token)
 //! ```
 
@@ -10,7 +11,8 @@ use std::process::ExitCode;
 
 use tiktok_api::{auth, telemetry, wiring, Application, Settings};
 
-const USAGE: &str = "usage: tiktok-integration [serve | migrate | dev-token USER_ID [--admin]]";
+const USAGE: &str =
+    "usage: tiktok-integration [serve | migrate | rotate-keys | dev-token USER_ID [--admin]]";
 
 #[actix_web::main]
 async fn main() -> ExitCode {
@@ -32,6 +34,7 @@ async fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         None | Some("serve") => serve(settings).await,
         Some("migrate") => migrate(settings).await,
+        Some("rotate-keys") => rotate_keys(settings).await,
         Some("dev-token") => dev_token(&settings, &args[1..]),
         Some("-h" | "--help" | "help") => {
             println!("{USAGE}");
@@ -65,6 +68,22 @@ async fn migrate(settings: Settings) -> Result<(), String> {
         .await
         .map_err(|e| error_chain(&e))?;
     println!("migrations applied");
+    Ok(())
+}
+
+async fn rotate_keys(settings: Settings) -> Result<(), String> {
+    let database = wiring::database(&settings)
+        .await
+        .map_err(|e| error_chain(&e))?;
+    let report = wiring::key_rotation(&settings, database)
+        .map_err(|e| error_chain(&e))?
+        .run(100)
+        .await
+        .map_err(|e| error_chain(&e))?;
+    println!(
+        "key rotation done: {} scanned, {} re-sealed, {} already current, {} changed meanwhile, {} unreadable",
+        report.scanned, report.resealed, report.current, report.changed_meanwhile, report.unreadable
+    );
     Ok(())
 }
 

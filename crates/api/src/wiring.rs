@@ -8,7 +8,7 @@ use tiktok_adapters_crypto::{AesGcmTokenCipher, KeyRing};
 use tiktok_adapters_db::{Database, PoolOptions};
 use tiktok_adapters_tiktok::TikTokClientConfig;
 use tiktok_domain::ports::TokenCipher;
-use tiktok_domain::usecases::ServiceConfig;
+use tiktok_domain::usecases::{KeyRotation, ServiceConfig};
 use tiktok_domain::{RedirectUri, Scopes};
 use tiktok_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
 
@@ -128,6 +128,12 @@ pub async fn database(settings: &Settings) -> Result<Database, StartupError> {
         });
     }
     Ok(database)
+}
+
+/// Key rotation over the configured database with the configured key ring.
+pub fn key_rotation(settings: &Settings, database: Database) -> Result<KeyRotation, StartupError> {
+    let store = Arc::new(tiktok_adapters_db::DieselAccountRepository::new(database));
+    Ok(KeyRotation::new(store, token_cipher(settings)?))
 }
 
 /// The TikTok client's settings.

@@ -6,6 +6,7 @@
 mod cipher;
 mod clock;
 mod repository;
+mod sealed_grants;
 mod state_store;
 mod tiktok_data;
 mod tiktok_oauth;
@@ -13,6 +14,7 @@ mod tiktok_oauth;
 pub use cipher::*;
 pub use clock::*;
 pub use repository::*;
+pub use sealed_grants::*;
 pub use state_store::*;
 pub use tiktok_data::*;
 pub use tiktok_oauth::*;

@@ -9,6 +9,7 @@ mod caller;
 mod config;
 mod disconnect;
 mod error;
+mod rotate_keys;
 mod status;
 mod sync;
 mod tokens;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 pub use caller::Caller;
 pub use config::ServiceConfig;
 pub use error::ServiceError;
+pub use rotate_keys::{KeyRotation, RotationReport};
 pub use views::{AccountMetrics, AuthorizationStart, CallbackOutcome, ConnectionStatus};
 pub use webhook::RemovalOutcome;
 

@@ -35,7 +35,8 @@ impl AccountService {
             );
             return Ok(RemovalOutcome::NoActiveAccount);
         };
-        if event_time < account.connected_at {
+        // TikTok's create_time has whole seconds: an event of the same second as the connection is not stale.
+        if event_time.timestamp() < account.connected_at.timestamp() {
             tracing::info!(user_id = %account.user_id, "authorization.removed older than the current connection; ignored");
             return Ok(RemovalOutcome::Stale);
         }
