@@ -2,6 +2,7 @@
 //! standing in for TikTok, and talk to it through a real socket.
 
 pub mod backend;
+pub mod capture;
 pub mod flow;
 
 use std::collections::HashMap;
