@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod error;
 pub mod middleware;
+pub mod rate_limit;
 pub mod routes;
 pub mod settings;
 pub mod startup;

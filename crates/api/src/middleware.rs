@@ -71,6 +71,21 @@ pub fn security_headers() -> DefaultHeaders {
         .add((header::STRICT_TRANSPORT_SECURITY, "max-age=31536000"))
 }
 
+/// CORS for the configured dashboard origins only: any other origin gets no `Access-Control-Allow-Origin`
+/// (its requests are still served, so that browsers, not we, withhold the answer).
+pub fn cors(origins: &[&str]) -> actix_cors::Cors {
+    origins
+        .iter()
+        .fold(actix_cors::Cors::default(), |cors, origin| {
+            cors.allowed_origin(origin)
+        })
+        .allowed_methods(["GET", "POST", "DELETE"])
+        .allowed_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .expose_headers([HeaderName::from_static("x-request-id"), header::RETRY_AFTER])
+        .block_on_origin_mismatch(false)
+        .max_age(3600)
+}
+
 /// Replaces any error response that is not already the contract's JSON (actix's own 404, 405, 413, payload
 /// and query errors) with the contract's body for its status.
 pub fn error_bodies<B: MessageBody + 'static>() -> ErrorHandlers<B> {

@@ -15,6 +15,7 @@ use tracing_actix_web::TracingLogger;
 
 use crate::auth::Authenticator;
 use crate::middleware;
+use crate::rate_limit::CallerRateLimiter;
 use crate::routes;
 use crate::routes::webhook::WebhookSecret;
 use crate::settings::Settings;
@@ -118,12 +119,20 @@ fn serve(
         max_url_bytes: settings.server.max_url_bytes,
     };
     let max_body = settings.server.max_body_bytes;
+    let origins: Vec<String> = settings
+        .server
+        .cors_origins()
+        .into_iter()
+        .map(str::to_owned)
+        .collect();
+    let rate_limiter = web::Data::new(CallerRateLimiter::new(&settings.rate_limit));
     let server = HttpServer::new(move || {
         App::new()
             .app_data(service.clone())
             .app_data(authenticator.clone())
             .app_data(database.clone())
             .app_data(webhook.clone())
+            .app_data(rate_limiter.clone())
             .app_data(web::Data::new(limits))
             .app_data(middleware::query_config())
             .app_data(middleware::path_config())
@@ -131,6 +140,9 @@ fn serve(
             .app_data(web::PayloadConfig::new(max_body))
             .configure(routes::configure)
             .default_service(web::to(routes::not_found))
+            .wrap(middleware::cors(
+                &origins.iter().map(String::as_str).collect::<Vec<_>>(),
+            ))
             .wrap(middleware::error_bodies())
             .wrap(middleware::security_headers())
             .wrap(actix_web::middleware::from_fn(middleware::limit_url_length))

@@ -7,6 +7,7 @@ use super::dto::{MetricsBody, StatusBody};
 use super::params;
 use crate::auth::AuthenticatedCaller;
 use crate::error::{ApiError, ErrorBody};
+use crate::rate_limit::CallerRateLimiter;
 
 /// Connection status of one user.
 #[utoipa::path(get, path = "/api/v1/integrations/tiktok/status/{user_id}", tag = "tiktok",
@@ -32,9 +33,11 @@ pub async fn status(
     security(("bearer" = [])))]
 pub async fn sync(
     service: web::Data<AccountService>,
+    limiter: web::Data<CallerRateLimiter>,
     caller: AuthenticatedCaller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    limiter.check(&caller.0)?;
     let user_id = params::user_id(Some(&path))?;
     let metrics = service.sync(&caller.0, &user_id).await?;
     Ok(HttpResponse::Ok().json(MetricsBody::from(metrics)))

@@ -9,6 +9,7 @@ use super::dto::{InitBody, StatusBody};
 use super::params;
 use crate::auth::AuthenticatedCaller;
 use crate::error::{ApiError, ErrorBody};
+use crate::rate_limit::CallerRateLimiter;
 
 /// Query of `auth/init`.
 #[derive(Debug, Deserialize, IntoParams)]
@@ -22,13 +23,16 @@ pub struct InitQuery {
 /// Start OAuth: issue a state, return TikTok's authorization URL.
 #[utoipa::path(post, path = "/api/v1/integrations/tiktok/auth/init", tag = "tiktok", params(InitQuery),
     responses((status = 200, body = InitBody), (status = 400, body = ErrorBody, description = "invalid_request, invalid_redirect_uri"),
-        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 503, body = ErrorBody)),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody),
+        (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn init(
     service: web::Data<AccountService>,
+    limiter: web::Data<CallerRateLimiter>,
     caller: AuthenticatedCaller,
     query: web::Query<InitQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    limiter.check(&caller.0)?;
     let user_id = params::user_id(query.user_id.as_deref())?;
     let start = service
         .start_authorization(&caller.0, &user_id, query.redirect_uri.as_deref())
@@ -60,9 +64,11 @@ pub struct CallbackQuery {
     security(("bearer" = [])))]
 pub async fn callback(
     service: web::Data<AccountService>,
+    limiter: web::Data<CallerRateLimiter>,
     caller: AuthenticatedCaller,
     query: web::Query<CallbackQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    limiter.check(&caller.0)?;
     let user_id = params::user_id(query.user_id.as_deref())?;
     let state = params::state(query.state.as_deref())?;
     let outcome = match (&query.error, &query.code) {

@@ -5,6 +5,8 @@
 
 mod environment;
 mod sections;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -122,6 +124,14 @@ impl Settings {
             };
             if self.environment == Environment::Production && parsed.scheme() != "https" {
                 return rule(format!("{name} must be https:// in production"));
+            }
+        }
+        for origin in self.server.cors_origins() {
+            let canonical = url::Url::parse(origin).map(|u| u.origin().ascii_serialization());
+            if canonical.as_deref() != Ok(origin) {
+                return rule(format!(
+                    "APP_SERVER__CORS_ALLOWED_ORIGINS: {origin:?} is not an origin like https://dashboard.example"
+                ));
             }
         }
         if self.environment == Environment::Production {

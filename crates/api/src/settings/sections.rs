@@ -19,6 +19,8 @@ pub struct Settings {
     pub oauth: OAuthSettings,
     /// `[security]`
     pub security: SecuritySettings,
+    /// `[rate_limit]`
+    pub rate_limit: RateLimitSettings,
     /// `[sandbox]`
     pub sandbox: SandboxSettings,
     /// `[log]`
@@ -38,6 +40,19 @@ pub struct ServerSettings {
     pub max_url_bytes: usize,
     /// How long in-flight requests get on shutdown.
     pub shutdown_timeout_seconds: u64,
+    /// Origins allowed cross-origin (CORS), comma-separated; empty allows none.
+    pub cors_allowed_origins: String,
+}
+
+impl ServerSettings {
+    /// The allowed CORS origins, trimmed, without empty entries.
+    pub fn cors_origins(&self) -> Vec<&str> {
+        self.cors_allowed_origins
+            .split(',')
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+            .collect()
+    }
 }
 
 /// `[database]`
@@ -104,6 +119,15 @@ pub struct SecuritySettings {
     pub jwt_issuer: String,
     /// `AUTH_JWT_AUDIENCE`
     pub jwt_audience: String,
+}
+
+/// `[rate_limit]`: per-caller limit on the endpoints that call TikTok.
+#[derive(Debug, Clone, Deserialize)]
+pub struct RateLimitSettings {
+    /// Sustained calls per caller per minute; 0 disables the limit.
+    pub per_caller_per_minute: u32,
+    /// Calls a caller may make at once; 0 disables the limit.
+    pub burst: u32,
 }
 
 /// `[sandbox]`

@@ -1,0 +1,202 @@
+//! Production refuses to start without its secrets or with development ones; messages name the variable and
+//! never carry a secret.
+
+use std::collections::HashMap;
+
+use tiktok_adapters_crypto::KeyRing;
+
+use super::{Environment, Settings};
+use crate::auth::DEVELOPMENT_JWT_SECRET;
+use crate::wiring;
+
+const CLIENT_SECRET: &str = "client-secret-value-that-must-never-leak";
+const JWT_SECRET: &str = "jwt-secret-value-of-at-least-32-bytes-that-must-never-leak";
+const ENCRYPTION_KEY: &str = "prod:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=";
+
+/// A complete production configuration, changed by `tweak`.
+fn production(tweak: impl FnOnce(&mut HashMap<String, String>)) -> HashMap<String, String> {
+    let mut vars: HashMap<String, String> = [
+        ("APP_ENV", "production"),
+        ("TIKTOK_CLIENT_ID", "client-key-1"),
+        ("TIKTOK_CLIENT_SECRET", CLIENT_SECRET),
+        ("TOKEN_ENCRYPTION_KEY", ENCRYPTION_KEY),
+        ("AUTH_JWT_SECRET", JWT_SECRET),
+        (
+            "DATABASE_URL",
+            "postgres://svc:db-password-never-leaks@db/tiktok",
+        ),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .collect();
+    tweak(&mut vars);
+    vars
+}
+
+fn vars(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+/// Asserts that `message` names `variable` and holds none of the configured secrets.
+fn names_without_secrets(message: &str, variable: &str) {
+    assert!(message.contains(variable), "{message:?} names {variable}");
+    for secret in [
+        CLIENT_SECRET,
+        JWT_SECRET,
+        ENCRYPTION_KEY,
+        "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+        "db-password-never-leaks",
+        DEVELOPMENT_JWT_SECRET,
+        KeyRing::DEVELOPMENT_KEY_ENTRY,
+    ] {
+        assert!(!message.contains(secret), "{message:?} leaks a secret");
+    }
+}
+
+#[test]
+fn a_complete_production_configuration_loads_and_wires() {
+    let settings = Settings::load(&production(|_| {}), None).expect("production loads");
+    assert_eq!(settings.environment, Environment::Production);
+    assert!(!settings.uses_sandbox());
+    assert!(wiring::token_cipher(&settings).is_ok());
+    assert!(wiring::authenticator(&settings).is_ok());
+}
+
+#[test]
+fn production_refuses_each_missing_secret_by_name() {
+    for (removed, named) in [
+        (&["TIKTOK_CLIENT_ID"][..], "TIKTOK_CLIENT_ID"),
+        (&["TIKTOK_CLIENT_SECRET"][..], "TIKTOK_CLIENT_SECRET"),
+        (&["TOKEN_ENCRYPTION_KEY"][..], "TOKEN_ENCRYPTION_KEY"),
+        (
+            &["AUTH_JWT_SECRET", "AUTH_JWT_PUBLIC_KEY"][..],
+            "AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY",
+        ),
+    ] {
+        for blank in [false, true] {
+            let vars = production(|v| {
+                for name in removed {
+                    if blank {
+                        v.insert((*name).to_owned(), "  ".to_owned());
+                    } else {
+                        v.remove(*name);
+                    }
+                }
+            });
+            let error = Settings::load(&vars, None).expect_err("refused");
+            names_without_secrets(&error.to_string(), named);
+        }
+    }
+}
+
+#[test]
+fn production_refuses_plain_http_towards_tiktok() {
+    for name in ["TIKTOK_API_BASE_URL", "TIKTOK_AUTH_BASE_URL"] {
+        let vars = production(|v| {
+            v.insert(name.to_owned(), "http://open.tiktokapis.com".to_owned());
+        });
+        let error = Settings::load(&vars, None).expect_err("http refused");
+        names_without_secrets(&error.to_string(), name);
+        assert!(error.to_string().contains("https"));
+    }
+}
+
+#[test]
+fn production_refuses_the_development_encryption_key() {
+    let vars = production(|v| {
+        v.insert(
+            "TOKEN_ENCRYPTION_KEY".into(),
+            KeyRing::DEVELOPMENT_KEY_ENTRY.into(),
+        );
+    });
+    let settings = Settings::load(&vars, None).expect("settings load");
+    let error = wiring::token_cipher(&settings)
+        .err()
+        .expect("development key refused");
+    names_without_secrets(&error.to_string(), "TOKEN_ENCRYPTION_KEY");
+}
+
+#[test]
+fn production_refuses_the_development_jwt_secret() {
+    let vars = production(|v| {
+        v.insert("AUTH_JWT_SECRET".into(), DEVELOPMENT_JWT_SECRET.into());
+    });
+    let settings = Settings::load(&vars, None).expect("settings load");
+    let error = wiring::authenticator(&settings).expect_err("development secret refused");
+    names_without_secrets(&error.to_string(), "AUTH_JWT_SECRET");
+}
+
+#[test]
+fn the_development_keys_are_accepted_outside_production() {
+    let settings = Settings::load(&vars(&[("APP_ENV", "development")]), None).expect("loads");
+    assert!(wiring::token_cipher(&settings).is_ok());
+    assert!(wiring::authenticator(&settings).is_ok());
+}
+
+#[test]
+fn the_sandbox_is_used_only_in_development_without_a_client_id() {
+    let load = |pairs: &[(&str, &str)]| Settings::load(&vars(pairs), None).expect("loads");
+    assert!(load(&[]).uses_sandbox());
+    assert!(load(&[("APP_ENV", "development")]).uses_sandbox());
+    assert!(!load(&[("TIKTOK_CLIENT_ID", "client-key-1")]).uses_sandbox());
+    for env in ["development", "test"] {
+        assert!(!load(&[("APP_ENV", env), ("TIKTOK_CLIENT_ID", "client-key-1")]).uses_sandbox());
+    }
+    assert!(!load(&[("APP_ENV", "test")]).uses_sandbox());
+    let production = Settings::load(&production(|_| {}), None).expect("loads");
+    assert!(!production.uses_sandbox());
+}
+
+#[test]
+fn cors_origins_must_be_bare_origins() {
+    let load = |origins: &str| {
+        Settings::load(
+            &vars(&[("APP_SERVER__CORS_ALLOWED_ORIGINS", origins)]),
+            None,
+        )
+    };
+    let settings = load(" https://dashboard.example, http://localhost:3000 ,").expect("loads");
+    assert_eq!(
+        settings.server.cors_origins(),
+        ["https://dashboard.example", "http://localhost:3000"]
+    );
+    assert!(load("").expect("loads").server.cors_origins().is_empty());
+    for bad in [
+        "*",
+        "https://dashboard.example/",
+        "dashboard.example",
+        "null",
+    ] {
+        let error = load(bad).expect_err("refused");
+        assert!(error
+            .to_string()
+            .contains("APP_SERVER__CORS_ALLOWED_ORIGINS"));
+    }
+}
+
+#[test]
+fn rate_limit_settings_come_from_the_environment() {
+    let settings = Settings::load(&vars(&[]), None).expect("loads");
+    assert_eq!(
+        (
+            settings.rate_limit.per_caller_per_minute,
+            settings.rate_limit.burst
+        ),
+        (30, 10)
+    );
+    let vars = vars(&[
+        ("APP_RATE_LIMIT__PER_CALLER_PER_MINUTE", "0"),
+        ("APP_RATE_LIMIT__BURST", "3"),
+    ]);
+    let settings = Settings::load(&vars, None).expect("loads");
+    assert_eq!(
+        (
+            settings.rate_limit.per_caller_per_minute,
+            settings.rate_limit.burst
+        ),
+        (0, 3)
+    );
+}
