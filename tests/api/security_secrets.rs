@@ -10,7 +10,7 @@ use tiktok_sandbox::Endpoint;
 const BASE: &str = "/api/v1/integrations/tiktok";
 
 on_both_backends!(
-    no_token_or_secret_reaches_the_logs_or_the_answers_over_a_whole_flow,
+    no_token_code_or_secret_reaches_the_logs_or_the_answers_over_a_whole_flow,
     a_copy_of_the_database_holds_only_sealed_tokens,
     an_access_token_moved_from_another_users_row_answers_409_reauth_required,
     a_refresh_token_moved_from_another_users_row_answers_409_reauth_required,
@@ -79,7 +79,9 @@ fn assert_absent(haystack: &str, needles: &[(String, String)], place: &str) {
     }
 }
 
-async fn no_token_or_secret_reaches_the_logs_or_the_answers_over_a_whole_flow(backend: Backend) {
+async fn no_token_code_or_secret_reaches_the_logs_or_the_answers_over_a_whole_flow(
+    backend: Backend,
+) {
     let logs = capture_logs();
     let Some(app) = TestApp::spawn(backend).await else {
         return;
@@ -98,6 +100,11 @@ async fn no_token_or_secret_reaches_the_logs_or_the_answers_over_a_whole_flow(ba
     let query = app
         .authorize_at_tiktok(&url, "&sandbox_user=sandbox_creator")
         .await;
+    let code = query
+        .iter()
+        .find(|(k, _)| k == "code")
+        .map(|(_, v)| v.clone())
+        .expect("TikTok's code");
     let connected = app.callback("42", &query).await;
     assert_eq!(connected.status, 200, "{}", connected.text);
     answers.push(connected);
@@ -135,6 +142,7 @@ async fn no_token_or_secret_reaches_the_logs_or_the_answers_over_a_whole_flow(ba
         needles.len()
     );
     needles.push(("the caller's JWT".to_owned(), caller.clone()));
+    needles.push(("TikTok's authorization code".to_owned(), code));
     for (column, value) in [("access_token", sealed.0), ("refresh_token", sealed.1)] {
         let value = value.expect("sealed tokens were stored before the disconnect");
         needles.push((format!("the sealed {column}"), value));

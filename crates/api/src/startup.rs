@@ -13,6 +13,8 @@ use tiktok_domain::usecases::{AccountService, Ports};
 use tiktok_sandbox::SandboxHandle;
 use tracing_actix_web::TracingLogger;
 
+use crate::telemetry::RedactedRootSpan;
+
 use crate::auth::Authenticator;
 use crate::middleware;
 use crate::rate_limit::CallerRateLimiter;
@@ -149,7 +151,7 @@ fn serve(
             .wrap(actix_web::middleware::from_fn(
                 middleware::request_id_header,
             ))
-            .wrap(TracingLogger::default())
+            .wrap(TracingLogger::<RedactedRootSpan>::new())
     })
     .listen(listener)
     .map_err(StartupError::Io)?

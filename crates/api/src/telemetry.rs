@@ -25,3 +25,34 @@ pub fn init(settings: &LogSettings) {
     // A subscriber already set (by a test harness) is fine.
     drop(result);
 }
+
+/// The root span of every request. Unlike tracing-actix-web's default, it records the path only, never the
+/// query string: the OAuth callback's query carries TikTok's authorization code and the state.
+pub struct RedactedRootSpan;
+
+impl tracing_actix_web::RootSpanBuilder for RedactedRootSpan {
+    fn on_request_start(request: &actix_web::dev::ServiceRequest) -> tracing::Span {
+        use actix_web::HttpMessage;
+        let request_id = request
+            .extensions()
+            .get::<tracing_actix_web::RequestId>()
+            .map(|id| id.to_string());
+        tracing::info_span!(
+            "HTTP request",
+            http.method = %request.method(),
+            http.path = %request.path(),
+            http.status_code = tracing::field::Empty,
+            otel.status_code = tracing::field::Empty,
+            request_id = request_id.as_deref().unwrap_or(""),
+            exception.message = tracing::field::Empty,
+            exception.details = tracing::field::Empty,
+        )
+    }
+
+    fn on_request_end<B: actix_web::body::MessageBody>(
+        span: tracing::Span,
+        outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
+    ) {
+        tracing_actix_web::DefaultRootSpanBuilder::on_request_end(span, outcome);
+    }
+}
