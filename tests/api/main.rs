@@ -19,6 +19,7 @@ macro_rules! on_both_backends {
 
 mod connect_flow;
 mod edge_errors;
+mod edge_hardening;
 mod key_rotation;
 mod security_auth;
 mod security_secrets;
