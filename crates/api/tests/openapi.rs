@@ -8,7 +8,10 @@ use utoipa::OpenApi;
 
 #[test]
 fn the_checked_in_openapi_document_matches_the_code() {
-    let generated = ApiDoc::openapi().to_pretty_json().expect("the document serialises") + "\n";
+    let generated = ApiDoc::openapi()
+        .to_pretty_json()
+        .expect("the document serialises")
+        + "\n";
     let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../docs/openapi.json");
     if std::env::var_os("UPDATE_OPENAPI").is_some() {
         std::fs::write(&path, &generated).expect("docs/openapi.json is writable");
@@ -35,6 +38,9 @@ fn every_contract_path_is_documented() {
         "/health/live",
         "/health/ready",
     ] {
-        assert!(document.paths.paths.contains_key(path), "{path} is missing from the OpenAPI document");
+        assert!(
+            document.paths.paths.contains_key(path),
+            "{path} is missing from the OpenAPI document"
+        );
     }
 }
