@@ -10,6 +10,7 @@ on_both_backends!(
     reconnecting_reuses_the_users_row_and_clears_the_disconnect,
     init_returns_tiktoks_v2_authorization_url_with_a_long_state,
     a_partial_grant_stores_only_what_its_scopes_allow,
+    with_pkce_on_the_url_carries_a_hex_challenge_and_the_verifier_completes_the_exchange,
 );
 
 async fn a_creator_connects_syncs_reads_metrics_and_disconnects(backend: Backend) {
@@ -194,4 +195,30 @@ async fn a_partial_grant_stores_only_what_its_scopes_allow(backend: Backend) {
         synced.body["follower_count"].is_null(),
         "counts need user.info.stats: never invented"
     );
+}
+
+async fn with_pkce_on_the_url_carries_a_hex_challenge_and_the_verifier_completes_the_exchange(
+    backend: Backend,
+) {
+    let Some(app) = TestApp::spawn_with(backend, |vars| {
+        vars.insert("APP_TIKTOK__PKCE".into(), "true".into());
+    })
+    .await
+    else {
+        return;
+    };
+    let init = app.init("42").await;
+    let url = url::Url::parse(init.body["authorization_url"].as_str().unwrap()).unwrap();
+    let query: std::collections::HashMap<_, _> = url.query_pairs().into_owned().collect();
+    assert_eq!(query["code_challenge_method"], "S256");
+    let challenge = &query["code_challenge"];
+    assert_eq!(challenge.len(), 64);
+    assert!(challenge
+        .chars()
+        .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+    // The sandbox checks the verifier against the challenge at the token step.
+    let tiktok = app.authorize_at_tiktok(url.as_str(), "").await;
+    let connected = app.callback("42", &tiktok).await;
+    assert_eq!(connected.status, 200, "{}", connected.text);
+    assert_eq!(connected.body["status"], "connected");
 }
