@@ -176,6 +176,29 @@ async fn a_state_is_single_use_bound_to_its_user_and_spent_on_decline(backend: B
         "spent on first use"
     );
 
+    // A malformed code is refused, and spends the state.
+    let init = app.init("carol").await;
+    let mut query = app
+        .authorize_at_tiktok(init.body["authorization_url"].as_str().unwrap(), "")
+        .await;
+    let good = query.clone();
+    for (k, v) in query.iter_mut() {
+        if k == "code" {
+            *v = "has a space".into();
+        }
+    }
+    let malformed = app.callback("carol", &query).await;
+    assert_eq!(
+        (malformed.status, malformed.error_code()),
+        (400, Some("invalid_request"))
+    );
+    let after = app.callback("carol", &good).await;
+    assert_eq!(
+        after.error_code(),
+        Some("invalid_state"),
+        "the malformed attempt spent the state"
+    );
+
     // Unknown state.
     let unknown = app
         .callback(

@@ -75,7 +75,12 @@ pub async fn callback(
         (Some(error), _) => CallbackOutcome::Denied {
             error: params::tiktok_error(error),
         },
-        (None, Some(code)) => CallbackOutcome::Code(params::code(code)?),
+        (None, Some(code)) => match params::code(code) {
+            Ok(code) => CallbackOutcome::Code(code),
+            Err(error) => CallbackOutcome::Malformed {
+                reason: error.message().to_owned(),
+            },
+        },
         (None, None) => CallbackOutcome::Missing,
     };
     if let Some(description) = &query.error_description {

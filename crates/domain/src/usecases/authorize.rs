@@ -104,6 +104,9 @@ impl AccountService {
                     "the callback carries neither code nor error".into(),
                 ))
             }
+            CallbackOutcome::Malformed { reason } => {
+                return Err(ServiceError::InvalidRequest(reason))
+            }
         };
         let verifier = match &pending.code_verifier {
             Some(sealed) => {

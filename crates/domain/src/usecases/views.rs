@@ -26,6 +26,11 @@ pub enum CallbackOutcome {
     },
     /// Neither a code nor an error: a malformed callback. The state is spent all the same.
     Missing,
+    /// A code that breaks the code rules (the reason says which). The state is spent all the same.
+    Malformed {
+        /// Why the code was refused; safe to show.
+        reason: String,
+    },
 }
 
 /// A user's connection as the status body shows it.
