@@ -44,13 +44,15 @@ impl Application {
                 StartupError::Config(format!("the TikTok client cannot be built: {e}"))
             })?,
         );
+        let repository = Arc::new(DieselAccountRepository::new(database.clone()));
         let ports = Ports {
-            accounts: Arc::new(DieselAccountRepository::new(database.clone())),
+            accounts: repository.clone(),
             states: Arc::new(DieselOAuthStateStore::new(database.clone())),
             oauth: client.clone(),
             data: client,
             cipher,
             clock: Arc::new(SystemClock),
+            schedule: repository,
         };
         let service = AccountService::new(ports, wiring::service_config(&settings)?);
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
