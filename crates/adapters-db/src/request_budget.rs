@@ -82,7 +82,10 @@ fn admit(
         .filter(r::at.gt(window_start))
         .order(r::at.asc())
         .load(conn)?;
-    let taken: Vec<Duration> = taken.into_iter().map(|at| since_epoch(at.and_utc())).collect();
+    let taken: Vec<Duration> = taken
+        .into_iter()
+        .map(|at| since_epoch(at.and_utc()))
+        .collect();
     if let Some(wait) = pacing.wait(&taken, now) {
         return Ok(Admission::WaitFor(wait));
     }

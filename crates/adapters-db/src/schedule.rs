@@ -16,7 +16,9 @@ fn user_ids(raw: Vec<String>) -> Vec<UserId> {
         .filter_map(|u| match UserId::parse(&u) {
             Ok(user) => Some(user),
             Err(_) => {
-                tracing::warn!("an account row holds an unreadable user_id; left out of background work");
+                tracing::warn!(
+                    "an account row holds an unreadable user_id; left out of background work"
+                );
                 None
             }
         })
@@ -41,7 +43,11 @@ impl AccountSchedule for DieselAccountRepository {
             let candidates: Vec<i64> = schedule
                 .select(s::id)
                 .filter(s::status.eq(connected))
-                .filter(s::sync_claimed_until.is_null().or(s::sync_claimed_until.le(now)))
+                .filter(
+                    s::sync_claimed_until
+                        .is_null()
+                        .or(s::sync_claimed_until.le(now)),
+                )
                 .order(s::id.asc())
                 .limit(i64::from(limit))
                 .load(conn)?;
@@ -51,7 +57,11 @@ impl AccountSchedule for DieselAccountRepository {
                     schedule
                         .filter(s::id.eq(id))
                         .filter(s::status.eq(connected))
-                        .filter(s::sync_claimed_until.is_null().or(s::sync_claimed_until.le(now))),
+                        .filter(
+                            s::sync_claimed_until
+                                .is_null()
+                                .or(s::sync_claimed_until.le(now)),
+                        ),
                 )
                 .set((
                     s::sync_claimed_until.eq(until),

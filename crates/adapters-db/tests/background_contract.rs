@@ -156,7 +156,10 @@ async fn two_budget_holders_on_one_database_never_exceed_the_limit_together(db: 
             let budget = budget.clone();
             async move {
                 let mut granted = 0;
-                while budget.try_acquire(ApiEndpoint::UserInfo).await.expect("budget")
+                while budget
+                    .try_acquire(ApiEndpoint::UserInfo)
+                    .await
+                    .expect("budget")
                     == Admission::Granted
                 {
                     granted += 1;

@@ -72,7 +72,11 @@ async fn token_requests_are_not_paced_by_the_display_budget() {
             .await
             .expect("a refresh is never held back by the Display API budget");
     }
-    assert_eq!(sbx.request_count(Endpoint::Token), 4, "one exchange, three refreshes");
+    assert_eq!(
+        sbx.request_count(Endpoint::Token),
+        4,
+        "one exchange, three refreshes"
+    );
 }
 
 #[tokio::test]
@@ -91,5 +95,8 @@ async fn retries_stop_once_the_total_retry_time_is_spent() {
 
     assert!(matches!(result, Err(TikTokApiError::Unavailable(_))));
     assert!(started.elapsed() < Duration::from_secs(2));
-    assert!(sbx.request_count(Endpoint::UserInfo) < 51, "bounded in time before count");
+    assert!(
+        sbx.request_count(Endpoint::UserInfo) < 51,
+        "bounded in time before count"
+    );
 }

@@ -28,7 +28,11 @@ fn a_request_waits_until_the_oldest_one_in_the_full_window_leaves_it() {
     let taken = [secs(0.0), secs(10.0), secs(20.0)];
     assert_eq!(pacing.wait(&taken[..2], secs(30.0)), None);
     assert_eq!(pacing.wait(&taken, secs(30.0)), Some(secs(30.0)));
-    assert_eq!(pacing.wait(&taken, secs(60.0)), None, "the first left at 60 s");
+    assert_eq!(
+        pacing.wait(&taken, secs(60.0)),
+        None,
+        "the first left at 60 s"
+    );
 }
 
 #[test]

@@ -74,9 +74,10 @@ impl AccountService {
             }
             Err(_) => return Outcome::Failed,
         };
-        let still_due = account.grant.as_ref().is_some_and(|g| {
-            g.access_token_expires_at <= self.ports.clock.now() + lookahead
-        });
+        let still_due = account
+            .grant
+            .as_ref()
+            .is_some_and(|g| g.access_token_expires_at <= self.ports.clock.now() + lookahead);
         if !still_due {
             return Outcome::Skipped;
         }

@@ -207,7 +207,10 @@ async fn a_round_whose_claim_fails_reports_the_storage_failure() {
         .await;
 
     // Assert
-    assert_err!(result, crate::usecases::ServiceError::DatabaseUnavailable(_));
+    assert_err!(
+        result,
+        crate::usecases::ServiceError::DatabaseUnavailable(_)
+    );
 }
 
 #[tokio::test]
@@ -216,7 +219,9 @@ async fn status_shows_reauth_due_at_only_when_the_refresh_token_expires_within_t
         // Arrange
         let expires = now() + Duration::days(expires_in_days);
         let mut mocks = Mocks::default();
-        mocks.account_is(Some(connected_account().refresh_expires_at(expires).build()));
+        mocks.account_is(Some(
+            connected_account().refresh_expires_at(expires).build(),
+        ));
         let service = mocks.service();
 
         // Act

@@ -11,9 +11,8 @@ use crate::account::{
 };
 use crate::ports::{
     BoxError, CipherError, Clock, MockAccountRepository, MockAccountSchedule, MockOAuthStateStore,
-    MockTikTokData,
-    MockTikTokOAuth, MockTokenCipher, PendingAuthorization, TokenCipher, TokenContext, TokenGrant,
-    UserInfo,
+    MockTikTokData, MockTikTokOAuth, MockTokenCipher, PendingAuthorization, TokenCipher,
+    TokenContext, TokenGrant, UserInfo,
 };
 use crate::usecases::{AccountService, Caller, Ports, ServiceConfig};
 use crate::values::{AccessToken, OAuthState, OpenId, RedirectUri, RefreshToken, Scopes, UserId};
