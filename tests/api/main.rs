@@ -17,6 +17,7 @@ macro_rules! on_both_backends {
     )*};
 }
 
+mod background;
 mod connect_flow;
 mod edge_errors;
 mod edge_hardening;

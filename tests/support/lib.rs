@@ -6,8 +6,10 @@ pub mod capture;
 pub mod flow;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use tiktok_api::auth::{mint_hs256, Claims, ADMIN_SCOPE};
+use tiktok_api::background::BackgroundWorker;
 use tiktok_api::{Application, Settings};
 use tiktok_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
 
@@ -32,6 +34,12 @@ pub struct TestApp {
     pub sandbox: SandboxHandle,
     /// The database (kept alive for the test; dropped after).
     pub db: TestDatabase,
+    /// The service's background worker (its rounds can be run by hand).
+    pub background: Arc<BackgroundWorker>,
+    /// Whether the background loops run (`APP_BACKGROUND__ENABLED`, false unless a test sets it).
+    pub background_running: bool,
+    /// The variables the service was started with.
+    pub vars: HashMap<String, String>,
 }
 
 impl TestApp {
@@ -45,8 +53,17 @@ impl TestApp {
         backend: Backend,
         tweak: impl FnOnce(&mut HashMap<String, String>),
     ) -> Option<TestApp> {
+        Self::spawn_with_sandbox(backend, SandboxConfig::default(), tweak).await
+    }
+
+    /// Like [`TestApp::spawn_with`], with a sandbox of this configuration (users, token lifetimes, …).
+    pub async fn spawn_with_sandbox(
+        backend: Backend,
+        sandbox_config: SandboxConfig,
+        tweak: impl FnOnce(&mut HashMap<String, String>),
+    ) -> Option<TestApp> {
         let db = TestDatabase::create(backend)?;
-        let sandbox = Sandbox::start(SandboxConfig::default()).expect("the sandbox starts");
+        let sandbox = Sandbox::start(sandbox_config).expect("the sandbox starts");
         let mut vars: HashMap<String, String> = [
             ("APP_ENV", "test"),
             ("HOST", "127.0.0.1"),
@@ -61,6 +78,7 @@ impl TestApp {
             ("TOKEN_ENCRYPTION_KEY", ENCRYPTION_KEY),
             ("APP_TIKTOK__REQUEST_TIMEOUT_MS", "2000"),
             ("APP_TIKTOK__READ_RETRIES", "1"),
+            ("APP_BACKGROUND__ENABLED", "false"),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -72,6 +90,8 @@ impl TestApp {
             .await
             .expect("the service builds");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let background = app.background().worker();
+        let background_running = app.background().running();
         tokio::spawn(app.run_until_stopped());
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -82,7 +102,18 @@ impl TestApp {
             http,
             sandbox,
             db,
+            background,
+            background_running,
+            vars,
         })
+    }
+
+    /// A second replica of the service over the same database and sandbox, built but not serving.
+    pub async fn another_replica(&self) -> Application {
+        let settings = Settings::load(&self.vars, None).expect("test settings load");
+        Application::build(settings)
+            .await
+            .expect("the second replica builds")
     }
 
     /// A creator's token for `user_id`.

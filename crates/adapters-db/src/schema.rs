@@ -44,3 +44,26 @@ pub(crate) mod constraints {
     /// The partial unique index: one active account per TikTok `open_id`.
     pub(crate) const ACTIVE_OPEN_ID: &str = "tiktok_accounts_active_tiktok_user_id_key";
 }
+
+diesel::table! {
+    /// The background columns of `tiktok_accounts`, as a table of their own so that the account rows
+    /// (`AccountRow`) keep their column list.
+    #[sql_name = "tiktok_accounts"]
+    account_schedule (id) {
+        id -> BigInt,
+        user_id -> Text,
+        status -> Text,
+        access_token_expires_at -> Nullable<Timestamp>,
+        sync_claimed_until -> Nullable<Timestamp>,
+        sync_claimed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// One row per TikTok request let through by the shared request budget.
+    tiktok_request_log (id) {
+        id -> BigInt,
+        endpoint -> Text,
+        at -> Timestamp,
+    }
+}

@@ -15,6 +15,8 @@ pub struct TikTokHttpClient {
     pub(crate) http: reqwest::Client,
     pub(crate) config: TikTokClientConfig,
     pub(crate) urls: Endpoints,
+    /// Paces Display API requests; see [`TikTokHttpClient::with_request_budget`].
+    pub(crate) budget: Option<std::sync::Arc<dyn tiktok_domain::ports::RequestBudget>>,
 }
 
 /// The full URL of every endpoint, worked out once.
@@ -48,7 +50,12 @@ impl TikTokHttpClient {
             .user_agent(concat!("tiktok-integration/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(ClientBuildError::Http)?;
-        Ok(Self { http, config, urls })
+        Ok(Self {
+            http,
+            config,
+            urls,
+            budget: None,
+        })
     }
 
     /// Sends a request and reads the body, at most `max_response_bytes` of it.

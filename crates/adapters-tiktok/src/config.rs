@@ -30,6 +30,10 @@ pub struct TikTokClientConfig {
     pub retry_base_delay: Duration,
     /// No retry starts once this much time has passed since the first attempt (default 5 s).
     pub retry_max_total: Duration,
+    /// Longest wait for a slot of the request budget before a read gives up as rate limited without
+    /// sending anything (default 5 s). Only used with a budget
+    /// ([`TikTokHttpClient::with_request_budget`](crate::TikTokHttpClient::with_request_budget)).
+    pub pacing_max_wait: Duration,
 }
 
 impl TikTokClientConfig {
@@ -46,6 +50,7 @@ impl TikTokClientConfig {
             read_retries: 2,
             retry_base_delay: Duration::from_millis(200),
             retry_max_total: Duration::from_secs(5),
+            pacing_max_wait: Duration::from_secs(5),
         }
     }
 }

@@ -5,7 +5,7 @@ use reqwest::RequestBuilder;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use tiktok_domain::ports::{TikTokApiError, TikTokData, UserInfo, Video, VideoPage};
+use tiktok_domain::ports::{ApiEndpoint, TikTokApiError, TikTokData, UserInfo, Video, VideoPage};
 use tiktok_domain::values::{AccessToken, OpenId, Scope, Scopes};
 use tiktok_domain::Profile;
 
@@ -58,7 +58,7 @@ struct ListRequest {
 
 impl TikTokHttpClient {
     /// One Display API call, its envelope sorted into data or a [`TikTokApiError`].
-    async fn display<T: DeserializeOwned>(
+    pub(crate) async fn display<T: DeserializeOwned>(
         &self,
         endpoint: &'static str,
         request: RequestBuilder,
@@ -139,7 +139,10 @@ impl TikTokData for TikTokHttpClient {
             .append_pair("fields", &user_fields(granted));
         let token = access_token.expose();
         let data: UserData = read_with_retries(&self.config, "user_info", || {
-            self.display("user_info", self.http.get(url.clone()).bearer_auth(token))
+            self.paced(
+                ApiEndpoint::UserInfo,
+                self.http.get(url.clone()).bearer_auth(token),
+            )
         })
         .await?;
         let user = data.user;
@@ -178,8 +181,8 @@ impl TikTokData for TikTokHttpClient {
         };
         let token = access_token.expose();
         let data: VideoData = read_with_retries(&self.config, "video_list", || {
-            self.display(
-                "video_list",
+            self.paced(
+                ApiEndpoint::VideoList,
                 self.http.post(url.clone()).bearer_auth(token).json(&body),
             )
         })

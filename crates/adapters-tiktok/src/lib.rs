@@ -4,6 +4,7 @@ mod client;
 mod config;
 mod display;
 mod oauth;
+mod pacing;
 mod retry;
 mod wire;
 

@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod auth;
+pub mod background;
 pub mod error;
 pub mod middleware;
 pub mod rate_limit;

@@ -13,6 +13,7 @@ use tiktok_domain::usecases::{AccountService, Ports};
 use tiktok_sandbox::SandboxHandle;
 use tracing_actix_web::TracingLogger;
 
+use crate::background::Background;
 use crate::telemetry::RedactedRootSpan;
 
 use crate::auth::Authenticator;
@@ -29,6 +30,8 @@ pub struct Application {
     server: Server,
     sandbox: Option<SandboxHandle>,
     database: Database,
+    background: Background,
+    shutdown_timeout: Duration,
 }
 
 impl Application {
@@ -40,19 +43,24 @@ impl Application {
         let authenticator = wiring::authenticator(&settings)?;
         let database = wiring::database(&settings).await?;
         let client = Arc::new(
-            TikTokHttpClient::new(wiring::tiktok_client_config(&settings)?).map_err(|e| {
-                StartupError::Config(format!("the TikTok client cannot be built: {e}"))
-            })?,
+            TikTokHttpClient::new(wiring::tiktok_client_config(&settings)?)
+                .map_err(|e| {
+                    StartupError::Config(format!("the TikTok client cannot be built: {e}"))
+                })?
+                .with_request_budget(wiring::request_budget(&settings, database.clone())),
         );
+        let repository = Arc::new(DieselAccountRepository::new(database.clone()));
         let ports = Ports {
-            accounts: Arc::new(DieselAccountRepository::new(database.clone())),
+            accounts: repository.clone(),
             states: Arc::new(DieselOAuthStateStore::new(database.clone())),
             oauth: client.clone(),
             data: client,
             cipher,
             clock: Arc::new(SystemClock),
+            schedule: repository,
         };
         let service = AccountService::new(ports, wiring::service_config(&settings)?);
+        let background = Background::start(service.clone(), &settings.background);
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
             .map_err(|e| {
                 StartupError::Bind(settings.server.host.clone(), settings.server.port, e)
@@ -80,6 +88,8 @@ impl Application {
             server,
             sandbox,
             database,
+            background,
+            shutdown_timeout: Duration::from_secs(settings.server.shutdown_timeout_seconds),
         })
     }
 
@@ -98,10 +108,18 @@ impl Application {
         &self.database
     }
 
-    /// Serves until SIGTERM/SIGINT (actix stops accepting, then waits for in-flight requests).
+    /// This replica's background work: its worker, whether its loops run, and its stop signal.
+    pub fn background(&self) -> &Background {
+        &self.background
+    }
+
+    /// Serves until SIGTERM/SIGINT (actix stops accepting, then waits for in-flight requests), then stops
+    /// the background loops and waits up to the shutdown timeout for the account in hand to finish.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let _sandbox = self.sandbox;
-        self.server.await
+        let served = self.server.await;
+        self.background.stop(self.shutdown_timeout).await;
+        served
     }
 }
 

@@ -5,9 +5,10 @@ use std::time::Duration;
 
 use secrecy::{ExposeSecret, SecretString};
 use tiktok_adapters_crypto::{AesGcmTokenCipher, KeyRing};
-use tiktok_adapters_db::{Database, PoolOptions};
+use tiktok_adapters_db::{Database, DieselRequestBudget, PoolOptions};
 use tiktok_adapters_tiktok::TikTokClientConfig;
-use tiktok_domain::ports::TokenCipher;
+use tiktok_domain::pacing::Pacing;
+use tiktok_domain::ports::{RequestBudget, SystemClock, TokenCipher};
 use tiktok_domain::usecases::{KeyRotation, ServiceConfig};
 use tiktok_domain::{RedirectUri, Scopes};
 use tiktok_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
@@ -148,7 +149,19 @@ pub fn tiktok_client_config(settings: &Settings) -> Result<TikTokClientConfig, S
     config.connect_timeout = Duration::from_millis(t.connect_timeout_ms);
     config.request_timeout = Duration::from_millis(t.request_timeout_ms);
     config.read_retries = t.read_retries;
+    config.pacing_max_wait = Duration::from_millis(t.pacing_max_wait_ms);
     Ok(config)
+}
+
+/// The TikTok request budget shared by every replica: `tiktok.requests_per_minute` per endpoint in any
+/// sliding minute, kept in the database.
+pub fn request_budget(settings: &Settings, database: Database) -> Arc<dyn RequestBudget> {
+    let pacing = Pacing::per_minute(settings.tiktok.requests_per_minute);
+    Arc::new(DieselRequestBudget::new(
+        database,
+        pacing,
+        Arc::new(SystemClock),
+    ))
 }
 
 /// The use cases' settings.
@@ -178,5 +191,6 @@ pub fn service_config(settings: &Settings) -> Result<ServiceConfig, StartupError
     config.state_ttl = chrono::Duration::seconds(settings.oauth.state_ttl_seconds.max(1));
     config.refresh_margin = chrono::Duration::seconds(settings.oauth.refresh_margin_seconds.max(0));
     config.pkce = t.pkce;
+    config.reauth_warning = chrono::Duration::days(settings.background.reauth_warning_days.max(0));
     Ok(config)
 }

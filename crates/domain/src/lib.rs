@@ -1,6 +1,7 @@
 #![doc = include_str!("../README.md")]
 
 pub mod account;
+pub mod pacing;
 pub mod ports;
 pub mod usecases;
 pub mod values;

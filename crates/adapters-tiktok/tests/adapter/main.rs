@@ -5,3 +5,4 @@ mod common;
 mod display;
 mod logs;
 mod oauth;
+mod pacing;

@@ -28,6 +28,11 @@ pub struct StatusBody {
     /// `account_deleted`, `age_changed`, `account_banned`, `developer_revoked` or `unknown`. Absent otherwise.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disconnect_reason: Option<&'static str>,
+    /// When the creator must reconnect (RFC 3339, UTC): the refresh token's expiry, present only when it is
+    /// within `background.reauth_warning_days` (14 days by default). Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "2026-12-05T10:00:00Z")]
+    pub reauth_due_at: Option<String>,
 }
 
 /// The account part of the status body. Never a token.
@@ -72,6 +77,7 @@ impl From<ConnectionStatus> for StatusBody {
             status: status.state.as_str(),
             account,
             disconnect_reason,
+            reauth_due_at: status.reauth_due_at.map(rfc3339),
         }
     }
 }

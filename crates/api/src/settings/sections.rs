@@ -19,6 +19,8 @@ pub struct Settings {
     pub oauth: OAuthSettings,
     /// `[security]`
     pub security: SecuritySettings,
+    /// `[background]`
+    pub background: BackgroundSettings,
     /// `[rate_limit]`
     pub rate_limit: RateLimitSettings,
     /// `[sandbox]`
@@ -91,6 +93,10 @@ pub struct TikTokSettings {
     pub request_timeout_ms: u64,
     /// Retries of reads.
     pub read_retries: u32,
+    /// Display API requests per endpoint in any sliding minute, across every replica; 0 disables pacing.
+    pub requests_per_minute: u32,
+    /// Longest wait for a slot of the request budget.
+    pub pacing_max_wait_ms: u64,
     /// `TIKTOK_APP_KEY` (TikTok Shop).
     pub app_key: String,
     /// `TIKTOK_APP_SECRET` (TikTok Shop).
@@ -104,6 +110,23 @@ pub struct OAuthSettings {
     pub state_ttl_seconds: i64,
     /// Refresh margin before access-token expiry.
     pub refresh_margin_seconds: i64,
+}
+
+/// `[background]`: the refresher and the scheduled sync.
+#[derive(Debug, Clone, Deserialize)]
+pub struct BackgroundSettings {
+    /// Whether this replica runs background work at all.
+    pub enabled: bool,
+    /// Seconds between refresh rounds.
+    pub refresh_interval_seconds: u64,
+    /// Minutes between sync rounds; also how long a replica's claim on an account lasts.
+    pub sync_interval_minutes: u64,
+    /// Largest random extra wait before a sync round.
+    pub sync_jitter_seconds: u64,
+    /// Accounts synced at once by this replica.
+    pub sync_concurrency: usize,
+    /// Days before the refresh token's expiry from which the status shows `reauth_due_at`.
+    pub reauth_warning_days: i64,
 }
 
 /// `[security]`: keys. All secrets.

@@ -200,3 +200,32 @@ fn rate_limit_settings_come_from_the_environment() {
         (0, 3)
     );
 }
+
+#[test]
+fn background_and_pacing_have_their_documented_defaults_and_take_app_variables() {
+    let defaults = Settings::load(&vars(&[]), None).expect("defaults load");
+    let b = &defaults.background;
+    assert!(b.enabled);
+    assert_eq!(
+        (
+            b.sync_interval_minutes,
+            b.sync_concurrency,
+            b.reauth_warning_days
+        ),
+        (60, 4, 14)
+    );
+    assert_eq!(defaults.tiktok.requests_per_minute, 600);
+
+    let tuned = Settings::load(
+        &vars(&[
+            ("APP_BACKGROUND__ENABLED", "false"),
+            ("APP_BACKGROUND__SYNC_CONCURRENCY", "2"),
+            ("APP_TIKTOK__REQUESTS_PER_MINUTE", "300"),
+        ]),
+        None,
+    )
+    .expect("variables load");
+    assert!(!tuned.background.enabled);
+    assert_eq!(tuned.background.sync_concurrency, 2);
+    assert_eq!(tuned.tiktok.requests_per_minute, 300);
+}

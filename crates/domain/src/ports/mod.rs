@@ -6,6 +6,8 @@
 mod cipher;
 mod clock;
 mod repository;
+mod request_budget;
+mod schedule;
 mod sealed_grants;
 mod state_store;
 mod tiktok_data;
@@ -14,6 +16,8 @@ mod tiktok_oauth;
 pub use cipher::*;
 pub use clock::*;
 pub use repository::*;
+pub use request_budget::*;
+pub use schedule::*;
 pub use sealed_grants::*;
 pub use state_store::*;
 pub use tiktok_data::*;

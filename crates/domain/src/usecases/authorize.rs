@@ -153,7 +153,8 @@ impl AccountService {
                 tracing::warn!(user_id = %user_id, %error, "connected, but the profile could not be read yet")
             }
         }
-        Ok(ConnectionStatus::of(user_id.clone(), Some(account)))
+        Ok(ConnectionStatus::of(user_id.clone(), Some(account))
+            .with_reauth_warning(self.ports.clock.now(), self.config.reauth_warning))
     }
 
     /// Refuses callers who may not act for `user_id`.

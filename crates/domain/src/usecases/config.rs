@@ -18,6 +18,9 @@ pub struct ServiceConfig {
     pub refresh_margin: Duration,
     /// Whether to send a PKCE challenge (TikTok's hex S256 form).
     pub pkce: bool,
+    /// A refresh token that expires within this window is shown as `reauth_due_at` in the status
+    /// (14 days by default): the creator will have to reconnect then.
+    pub reauth_warning: Duration,
 }
 
 impl ServiceConfig {
@@ -30,6 +33,7 @@ impl ServiceConfig {
             state_ttl: Duration::minutes(10),
             refresh_margin: Duration::minutes(15),
             pkce: false,
+            reauth_warning: Duration::days(14),
         }
     }
 

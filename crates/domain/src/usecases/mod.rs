@@ -5,6 +5,7 @@
 //! user, and answers with a [`ServiceError`] whose variants are what a caller branches on.
 
 mod authorize;
+mod background;
 mod caller;
 mod config;
 mod disconnect;
@@ -21,6 +22,7 @@ mod tests;
 
 use std::sync::Arc;
 
+pub use background::{RefreshReport, SyncReport};
 pub use caller::Caller;
 pub use config::ServiceConfig;
 pub use error::ServiceError;
@@ -29,7 +31,8 @@ pub use views::{AccountMetrics, AuthorizationStart, CallbackOutcome, ConnectionS
 pub use webhook::RemovalOutcome;
 
 use crate::ports::{
-    AccountRepository, Clock, OAuthStateStore, TikTokData, TikTokOAuth, TokenCipher,
+    AccountRepository, AccountSchedule, Clock, OAuthStateStore, TikTokData, TikTokOAuth,
+    TokenCipher,
 };
 
 /// Every port the use cases need.
@@ -47,6 +50,8 @@ pub struct Ports {
     pub cipher: Arc<dyn TokenCipher>,
     /// The time.
     pub clock: Arc<dyn Clock>,
+    /// Due accounts and sync claims, for the background rounds.
+    pub schedule: Arc<dyn AccountSchedule>,
 }
 
 /// The TikTok account use cases, behind the ports.

@@ -14,7 +14,8 @@ impl AccountService {
     ) -> Result<ConnectionStatus, ServiceError> {
         self.authorize(caller, user_id)?;
         let account = self.ports.accounts.find_by_user(user_id).await?;
-        Ok(ConnectionStatus::of(user_id.clone(), account))
+        Ok(ConnectionStatus::of(user_id.clone(), account)
+            .with_reauth_warning(self.ports.clock.now(), self.config.reauth_warning))
     }
 
     /// The stored counts. A `reauth_required` account still shows its last known counts.

@@ -12,6 +12,8 @@ use super::{AccountService, ServiceError};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Freshness {
     IfDue,
+    /// Due when the access token expires within this (longer) lookahead: the background refresher.
+    Ahead(chrono::Duration),
     Force,
 }
 
@@ -52,9 +54,11 @@ impl AccountService {
     ) -> Result<AccessToken, ServiceError> {
         let now = self.ports.clock.now();
         let grant = account.grant.as_ref().ok_or(ServiceError::ReauthRequired)?;
-        if freshness == Freshness::IfDue
-            && grant.access_token_expires_at > now + self.config.refresh_margin
-        {
+        let margin = match freshness {
+            Freshness::Ahead(lookahead) => lookahead,
+            Freshness::IfDue | Freshness::Force => self.config.refresh_margin,
+        };
+        if freshness != Freshness::Force && grant.access_token_expires_at > now + margin {
             return match self.open(account, &grant.access_token, TokenKind::Access) {
                 Ok(secret) => Ok(AccessToken::new(secret)),
                 Err(error) => Err(self.unreadable_grant(account, error).await),

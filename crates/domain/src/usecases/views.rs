@@ -44,6 +44,9 @@ pub struct ConnectionStatus {
     pub account: Option<TikTokAccount>,
     /// Why the account was disconnected, when it was.
     pub disconnect_reason: Option<DisconnectReason>,
+    /// When the refresh token expires, set only when that is within the warning window: the creator must
+    /// reconnect by then.
+    pub reauth_due_at: Option<DateTime<Utc>>,
 }
 
 impl ConnectionStatus {
@@ -55,6 +58,7 @@ impl ConnectionStatus {
                 state: ConnectionState::Disconnected,
                 account: None,
                 disconnect_reason: None,
+                reauth_due_at: None,
             },
             Some(account) => {
                 let state = account.state;
@@ -65,9 +69,23 @@ impl ConnectionStatus {
                     state,
                     account,
                     disconnect_reason,
+                    reauth_due_at: None,
                 }
             }
         }
+    }
+
+    /// Sets [`reauth_due_at`](Self::reauth_due_at) when the connected account's refresh token expires
+    /// before `now + warning`.
+    pub fn with_reauth_warning(mut self, now: DateTime<Utc>, warning: chrono::Duration) -> Self {
+        self.reauth_due_at = self
+            .account
+            .as_ref()
+            .filter(|a| a.state == ConnectionState::Connected)
+            .and_then(|a| a.grant.as_ref())
+            .map(|g| g.refresh_token_expires_at)
+            .filter(|expires| *expires <= now + warning);
+        self
     }
 
     /// Whether the account is usable now.

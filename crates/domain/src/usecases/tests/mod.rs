@@ -14,6 +14,7 @@ macro_rules! assert_err {
 }
 
 mod authorize;
+mod background;
 mod disconnect;
 mod status;
 mod support;

@@ -10,9 +10,9 @@ use crate::account::{
     ConnectionState, DisconnectReason, Profile, SealedToken, StoredGrant, TikTokAccount, TokenKind,
 };
 use crate::ports::{
-    BoxError, CipherError, Clock, MockAccountRepository, MockOAuthStateStore, MockTikTokData,
-    MockTikTokOAuth, MockTokenCipher, PendingAuthorization, TokenCipher, TokenContext, TokenGrant,
-    UserInfo,
+    BoxError, CipherError, Clock, MockAccountRepository, MockAccountSchedule, MockOAuthStateStore,
+    MockTikTokData, MockTikTokOAuth, MockTokenCipher, PendingAuthorization, TokenCipher,
+    TokenContext, TokenGrant, UserInfo,
 };
 use crate::usecases::{AccountService, Caller, Ports, ServiceConfig};
 use crate::values::{AccessToken, OAuthState, OpenId, RedirectUri, RefreshToken, Scopes, UserId};
@@ -148,6 +148,7 @@ pub(super) struct Mocks {
     pub(super) states: MockOAuthStateStore,
     pub(super) oauth: MockTikTokOAuth,
     pub(super) data: MockTikTokData,
+    pub(super) schedule: MockAccountSchedule,
     /// `None` uses [`FakeCipher`].
     pub(super) cipher: Option<MockTokenCipher>,
     pub(super) config: ServiceConfig,
@@ -160,6 +161,7 @@ impl Default for Mocks {
             states: MockOAuthStateStore::new(),
             oauth: MockTikTokOAuth::new(),
             data: MockTikTokData::new(),
+            schedule: MockAccountSchedule::new(),
             cipher: None,
             config: config(),
         }
@@ -181,6 +183,7 @@ impl Mocks {
                 data: Arc::new(self.data),
                 cipher,
                 clock: Arc::new(FixedClock(now())),
+                schedule: Arc::new(self.schedule),
             },
             self.config,
         )

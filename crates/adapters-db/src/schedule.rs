@@ -1,0 +1,99 @@
+//! [`AccountSchedule`] on Diesel: due accounts, and sync claims taken with a conditional `UPDATE`.
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use tiktok_domain::ports::{AccountSchedule, RepositoryError};
+use tiktok_domain::{ConnectionState, UserId};
+
+use crate::errors::Failure;
+use crate::models::naive;
+use crate::schema::account_schedule::{self as s, table as schedule};
+use crate::DieselAccountRepository;
+
+fn user_ids(raw: Vec<String>) -> Vec<UserId> {
+    raw.into_iter()
+        .filter_map(|u| match UserId::parse(&u) {
+            Ok(user) => Some(user),
+            Err(_) => {
+                tracing::warn!(
+                    "an account row holds an unreadable user_id; left out of background work"
+                );
+                None
+            }
+        })
+        .collect()
+}
+
+#[async_trait]
+impl AccountSchedule for DieselAccountRepository {
+    /// Candidates are read first, then each is taken with `UPDATE … WHERE id = ? AND <claim free>
+    /// RETURNING user_id`: on PostgreSQL a concurrent claimer waits for the row lock and then finds the
+    /// claim taken; on SQLite writes are serialized. Either way one claimer wins each account.
+    async fn claim_for_sync(
+        &self,
+        replica: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<UserId>, RepositoryError> {
+        let (replica, now, until) = (replica.to_owned(), naive(now), naive(until));
+        let connected = ConnectionState::Connected.as_str();
+        let claimed = self.db().run(move |conn| {
+            let candidates: Vec<i64> = schedule
+                .select(s::id)
+                .filter(s::status.eq(connected))
+                .filter(
+                    s::sync_claimed_until
+                        .is_null()
+                        .or(s::sync_claimed_until.le(now)),
+                )
+                .order(s::id.asc())
+                .limit(i64::from(limit))
+                .load(conn)?;
+            let mut claimed = Vec::with_capacity(candidates.len());
+            for id in candidates {
+                let won: Option<String> = diesel::update(
+                    schedule
+                        .filter(s::id.eq(id))
+                        .filter(s::status.eq(connected))
+                        .filter(
+                            s::sync_claimed_until
+                                .is_null()
+                                .or(s::sync_claimed_until.le(now)),
+                        ),
+                )
+                .set((
+                    s::sync_claimed_until.eq(until),
+                    s::sync_claimed_by.eq(&replica),
+                ))
+                .returning(s::user_id)
+                .get_result(conn)
+                .optional()?;
+                claimed.extend(won);
+            }
+            Ok::<_, Failure>(claimed)
+        });
+        Ok(user_ids(claimed.await?))
+    }
+
+    async fn due_for_refresh(
+        &self,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<UserId>, RepositoryError> {
+        let before = naive(before);
+        let connected = ConnectionState::Connected.as_str();
+        let due = self.db().run(move |conn| {
+            let rows: Vec<String> = schedule
+                .select(s::user_id)
+                .filter(s::status.eq(connected))
+                .filter(s::access_token_expires_at.lt(before))
+                .order(s::access_token_expires_at.asc())
+                .limit(i64::from(limit))
+                .load(conn)?;
+            Ok::<_, Failure>(rows)
+        });
+        Ok(user_ids(due.await?))
+    }
+}

@@ -1,0 +1,206 @@
+//! Background work of one replica: the refresher and the scheduled sync, each a loop that a stop signal
+//! ends at a safe point (between accounts; a sync or refresh in flight finishes).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tiktok_domain::usecases::{AccountService, RefreshReport, ServiceError, SyncReport};
+use tokio::sync::watch;
+use tokio::task::JoinHandle;
+
+use crate::settings::BackgroundSettings;
+
+/// Accounts looked at per refresh round.
+const REFRESH_BATCH: u32 = 500;
+
+/// Runs the rounds of one replica. Rounds can also be run by hand (commands, tests).
+pub struct BackgroundWorker {
+    service: AccountService,
+    settings: BackgroundSettings,
+    replica: String,
+    stop: watch::Receiver<bool>,
+}
+
+impl BackgroundWorker {
+    /// A worker for `replica` that stops once `stop` says `true`.
+    pub fn new(
+        service: AccountService,
+        settings: BackgroundSettings,
+        replica: String,
+        stop: watch::Receiver<bool>,
+    ) -> Self {
+        Self {
+            service,
+            settings,
+            replica,
+            stop,
+        }
+    }
+
+    /// This replica's name in sync claims (`sync_claimed_by`).
+    pub fn replica(&self) -> &str {
+        &self.replica
+    }
+
+    /// One refresh round, logged with its counts.
+    pub async fn refresh_round(&self) -> Result<RefreshReport, ServiceError> {
+        let result = self.service.refresh_due(REFRESH_BATCH).await;
+        match &result {
+            Ok(r) => tracing::info!(
+                refreshed = r.refreshed,
+                failed = r.failed,
+                skipped = r.skipped,
+                "background refresh round done"
+            ),
+            Err(error) => tracing::warn!(%error, "background refresh round failed"),
+        }
+        result
+    }
+
+    /// One sync round over every account whose claim is free, logged with its counts.
+    pub async fn sync_round(&self) -> Result<SyncReport, ServiceError> {
+        let minutes = i64::try_from(self.settings.sync_interval_minutes.max(1)).unwrap_or(60);
+        let stop = self.stop.clone();
+        let stopping = move || *stop.borrow();
+        let result = self
+            .service
+            .sync_round(
+                &self.replica,
+                chrono::Duration::minutes(minutes),
+                self.settings.sync_concurrency.max(1),
+                &stopping,
+            )
+            .await;
+        match &result {
+            Ok(r) => tracing::info!(
+                replica = %self.replica,
+                claimed = r.claimed,
+                synced = r.synced,
+                failed = r.failed,
+                skipped = r.skipped,
+                "background sync round done"
+            ),
+            Err(error) => {
+                tracing::warn!(replica = %self.replica, %error, "background sync round failed")
+            }
+        }
+        result
+    }
+
+    /// Starts both loops on the current runtime.
+    pub fn spawn(self: Arc<Self>) -> Vec<JoinHandle<()>> {
+        tracing::info!(replica = %self.replica, "background work started");
+        vec![
+            tokio::spawn(Arc::clone(&self).refresh_loop()),
+            tokio::spawn(self.sync_loop()),
+        ]
+    }
+
+    async fn refresh_loop(self: Arc<Self>) {
+        let every = Duration::from_secs(self.settings.refresh_interval_seconds.max(1));
+        let mut stop = self.stop.clone();
+        while !*stop.borrow() {
+            let _ = self.refresh_round().await;
+            if sleep_or_stop(every, &mut stop).await {
+                break;
+            }
+        }
+    }
+
+    async fn sync_loop(self: Arc<Self>) {
+        let every = Duration::from_secs(self.settings.sync_interval_minutes.max(1) * 60);
+        let mut stop = self.stop.clone();
+        // A random start spreads the replicas; a round then follows every interval plus jitter.
+        if sleep_or_stop(self.jitter(), &mut stop).await {
+            return;
+        }
+        while !*stop.borrow() {
+            let _ = self.sync_round().await;
+            if sleep_or_stop(every + self.jitter(), &mut stop).await {
+                break;
+            }
+        }
+    }
+
+    fn jitter(&self) -> Duration {
+        Duration::from_secs(rand::random_range(0..=self.settings.sync_jitter_seconds))
+    }
+}
+
+/// The background work of a running replica: the worker, its loops (when enabled) and their stop signal.
+pub struct Background {
+    worker: Arc<BackgroundWorker>,
+    stop: watch::Sender<bool>,
+    tasks: Vec<JoinHandle<()>>,
+}
+
+impl Background {
+    /// Builds the worker and, when `settings.enabled`, starts its loops on the current runtime.
+    pub fn start(service: AccountService, settings: &BackgroundSettings) -> Self {
+        let (stop, stopped) = watch::channel(false);
+        let worker = Arc::new(BackgroundWorker::new(
+            service,
+            settings.clone(),
+            replica_name(),
+            stopped,
+        ));
+        let tasks = if settings.enabled {
+            Arc::clone(&worker).spawn()
+        } else {
+            tracing::info!("background work is switched off on this replica");
+            Vec::new()
+        };
+        Self {
+            worker,
+            stop,
+            tasks,
+        }
+    }
+
+    /// The worker (its rounds can be run by hand).
+    pub fn worker(&self) -> Arc<BackgroundWorker> {
+        Arc::clone(&self.worker)
+    }
+
+    /// Whether the loops run on this replica.
+    pub fn running(&self) -> bool {
+        !self.tasks.is_empty()
+    }
+
+    /// A sender that stops the loops at their next safe point when it sends `true` (for a shutdown
+    /// signal handler).
+    pub fn stopper(&self) -> watch::Sender<bool> {
+        self.stop.clone()
+    }
+
+    /// Signals the loops to stop and waits up to `grace` for the account in hand to finish.
+    pub async fn stop(self, grace: Duration) {
+        self.stop.send_replace(true);
+        let tasks = futures::future::join_all(self.tasks);
+        if tokio::time::timeout(grace, tasks).await.is_err() {
+            tracing::warn!("background work did not stop in time");
+        }
+    }
+}
+
+/// Sleeps for `duration` unless the stop signal comes first; returns whether to stop.
+async fn sleep_or_stop(duration: Duration, stop: &mut watch::Receiver<bool>) -> bool {
+    let slept = tokio::select! {
+        () = tokio::time::sleep(duration) => true,
+        _ = stop.wait_for(|stopped| *stopped) => false,
+    };
+    !slept || *stop.borrow()
+}
+
+/// A name for this replica in claims: `$HOSTNAME` (or `replica`), the process id and a random suffix.
+pub fn replica_name() -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .filter(|h| !h.trim().is_empty())
+        .unwrap_or_else(|| "replica".to_owned());
+    format!(
+        "{host}-{}-{:06x}",
+        std::process::id(),
+        rand::random::<u32>() & 0xff_ffff
+    )
+}

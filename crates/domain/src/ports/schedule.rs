@@ -1,0 +1,32 @@
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use super::RepositoryError;
+use crate::values::UserId;
+
+/// Storage access for background work shared by several replicas: which accounts are due, and claims that
+/// give each account of a sync round to exactly one replica. Same table as the accounts, hence the same
+/// error enum as [`AccountRepository`](super::AccountRepository).
+#[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
+#[async_trait]
+pub trait AccountSchedule: Send + Sync {
+    /// Claims, for `replica`, up to `limit` connected accounts whose sync claim is free (never taken, or
+    /// expired at `now`), and holds each until `until`. Returns the users claimed.
+    ///
+    /// # Errors
+    /// MUST be atomic across replicas: of concurrent claims, each account goes to one caller only.
+    async fn claim_for_sync(
+        &self,
+        replica: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<UserId>, RepositoryError>;
+
+    /// Up to `limit` connected accounts whose access token expires before `before`, soonest first.
+    async fn due_for_refresh(
+        &self,
+        before: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<UserId>, RepositoryError>;
+}
