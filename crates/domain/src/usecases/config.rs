@@ -18,6 +18,14 @@ pub struct ServiceConfig {
     pub refresh_margin: Duration,
     /// Whether to send a PKCE challenge (TikTok's hex S256 form).
     pub pkce: bool,
+    /// How long a refresh lease lasts (30 s by default). It must outlast a whole refresh (TikTok's request
+    /// timeout plus the commit), or a slow holder could see its lease taken while it still refreshes.
+    pub refresh_lease: Duration,
+    /// How long a request waits for another's refresh of the same account before answering
+    /// `TikTokUnavailable` (5 s by default).
+    pub refresh_wait: std::time::Duration,
+    /// How often a request waiting for another replica's refresh reads the account again (50 ms by default).
+    pub refresh_poll: std::time::Duration,
 }
 
 impl ServiceConfig {
@@ -30,6 +38,9 @@ impl ServiceConfig {
             state_ttl: Duration::minutes(10),
             refresh_margin: Duration::minutes(15),
             pkce: false,
+            refresh_lease: Duration::seconds(30),
+            refresh_wait: std::time::Duration::from_secs(5),
+            refresh_poll: std::time::Duration::from_millis(50),
         }
     }
 

@@ -15,6 +15,7 @@ macro_rules! assert_err {
 
 mod authorize;
 mod disconnect;
+mod single_flight;
 mod status;
 mod support;
 mod sync;
