@@ -3,13 +3,17 @@
 
 pub mod backend;
 pub mod capture;
+pub mod db_proxy;
 pub mod flow;
+pub mod replica;
+pub mod rows;
 
 use std::collections::HashMap;
 
 use tiktok_api::auth::{mint_hs256, Claims, ADMIN_SCOPE};
-use tiktok_api::{Application, Settings};
+use tiktok_api::{Application, Settings, StopHandle};
 use tiktok_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
+use tokio_util::sync::CancellationToken;
 
 pub use backend::{Backend, TestDatabase};
 
@@ -32,6 +36,12 @@ pub struct TestApp {
     pub sandbox: SandboxHandle,
     /// The database (kept alive for the test; dropped after).
     pub db: TestDatabase,
+    /// Stops the service as SIGTERM would.
+    pub stop: StopHandle,
+    /// The service's shutdown signal, as background tasks see it.
+    pub shutdown: CancellationToken,
+    /// The variables the service was configured with (replicas reuse them).
+    vars: HashMap<String, String>,
 }
 
 impl TestApp {
@@ -72,6 +82,7 @@ impl TestApp {
             .await
             .expect("the service builds");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let (stop, shutdown) = (app.stop_handle(), app.shutdown_signal());
         tokio::spawn(app.run_until_stopped());
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -82,6 +93,9 @@ impl TestApp {
             http,
             sandbox,
             db,
+            stop,
+            shutdown,
+            vars,
         })
     }
 

@@ -178,5 +178,7 @@ pub fn service_config(settings: &Settings) -> Result<ServiceConfig, StartupError
     config.state_ttl = chrono::Duration::seconds(settings.oauth.state_ttl_seconds.max(1));
     config.refresh_margin = chrono::Duration::seconds(settings.oauth.refresh_margin_seconds.max(0));
     config.pkce = t.pkce;
+    config.refresh_lease = chrono::Duration::seconds(settings.oauth.refresh_lease_seconds);
+    config.refresh_wait = Duration::from_millis(settings.oauth.refresh_wait_ms);
     Ok(config)
 }
