@@ -20,6 +20,7 @@ macro_rules! on_both_backends {
 mod connect_flow;
 mod edge_errors;
 mod key_rotation;
+mod refresh_crash;
 mod replicas;
 mod security_auth;
 mod security_secrets;
