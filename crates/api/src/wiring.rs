@@ -106,7 +106,8 @@ pub fn authenticator(settings: &Settings) -> Result<Authenticator, StartupError>
 }
 
 /// The pool, with migrations applied. A database that is down at start-up does not stop the service:
-/// migrations are retried in the background until it answers, and `/health/ready` says 503 meanwhile.
+/// migrations are retried in the background (every 250 ms) until it answers, and meanwhile `/health/ready`
+/// and every query answer 503 `database_unavailable`.
 pub async fn database(settings: &Settings) -> Result<Database, StartupError> {
     let options = PoolOptions {
         max_size: settings.database.max_connections,
@@ -119,7 +120,7 @@ pub async fn database(settings: &Settings) -> Result<Database, StartupError> {
         let retry = database.clone();
         tokio::spawn(async move {
             loop {
-                tokio::time::sleep(Duration::from_secs(1)).await;
+                tokio::time::sleep(Duration::from_millis(250)).await;
                 match retry.run_migrations().await {
                     Ok(()) => break tracing::info!("migrations applied"),
                     Err(error) => tracing::debug!(%error, "migrations still cannot run"),
