@@ -20,6 +20,7 @@ macro_rules! on_both_backends {
 mod connect_flow;
 mod database_outage;
 mod edge_errors;
+mod graceful_shutdown;
 mod key_rotation;
 mod refresh_crash;
 mod replicas;
