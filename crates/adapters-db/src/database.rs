@@ -49,8 +49,8 @@ impl Default for PoolOptions {
 
 /// A pool of connections to PostgreSQL or SQLite. Cheap to clone; clones share the pool.
 ///
-/// Until [`Database::run_migrations`] has succeeded once, every query of the repositories fails with
-/// `Unavailable` (the schema may not be there yet), and [`Database::ready`] says so.
+/// Until [`Database::run_migrations`] has succeeded once in this process, [`Database::ready`] says
+/// `Unavailable`: the schema may not be there yet.
 #[derive(Clone)]
 pub struct Database {
     pool: Pool<Manager>,
@@ -124,7 +124,7 @@ impl Database {
     /// [`DbError::Unavailable`] when no connection can be had, [`DbError::Migration`] when a migration fails.
     pub async fn run_migrations(&self) -> Result<(), DbError> {
         let applied = self
-            .run_unchecked(|conn| Ok(migrate(conn)))
+            .run(|conn| Ok(migrate(conn)))
             .await
             .map_err(DbError::from)?;
         let versions = applied.map_err(DbError::Migration)?;
@@ -138,7 +138,7 @@ impl Database {
     /// # Errors
     /// [`RepositoryError::Unavailable`] when the database cannot be reached in time.
     pub async fn ping(&self) -> Result<(), RepositoryError> {
-        self.run_unchecked(|conn| Ok(conn.batch_execute("SELECT 1")?))
+        self.run(|conn| Ok(conn.batch_execute("SELECT 1")?))
             .await
             .map_err(RepositoryError::from)
     }
@@ -154,20 +154,8 @@ impl Database {
         self.ping().await
     }
 
-    /// Runs blocking Diesel work on a pooled connection, off the async runtime, once migrated.
+    /// Runs blocking Diesel work on a pooled connection, off the async runtime.
     pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, Failure>
-    where
-        F: FnOnce(&mut AnyConnection) -> Result<T, Failure> + Send + 'static,
-        T: Send + 'static,
-    {
-        if !self.migrated.load(Ordering::Acquire) {
-            return Err(Failure::NotMigrated);
-        }
-        self.run_unchecked(work).await
-    }
-
-    /// [`Database::run`] even before the migrations have run (for them, and for the ping).
-    async fn run_unchecked<T, F>(&self, work: F) -> Result<T, Failure>
     where
         F: FnOnce(&mut AnyConnection) -> Result<T, Failure> + Send + 'static,
         T: Send + 'static,

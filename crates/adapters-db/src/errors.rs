@@ -61,6 +61,7 @@ pub(crate) enum Failure {
     Conflict,
     #[error("no active account for this user")]
     NotFound,
+    /// Only the readiness probe answers this (see `Database::ready`).
     #[error("the database schema is not migrated yet")]
     NotMigrated,
 }

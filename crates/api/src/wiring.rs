@@ -107,7 +107,7 @@ pub fn authenticator(settings: &Settings) -> Result<Authenticator, StartupError>
 
 /// The pool, with migrations applied. A database that is down at start-up does not stop the service:
 /// migrations are retried in the background (every 250 ms) until it answers, and meanwhile `/health/ready`
-/// and every query answer 503 `database_unavailable`.
+/// answers 503 `database_unavailable`.
 pub async fn database(settings: &Settings) -> Result<Database, StartupError> {
     let options = PoolOptions {
         max_size: settings.database.max_connections,
