@@ -22,6 +22,7 @@ async fn behind_proxy(start_down: bool) -> Option<(TestApp, DbProxy)> {
         let started = DbProxy::start(DbProxy::target_of(&url));
         if start_down {
             started.go_down();
+            vars.insert("TEST_DATABASE_STARTS_DOWN".into(), "1".into());
         }
         vars.insert("DATABASE_URL".into(), DbProxy::url_through(&url, &started));
         vars.insert("APP_RATE_LIMIT__PER_CALLER_PER_MINUTE".into(), "0".into());

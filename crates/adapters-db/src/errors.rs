@@ -61,7 +61,7 @@ pub(crate) enum Failure {
     Conflict,
     #[error("no active account for this user")]
     NotFound,
-    /// Only the readiness probe answers this (see `Database::ready`).
+    /// See `Database::ready` and `Database::gated_until_migrated`.
     #[error("the database schema is not migrated yet")]
     NotMigrated,
 }

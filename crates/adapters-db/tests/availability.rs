@@ -198,10 +198,12 @@ async fn an_in_memory_sqlite_database_works_for_quick_experiments() {
 }
 
 #[tokio::test]
-async fn until_the_migrations_have_run_the_database_is_not_ready() {
+async fn until_the_migrations_have_run_the_database_is_not_ready_and_a_gated_pool_not_queried() {
     let dir = tempfile::tempdir().expect("temporary directory");
     let url = format!("sqlite://{}/late.db", dir.path().display());
-    let db = Database::connect(&url, PoolOptions::default()).expect("pool");
+    let db = Database::connect(&url, PoolOptions::default())
+        .expect("pool")
+        .gated_until_migrated();
     let repo = DieselAccountRepository::new(db.clone());
 
     db.ping().await.expect("the file answers");
@@ -209,6 +211,11 @@ async fn until_the_migrations_have_run_the_database_is_not_ready() {
     assert!(
         matches!(ready, Err(RepositoryError::Unavailable(_))),
         "{ready:?}"
+    );
+    let read = repo.find_by_user(&user("user-1")).await;
+    assert!(
+        matches!(read, Err(RepositoryError::Unavailable(_))),
+        "{read:?}"
     );
     db.run_migrations().await.expect("migrations");
     db.ready().await.expect("ready");

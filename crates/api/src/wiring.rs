@@ -107,14 +107,15 @@ pub fn authenticator(settings: &Settings) -> Result<Authenticator, StartupError>
 
 /// The pool, with migrations applied. A database that is down at start-up does not stop the service:
 /// migrations are retried in the background (every 250 ms) until it answers, and meanwhile `/health/ready`
-/// answers 503 `database_unavailable`.
+/// and every request answer 503 `database_unavailable` (never a 500 on a missing table).
 pub async fn database(settings: &Settings) -> Result<Database, StartupError> {
     let options = PoolOptions {
         max_size: settings.database.max_connections,
         connection_timeout: Duration::from_millis(settings.database.connect_timeout_ms),
     };
     let database = Database::connect(settings.database.url.expose_secret(), options)
-        .map_err(|e| StartupError::Config(format!("DATABASE_URL: {e}")))?;
+        .map_err(|e| StartupError::Config(format!("DATABASE_URL: {e}")))?
+        .gated_until_migrated();
     if let Err(error) = database.run_migrations().await {
         tracing::error!(%error, "migrations could not run at start-up; retrying in the background");
         let retry = database.clone();
