@@ -19,9 +19,13 @@ macro_rules! on_both_backends {
 
 mod background;
 mod connect_flow;
+mod database_outage;
 mod edge_errors;
 mod edge_hardening;
+mod graceful_shutdown;
 mod key_rotation;
+mod refresh_crash;
+mod replicas;
 mod security_auth;
 mod security_secrets;
 mod tiktok_faults;

@@ -3,15 +3,19 @@
 
 pub mod backend;
 pub mod capture;
+pub mod db_proxy;
 pub mod flow;
+pub mod replica;
+pub mod rows;
 
 use std::collections::HashMap;
 use std::sync::Arc;
 
 use tiktok_api::auth::{mint_hs256, Claims, ADMIN_SCOPE};
 use tiktok_api::background::BackgroundWorker;
-use tiktok_api::{Application, Settings};
+use tiktok_api::{Application, Settings, StopHandle};
 use tiktok_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
+use tokio_util::sync::CancellationToken;
 
 pub use backend::{Backend, TestDatabase};
 
@@ -38,7 +42,11 @@ pub struct TestApp {
     pub background: Arc<BackgroundWorker>,
     /// Whether the background loops run (`APP_BACKGROUND__ENABLED`, false unless a test sets it).
     pub background_running: bool,
-    /// The variables the service was started with.
+    /// Stops the service as SIGTERM would.
+    pub stop: StopHandle,
+    /// The service's shutdown signal, as background tasks see it.
+    pub shutdown: CancellationToken,
+    /// The variables the service was started with (replicas reuse them).
     pub vars: HashMap<String, String>,
 }
 
@@ -92,11 +100,21 @@ impl TestApp {
         let address = format!("http://127.0.0.1:{}", app.port());
         let background = app.background().worker();
         let background_running = app.background().running();
+        let (stop, shutdown) = (app.stop_handle(), app.shutdown_signal());
         tokio::spawn(app.run_until_stopped());
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("a client");
+        // Under load the first migration can outlast the pool's 500 ms and move to the background.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+        while std::time::Instant::now() < deadline {
+            let ready = http.get(format!("{address}/health/ready")).send().await;
+            if ready.is_ok_and(|r| r.status().is_success()) || vars_expect_outage(&vars) {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
         Some(TestApp {
             address,
             http,
@@ -104,6 +122,8 @@ impl TestApp {
             db,
             background,
             background_running,
+            stop,
+            shutdown,
             vars,
         })
     }
@@ -130,6 +150,11 @@ impl TestApp {
     pub fn url(&self, path: &str) -> String {
         format!("{}{}", self.address, path)
     }
+}
+
+/// Whether the test starts the service while its database is down on purpose (it then waits itself).
+fn vars_expect_outage(vars: &HashMap<String, String>) -> bool {
+    vars.get("TEST_DATABASE_STARTS_DOWN").is_some()
 }
 
 /// Mints a test token.

@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
-use tiktok_domain::ports::{AccountRepository, RepositoryError};
+use tiktok_domain::ports::{AccountRepository, RefreshLease, RepositoryError};
 use tiktok_domain::{
     ConnectionState, DisconnectReason, NewConnection, OpenId, Profile, StoredGrant, TikTokAccount,
     UserId,
@@ -14,6 +14,7 @@ use crate::account_upsert::save_connection_once;
 use crate::connection::write_transaction;
 use crate::errors::Failure;
 use crate::models::{naive, AccountRow};
+use crate::refresh_lease;
 use crate::schema::tiktok_accounts::{self as t, table as accounts};
 use crate::Database;
 
@@ -169,6 +170,8 @@ impl AccountRepository for DieselAccountRepository {
                     t::access_token_expires_at.eq(None::<chrono::NaiveDateTime>),
                     t::refresh_token_expires_at.eq(None::<chrono::NaiveDateTime>),
                     t::updated_at.eq(naive(at)),
+                    t::refresh_lease_until.eq(None::<chrono::NaiveDateTime>),
+                    t::refresh_lease_owner.eq(None::<String>),
                 ))
                 .execute(conn)?;
             if changed == 0 {
@@ -200,6 +203,8 @@ impl AccountRepository for DieselAccountRepository {
                         t::is_active.eq(false),
                         t::disconnect_reason.eq(reason.as_str()),
                         t::updated_at.eq(naive(at)),
+                        t::refresh_lease_until.eq(None::<chrono::NaiveDateTime>),
+                        t::refresh_lease_owner.eq(None::<String>),
                     ))
                     .execute(tx)?;
                 let row = accounts
@@ -210,5 +215,32 @@ impl AccountRepository for DieselAccountRepository {
             })
         });
         Ok(done.await?)
+    }
+
+    async fn try_acquire_refresh_lease(
+        &self,
+        user_id: &UserId,
+        lease: &RefreshLease,
+        now: DateTime<Utc>,
+    ) -> Result<Option<TikTokAccount>, RepositoryError> {
+        Ok(refresh_lease::try_acquire(&self.db, user_id, lease, now).await?)
+    }
+
+    async fn save_refreshed_grant(
+        &self,
+        user_id: &UserId,
+        lease: &RefreshLease,
+        grant: &StoredGrant,
+        at: DateTime<Utc>,
+    ) -> Result<(), RepositoryError> {
+        Ok(refresh_lease::save_refreshed_grant(&self.db, user_id, lease, grant, at).await?)
+    }
+
+    async fn release_refresh_lease(
+        &self,
+        user_id: &UserId,
+        lease: &RefreshLease,
+    ) -> Result<(), RepositoryError> {
+        Ok(refresh_lease::release(&self.db, user_id, lease).await?)
     }
 }

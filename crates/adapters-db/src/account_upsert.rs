@@ -81,6 +81,9 @@ pub(crate) fn save_connection_once(
                     t::disconnect_reason.eq(None::<String>),
                     t::connected_at.eq(connected_at),
                     t::updated_at.eq(connected_at),
+                    // A refresh of the previous grant in flight must not store its pair over this one.
+                    t::refresh_lease_until.eq(None::<chrono::NaiveDateTime>),
+                    t::refresh_lease_owner.eq(None::<String>),
                 ))
                 .returning(t::all_columns)
                 .get_result::<AccountRow>(tx)

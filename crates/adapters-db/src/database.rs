@@ -1,6 +1,8 @@
 //! [`Database`]: the connection pool, migrations and the readiness probe.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -46,10 +48,16 @@ impl Default for PoolOptions {
 }
 
 /// A pool of connections to PostgreSQL or SQLite. Cheap to clone; clones share the pool.
+///
+/// Until [`Database::run_migrations`] has succeeded once in this process, [`Database::ready`] says
+/// `Unavailable`: the schema may not be there yet. A pool made [`Database::gated_until_migrated`] (the
+/// service's) also answers every query with `Unavailable` until then.
 #[derive(Clone)]
 pub struct Database {
     pool: Pool<Manager>,
     backend: Backend,
+    migrated: Arc<AtomicBool>,
+    gated: bool,
 }
 
 impl std::fmt::Debug for Database {
@@ -98,7 +106,19 @@ impl Database {
             builder = builder.max_size(1).idle_timeout(None).max_lifetime(None);
         }
         let pool = builder.build_unchecked(Manager::new(target));
-        Ok(Database { pool, backend })
+        Ok(Database {
+            pool,
+            backend,
+            migrated: Arc::new(AtomicBool::new(false)),
+            gated: false,
+        })
+    }
+
+    /// This pool, answering every query of the repositories with `Unavailable` until
+    /// [`Database::run_migrations`] has succeeded (instead of failing on a missing table).
+    pub fn gated_until_migrated(mut self) -> Self {
+        self.gated = true;
+        self
     }
 
     /// The engine behind the URL.
@@ -114,26 +134,50 @@ impl Database {
     /// [`DbError::Unavailable`] when no connection can be had, [`DbError::Migration`] when a migration fails.
     pub async fn run_migrations(&self) -> Result<(), DbError> {
         let applied = self
-            .run(|conn| Ok(migrate(conn)))
+            .run_unchecked(|conn| Ok(migrate(conn)))
             .await
             .map_err(DbError::from)?;
         let versions = applied.map_err(DbError::Migration)?;
+        self.migrated.store(true, Ordering::Release);
         tracing::info!(applied = versions, backend = ?self.backend, "database migrations done");
         Ok(())
     }
 
-    /// Readiness probe: checks out a connection and runs `SELECT 1`.
+    /// Connectivity probe: checks out a connection and runs `SELECT 1`.
     ///
     /// # Errors
     /// [`RepositoryError::Unavailable`] when the database cannot be reached in time.
     pub async fn ping(&self) -> Result<(), RepositoryError> {
-        self.run(|conn| Ok(conn.batch_execute("SELECT 1")?))
+        self.run_unchecked(|conn| Ok(conn.batch_execute("SELECT 1")?))
             .await
             .map_err(RepositoryError::from)
     }
 
-    /// Runs blocking Diesel work on a pooled connection, off the async runtime.
+    /// Readiness probe: the migrations have run and the database answers ([`Database::ping`]).
+    ///
+    /// # Errors
+    /// [`RepositoryError::Unavailable`] while migrations are pending or the database cannot be reached.
+    pub async fn ready(&self) -> Result<(), RepositoryError> {
+        if !self.migrated.load(Ordering::Acquire) {
+            return Err(Failure::NotMigrated.into());
+        }
+        self.ping().await
+    }
+
+    /// Runs blocking Diesel work on a pooled connection, off the async runtime (once migrated, if gated).
     pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, Failure>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, Failure> + Send + 'static,
+        T: Send + 'static,
+    {
+        if self.gated && !self.migrated.load(Ordering::Acquire) {
+            return Err(Failure::NotMigrated);
+        }
+        self.run_unchecked(work).await
+    }
+
+    /// [`Database::run`] even before the migrations (for them, and for the ping).
+    async fn run_unchecked<T, F>(&self, work: F) -> Result<T, Failure>
     where
         F: FnOnce(&mut AnyConnection) -> Result<T, Failure> + Send + 'static,
         T: Send + 'static,

@@ -61,13 +61,16 @@ pub(crate) enum Failure {
     Conflict,
     #[error("no active account for this user")]
     NotFound,
+    /// See `Database::ready` and `Database::gated_until_migrated`.
+    #[error("the database schema is not migrated yet")]
+    NotMigrated,
 }
 
 impl Failure {
     /// Whether the failure means the database cannot be reached right now.
     pub(crate) fn is_unavailable(&self) -> bool {
         match self {
-            Failure::Pool(_) => true,
+            Failure::Pool(_) | Failure::NotMigrated => true,
             Failure::Diesel(DieselError::DatabaseError(kind, info)) => {
                 matches!(
                     kind,

@@ -6,6 +6,7 @@ mod connection;
 mod database;
 mod errors;
 mod models;
+mod refresh_lease;
 mod request_budget;
 mod schedule;
 mod schema;

@@ -37,6 +37,11 @@ pub(crate) struct AccountRow {
     pub last_sync_at: Option<NaiveDateTime>,
     pub connected_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The refresh lease; storage's business only, never part of the account.
+    #[allow(dead_code)]
+    pub refresh_lease_until: Option<NaiveDateTime>,
+    #[allow(dead_code)]
+    pub refresh_lease_owner: Option<String>,
 }
 
 /// A new `tiktok_accounts` row for a first connection (the profile comes with the first sync).

@@ -25,6 +25,8 @@ diesel::table! {
         last_sync_at -> Nullable<Timestamp>,
         connected_at -> Timestamp,
         updated_at -> Timestamp,
+        refresh_lease_until -> Nullable<Timestamp>,
+        refresh_lease_owner -> Nullable<Text>,
     }
 }
 

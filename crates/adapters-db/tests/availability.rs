@@ -196,3 +196,28 @@ async fn an_in_memory_sqlite_database_works_for_quick_experiments() {
     let read = repo.find_by_user(&user("user-1")).await.expect("found");
     assert_eq!(read, Some(saved));
 }
+
+#[tokio::test]
+async fn until_the_migrations_have_run_the_database_is_not_ready_and_a_gated_pool_not_queried() {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let url = format!("sqlite://{}/late.db", dir.path().display());
+    let db = Database::connect(&url, PoolOptions::default())
+        .expect("pool")
+        .gated_until_migrated();
+    let repo = DieselAccountRepository::new(db.clone());
+
+    db.ping().await.expect("the file answers");
+    let ready = db.ready().await;
+    assert!(
+        matches!(ready, Err(RepositoryError::Unavailable(_))),
+        "{ready:?}"
+    );
+    let read = repo.find_by_user(&user("user-1")).await;
+    assert!(
+        matches!(read, Err(RepositoryError::Unavailable(_))),
+        "{read:?}"
+    );
+    db.run_migrations().await.expect("migrations");
+    db.ready().await.expect("ready");
+    assert_eq!(repo.find_by_user(&user("user-1")).await.expect("ok"), None);
+}

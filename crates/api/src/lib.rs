@@ -7,9 +7,11 @@ pub mod middleware;
 pub mod rate_limit;
 pub mod routes;
 pub mod settings;
+pub mod shutdown;
 pub mod startup;
 pub mod telemetry;
 pub mod wiring;
 
 pub use settings::Settings;
+pub use shutdown::StopHandle;
 pub use startup::Application;

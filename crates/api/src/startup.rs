@@ -1,5 +1,6 @@
 //! The composition root: builds every adapter from the settings, wraps each in its port, and serves.
 
+use std::future::Future;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
@@ -11,6 +12,8 @@ use tiktok_adapters_tiktok::TikTokHttpClient;
 use tiktok_domain::ports::SystemClock;
 use tiktok_domain::usecases::{AccountService, Ports};
 use tiktok_sandbox::SandboxHandle;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
 use tracing_actix_web::TracingLogger;
 
 use crate::background::Background;
@@ -22,15 +25,22 @@ use crate::rate_limit::CallerRateLimiter;
 use crate::routes;
 use crate::routes::webhook::WebhookSecret;
 use crate::settings::Settings;
+use crate::shutdown::{stop_on_signal, StopHandle};
 use crate::wiring::{self, StartupError};
 
 /// A built service, bound to its port, not yet serving.
+///
+/// Shutdown: SIGTERM or SIGINT (or [`StopHandle::stop`]) cancels [`Application::shutdown_signal`], stops
+/// accepting connections, gives in-flight requests `server.shutdown_timeout_seconds` to finish, then waits
+/// up to that long again for the tasks started with [`Application::spawn_background`].
 pub struct Application {
     port: u16,
     server: Server,
     sandbox: Option<SandboxHandle>,
     database: Database,
     background: Background,
+    shutdown: CancellationToken,
+    tasks: TaskTracker,
     shutdown_timeout: Duration,
 }
 
@@ -89,6 +99,8 @@ impl Application {
             sandbox,
             database,
             background,
+            shutdown: CancellationToken::new(),
+            tasks: TaskTracker::new(),
             shutdown_timeout: Duration::from_secs(settings.server.shutdown_timeout_seconds),
         })
     }
@@ -113,12 +125,47 @@ impl Application {
         &self.background
     }
 
-    /// Serves until SIGTERM/SIGINT (actix stops accepting, then waits for in-flight requests), then stops
-    /// the background loops and waits up to the shutdown timeout for the account in hand to finish.
+    /// A token cancelled when shutdown begins. Background tasks select on `cancelled()` and wind down;
+    /// it is a child token, so cancelling it stops nothing else.
+    pub fn shutdown_signal(&self) -> CancellationToken {
+        self.shutdown.child_token()
+    }
+
+    /// A handle that stops the service as SIGTERM would (for tests and embedders).
+    pub fn stop_handle(&self) -> StopHandle {
+        StopHandle::new(self.server.handle(), self.shutdown.clone())
+    }
+
+    /// Runs `task` in the background. It should end soon after [`Application::shutdown_signal`] is
+    /// cancelled: [`Application::run_until_stopped`] waits for it up to `server.shutdown_timeout_seconds`
+    /// once the HTTP server has stopped.
+    pub fn spawn_background<F>(&self, task: F)
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        self.tasks.spawn(task);
+    }
+
+    /// Serves until SIGTERM/SIGINT or [`StopHandle::stop`]: stops accepting, lets in-flight requests finish
+    /// within the shutdown timeout, then waits for the background tasks within it too.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let _sandbox = self.sandbox;
+        let signals = tokio::spawn(stop_on_signal(StopHandle::new(
+            self.server.handle(),
+            self.shutdown.clone(),
+        )));
         let served = self.server.await;
+        self.shutdown.cancel();
+        signals.abort();
         self.background.stop(self.shutdown_timeout).await;
+        self.tasks.close();
+        if tokio::time::timeout(self.shutdown_timeout, self.tasks.wait())
+            .await
+            .is_err()
+        {
+            tracing::warn!("background tasks did not finish within the shutdown timeout");
+        }
+        tracing::info!("TikTok integration service stopped");
         served
     }
 }
@@ -174,6 +221,7 @@ fn serve(
     .listen(listener)
     .map_err(StartupError::Io)?
     .shutdown_timeout(settings.server.shutdown_timeout_seconds)
+    .disable_signals()
     .client_request_timeout(Duration::from_secs(5))
     .run();
     Ok(server)

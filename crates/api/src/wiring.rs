@@ -107,20 +107,22 @@ pub fn authenticator(settings: &Settings) -> Result<Authenticator, StartupError>
 }
 
 /// The pool, with migrations applied. A database that is down at start-up does not stop the service:
-/// migrations are retried in the background until it answers, and `/health/ready` says 503 meanwhile.
+/// migrations are retried in the background (every 250 ms) until it answers, and meanwhile `/health/ready`
+/// and every request answer 503 `database_unavailable` (never a 500 on a missing table).
 pub async fn database(settings: &Settings) -> Result<Database, StartupError> {
     let options = PoolOptions {
         max_size: settings.database.max_connections,
         connection_timeout: Duration::from_millis(settings.database.connect_timeout_ms),
     };
     let database = Database::connect(settings.database.url.expose_secret(), options)
-        .map_err(|e| StartupError::Config(format!("DATABASE_URL: {e}")))?;
+        .map_err(|e| StartupError::Config(format!("DATABASE_URL: {e}")))?
+        .gated_until_migrated();
     if let Err(error) = database.run_migrations().await {
         tracing::error!(%error, "migrations could not run at start-up; retrying in the background");
         let retry = database.clone();
         tokio::spawn(async move {
             loop {
-                tokio::time::sleep(Duration::from_secs(1)).await;
+                tokio::time::sleep(Duration::from_millis(250)).await;
                 match retry.run_migrations().await {
                     Ok(()) => break tracing::info!("migrations applied"),
                     Err(error) => tracing::debug!(%error, "migrations still cannot run"),
@@ -192,5 +194,7 @@ pub fn service_config(settings: &Settings) -> Result<ServiceConfig, StartupError
     config.refresh_margin = chrono::Duration::seconds(settings.oauth.refresh_margin_seconds.max(0));
     config.pkce = t.pkce;
     config.reauth_warning = chrono::Duration::days(settings.background.reauth_warning_days.max(0));
+    config.refresh_lease = chrono::Duration::seconds(settings.oauth.refresh_lease_seconds);
+    config.refresh_wait = Duration::from_millis(settings.oauth.refresh_wait_ms);
     Ok(config)
 }

@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 
 pub mod account;
+#[cfg(feature = "failpoints")]
+pub mod failpoints;
 pub mod pacing;
 pub mod ports;
 pub mod usecases;

@@ -11,12 +11,12 @@ pub async fn live() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
-/// The database answers.
+/// The database answers and its migrations have run.
 #[utoipa::path(get, path = "/health/ready", tag = "health",
     responses((status = 200, description = "ready"), (status = 503, body = ErrorBody, description = "database_unavailable")))]
 pub async fn ready(database: web::Data<Database>) -> Result<HttpResponse, ApiError> {
     database
-        .ping()
+        .ready()
         .await
         .map_err(tiktok_domain::usecases::ServiceError::from)?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "status": "ready" })))

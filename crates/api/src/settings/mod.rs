@@ -134,6 +134,14 @@ impl Settings {
                 ));
             }
         }
+        let refresh_takes_ms = self.tiktok.request_timeout_ms + self.database.connect_timeout_ms;
+        let lease_ms = u64::try_from(self.oauth.refresh_lease_seconds.max(0)).unwrap_or(0) * 1_000;
+        if lease_ms <= refresh_takes_ms {
+            return rule(format!(
+                "APP_OAUTH__REFRESH_LEASE_SECONDS must exceed a whole refresh: \
+                 APP_TIKTOK__REQUEST_TIMEOUT_MS + APP_DATABASE__CONNECT_TIMEOUT_MS = {refresh_takes_ms} ms"
+            ));
+        }
         if self.environment == Environment::Production {
             for (name, missing) in [
                 ("TIKTOK_CLIENT_ID", self.tiktok.client_id.trim().is_empty()),

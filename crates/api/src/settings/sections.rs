@@ -110,6 +110,10 @@ pub struct OAuthSettings {
     pub state_ttl_seconds: i64,
     /// Refresh margin before access-token expiry.
     pub refresh_margin_seconds: i64,
+    /// How long a replica's refresh lease on an account lasts; must outlast a whole refresh.
+    pub refresh_lease_seconds: i64,
+    /// How long a request waits for another request's refresh of the same account, then 503.
+    pub refresh_wait_ms: u64,
 }
 
 /// `[background]`: the refresher and the scheduled sync.

@@ -229,3 +229,19 @@ fn background_and_pacing_have_their_documented_defaults_and_take_app_variables()
     assert_eq!(tuned.background.sync_concurrency, 2);
     assert_eq!(tuned.tiktok.requests_per_minute, 300);
 }
+
+#[test]
+fn a_refresh_lease_that_a_refresh_could_outlast_is_refused() {
+    let short = production(|v| {
+        v.insert("APP_OAUTH__REFRESH_LEASE_SECONDS".into(), "10".into());
+        v.insert("APP_TIKTOK__REQUEST_TIMEOUT_MS".into(), "10000".into());
+    });
+    let error = Settings::load(&short, None)
+        .expect_err("refused")
+        .to_string();
+    names_without_secrets(&error, "APP_OAUTH__REFRESH_LEASE_SECONDS");
+    let enough = production(|v| {
+        v.insert("APP_OAUTH__REFRESH_LEASE_SECONDS".into(), "11".into());
+    });
+    assert!(Settings::load(&enough, None).is_ok());
+}

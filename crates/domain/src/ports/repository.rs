@@ -25,6 +25,19 @@ pub enum RepositoryError {
     Unexpected(#[source] BoxError),
 }
 
+/// A claim on the right to refresh one account's tokens, shared by every replica through storage.
+///
+/// At most one unexpired lease exists per account. The holder refreshes at TikTok and stores the rotated pair
+/// with [`AccountRepository::save_refreshed_grant`], which frees the lease in the same write. A holder that
+/// dies leaves the lease to expire at `until`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RefreshLease {
+    /// Who holds it: unique per refresh attempt (a replica id and a counter), never reused.
+    pub owner: String,
+    /// When it expires and may be taken by someone else; longer than a refresh can take.
+    pub until: DateTime<Utc>,
+}
+
 /// Storage of TikTok accounts. Writes are targeted (tokens, profile, state) so that a write of one part
 /// never puts back a stale copy of another: above all, never an old refresh token over a rotated one.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
@@ -43,7 +56,7 @@ pub trait AccountRepository: Send + Sync {
     ) -> Result<Option<TikTokAccount>, RepositoryError>;
 
     /// Stores a completed authorization: creates the user's row, or reuses it on reconnect (tokens replaced,
-    /// state `connected`, disconnect reason cleared, profile kept until the next sync).
+    /// state `connected`, disconnect reason cleared, refresh lease freed, profile kept until the next sync).
     ///
     /// # Errors
     /// MUST return [`RepositoryError::Conflict`] when another user has this `open_id` active.
@@ -52,7 +65,8 @@ pub trait AccountRepository: Send + Sync {
         connection: &NewConnection,
     ) -> Result<TikTokAccount, RepositoryError>;
 
-    /// Replaces the grant (after a refresh) in one write, and sets the state to `connected`.
+    /// Replaces the grant in one write, and sets the state to `connected`. Ignores the refresh lease:
+    /// refreshes store their pair with [`AccountRepository::save_refreshed_grant`] instead.
     ///
     /// # Errors
     /// MUST return [`RepositoryError::NotFound`] when the user has no active account.
@@ -75,14 +89,15 @@ pub trait AccountRepository: Send + Sync {
     ) -> Result<TikTokAccount, RepositoryError>;
 
     /// Keeps the account and its profile but records that TikTok no longer accepts the grant; the tokens are
-    /// erased, since they are of no further use.
+    /// erased, since they are of no further use, and the refresh lease is freed.
     async fn mark_reauth_required(
         &self,
         user_id: &UserId,
         at: DateTime<Utc>,
     ) -> Result<(), RepositoryError>;
 
-    /// Erases both tokens, sets the state to disconnected (`is_active` false) and keeps the reason.
+    /// Erases both tokens, frees the refresh lease, sets the state to disconnected (`is_active` false) and
+    /// keeps the reason.
     /// Returns the account as it now is, or `None` when the user never connected.
     async fn disconnect(
         &self,
@@ -90,4 +105,41 @@ pub trait AccountRepository: Send + Sync {
         reason: DisconnectReason,
         at: DateTime<Utc>,
     ) -> Result<Option<TikTokAccount>, RepositoryError>;
+
+    /// Takes the refresh lease of the user's active account for `lease.owner` until `lease.until`, provided
+    /// no one holds it or the holder's lease expired at or before `now`. Taking it and reading the row back
+    /// are one atomic step, so the account returned is the one the holder refreshes from: if another
+    /// replica refreshed meanwhile, it already holds that replica's new grant.
+    ///
+    /// Returns `None`, changing nothing, when someone else holds an unexpired lease or the user has no
+    /// active account.
+    async fn try_acquire_refresh_lease(
+        &self,
+        user_id: &UserId,
+        lease: &RefreshLease,
+        now: DateTime<Utc>,
+    ) -> Result<Option<TikTokAccount>, RepositoryError>;
+
+    /// Stores the rotated grant, sets the state to `connected` and frees the lease, in one write, provided
+    /// `lease.owner` still holds the lease (expired or not) of an active account.
+    ///
+    /// # Errors
+    /// MUST return [`RepositoryError::NotFound`], writing nothing, when the account is no longer active or
+    /// its lease is no longer `lease.owner`'s (a disconnect, reconnect or reauthorization cleared it, or it
+    /// expired and was taken).
+    async fn save_refreshed_grant(
+        &self,
+        user_id: &UserId,
+        lease: &RefreshLease,
+        grant: &StoredGrant,
+        at: DateTime<Utc>,
+    ) -> Result<(), RepositoryError>;
+
+    /// Frees the lease if `lease.owner` still holds it; otherwise changes nothing. Never fails on a lease
+    /// that is gone.
+    async fn release_refresh_lease(
+        &self,
+        user_id: &UserId,
+        lease: &RefreshLease,
+    ) -> Result<(), RepositoryError>;
 }

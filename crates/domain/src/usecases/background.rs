@@ -5,7 +5,7 @@ use futures::stream::{self, StreamExt};
 
 use crate::values::UserId;
 
-use super::tokens::Freshness;
+use super::tokens::Need;
 use super::{AccountService, Caller, ServiceError};
 
 /// Accounts claimed per claim query of a sync round.
@@ -82,7 +82,7 @@ impl AccountService {
             return Outcome::Skipped;
         }
         match self
-            .fresh_access_token(&account, Freshness::Ahead(lookahead))
+            .fresh_access_token(&account, Need::Ahead(lookahead))
             .await
         {
             Ok(_) => Outcome::Done,

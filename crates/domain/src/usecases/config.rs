@@ -21,6 +21,14 @@ pub struct ServiceConfig {
     /// A refresh token that expires within this window is shown as `reauth_due_at` in the status
     /// (14 days by default): the creator will have to reconnect then.
     pub reauth_warning: Duration,
+    /// How long a refresh lease lasts (30 s by default). It must outlast a whole refresh (TikTok's request
+    /// timeout plus the commit), or a slow holder could see its lease taken while it still refreshes.
+    pub refresh_lease: Duration,
+    /// How long a request waits for another's refresh of the same account before answering
+    /// `TikTokUnavailable` (5 s by default).
+    pub refresh_wait: std::time::Duration,
+    /// How often a request waiting for another replica's refresh reads the account again (50 ms by default).
+    pub refresh_poll: std::time::Duration,
 }
 
 impl ServiceConfig {
@@ -34,6 +42,9 @@ impl ServiceConfig {
             refresh_margin: Duration::minutes(15),
             pkce: false,
             reauth_warning: Duration::days(14),
+            refresh_lease: Duration::seconds(30),
+            refresh_wait: std::time::Duration::from_secs(5),
+            refresh_poll: std::time::Duration::from_millis(50),
         }
     }
 

@@ -3,7 +3,7 @@
 use crate::account::{ConnectionState, DisconnectReason, TokenKind};
 use crate::values::{AccessToken, UserId};
 
-use super::tokens::Freshness;
+use super::tokens::Need;
 use super::{AccountService, Caller, ConnectionStatus, ServiceError};
 
 impl AccountService {
@@ -65,6 +65,7 @@ impl AccountService {
                 .map_err(|e| ServiceError::Internal(e.into()))?;
             return Ok(AccessToken::new(secret));
         }
-        self.fresh_access_token(account, Freshness::Force).await
+        let refused = Need::Replace(grant.clone());
+        Ok(self.fresh_access_token(account, refused).await?.token)
     }
 }

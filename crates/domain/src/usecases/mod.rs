@@ -10,7 +10,9 @@ mod caller;
 mod config;
 mod disconnect;
 mod error;
+mod refresh;
 mod rotate_keys;
+mod single_flight;
 mod status;
 mod sync;
 mod tokens;
@@ -59,12 +61,18 @@ pub struct Ports {
 pub struct AccountService {
     ports: Ports,
     config: ServiceConfig,
+    /// This process's refreshes in flight, shared by the clones of the service.
+    flights: Arc<single_flight::Flights>,
 }
 
 impl AccountService {
     /// Builds the service from its ports and settings.
     pub fn new(ports: Ports, config: ServiceConfig) -> Self {
-        Self { ports, config }
+        Self {
+            ports,
+            config,
+            flights: Arc::new(single_flight::Flights::new()),
+        }
     }
 
     /// The settings the service runs with.

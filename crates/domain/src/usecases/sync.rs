@@ -4,7 +4,7 @@ use crate::account::{ConnectionState, TikTokAccount};
 use crate::ports::{TikTokApiError, UserInfo};
 use crate::values::UserId;
 
-use super::tokens::Freshness;
+use super::tokens::Need;
 use super::{AccountMetrics, AccountService, Caller, ServiceError};
 
 impl AccountService {
@@ -59,15 +59,23 @@ impl AccountService {
 
     /// Reads the profile with a fresh token; on `access_token_invalid`, refreshes once and retries once.
     async fn read_profile(&self, account: &TikTokAccount) -> Result<UserInfo, ServiceError> {
-        let token = self.fresh_access_token(account, Freshness::IfDue).await?;
-        let first = self.ports.data.user_info(&token, &account.scopes).await;
+        let fresh = self.fresh_access_token(account, Need::IfDue).await?;
+        let first = self
+            .ports
+            .data
+            .user_info(&fresh.token, &account.scopes)
+            .await;
         let result = match first {
             Err(TikTokApiError::AccessTokenInvalid) => {
                 tracing::info!(user_id = %account.user_id, "TikTok refused the access token; refreshing once and retrying");
-                // Re-read: a refresh just before may have rotated the refresh token this copy holds.
-                let current = self.active_account(&account.user_id).await?;
-                let token = self.fresh_access_token(&current, Freshness::Force).await?;
-                self.ports.data.user_info(&token, &account.scopes).await
+                // Unless another request already replaced the refused grant, which is then used.
+                let fresh = self
+                    .fresh_access_token(account, Need::Replace(fresh.grant))
+                    .await?;
+                self.ports
+                    .data
+                    .user_info(&fresh.token, &account.scopes)
+                    .await
             }
             other => other,
         };

@@ -3,18 +3,28 @@
 use chrono::{DateTime, Utc};
 
 use crate::account::{StoredGrant, TikTokAccount, TokenKind};
-use crate::ports::{OAuthError, TokenCipher, TokenContext, TokenGrant};
-use crate::values::{AccessToken, RefreshToken, UserId};
+use crate::ports::{TokenCipher, TokenContext, TokenGrant};
+use crate::values::{AccessToken, UserId};
 
 use super::{AccountService, ServiceError};
 
-/// Whether to refresh only when the access token is due, or in any case (after TikTok refused it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Freshness {
+/// What a request needs from the token refresh.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) enum Need {
+    /// An access token valid beyond the refresh margin: refresh only when the stored one is due.
     IfDue,
-    /// Due when the access token expires within this (longer) lookahead: the background refresher.
+    /// An access token valid beyond this (longer) lookahead: the background refresher renews early.
     Ahead(chrono::Duration),
-    Force,
+    /// Another access token than this grant's, which TikTok refused: refresh, unless someone already
+    /// replaced that grant.
+    Replace(StoredGrant),
+}
+
+/// An access token to use, and the stored grant it belongs to.
+#[derive(Debug)]
+pub(super) struct FreshToken {
+    pub(super) token: AccessToken,
+    pub(super) grant: StoredGrant,
 }
 
 /// Seals both tokens of a grant for `user_id`'s row and turns TikTok's relative lifetimes into instants.
@@ -46,64 +56,54 @@ fn lifetime(duration: std::time::Duration) -> chrono::Duration {
 }
 
 impl AccountService {
-    /// An access token that stays valid for at least the refresh margin, refreshing first when needed.
+    /// An access token that stays valid for at least the refresh margin, refreshing first when needed
+    /// (one refresh per account at a time, across replicas: see `refresh.rs`).
     pub(super) async fn fresh_access_token(
         &self,
         account: &TikTokAccount,
-        freshness: Freshness,
-    ) -> Result<AccessToken, ServiceError> {
-        let now = self.ports.clock.now();
-        let grant = account.grant.as_ref().ok_or(ServiceError::ReauthRequired)?;
-        let margin = match freshness {
-            Freshness::Ahead(lookahead) => lookahead,
-            Freshness::IfDue | Freshness::Force => self.config.refresh_margin,
-        };
-        if freshness != Freshness::Force && grant.access_token_expires_at > now + margin {
-            return match self.open(account, &grant.access_token, TokenKind::Access) {
-                Ok(secret) => Ok(AccessToken::new(secret)),
-                Err(error) => Err(self.unreadable_grant(account, error).await),
-            };
-        }
-        if grant.refresh_token_expires_at <= now {
-            tracing::warn!(user_id = %account.user_id, "refresh token expired; reauthorization required");
-            self.ports
-                .accounts
-                .mark_reauth_required(&account.user_id, now)
-                .await?;
-            return Err(ServiceError::ReauthRequired);
-        }
-        let refresh_token = match self.open(account, &grant.refresh_token, TokenKind::Refresh) {
-            Ok(secret) => RefreshToken::new(secret),
-            Err(error) => return Err(self.unreadable_grant(account, error).await),
-        };
-        match self.ports.oauth.refresh(&refresh_token).await {
-            Ok(new_grant) => {
-                let stored = seal_grant(
-                    self.ports.cipher.as_ref(),
-                    &account.user_id,
-                    &new_grant,
-                    now,
-                )?;
-                // Committed before the new access token is used: TikTok has already killed the old refresh token.
-                self.ports
-                    .accounts
-                    .save_grant(&account.user_id, &stored, now)
-                    .await?;
-                tracing::info!(user_id = %account.user_id, "access token refreshed");
-                Ok(new_grant.access_token)
+        need: Need,
+    ) -> Result<FreshToken, ServiceError> {
+        if matches!(need, Need::IfDue | Need::Ahead(_)) {
+            if let Some(fresh) = self.usable_token(account, &need).await? {
+                return Ok(fresh);
             }
-            Err(OAuthError::InvalidGrant) => self.after_refused_refresh(account, grant).await,
-            Err(error) => Err(error.into()),
+        }
+        self.refresh_in_flight(account, need).await
+    }
+
+    /// The account's stored access token if it meets the need, `None` when a refresh is needed.
+    pub(super) async fn usable_token(
+        &self,
+        account: &TikTokAccount,
+        need: &Need,
+    ) -> Result<Option<FreshToken>, ServiceError> {
+        let grant = account.grant.as_ref().ok_or(ServiceError::ReauthRequired)?;
+        let now = self.ports.clock.now();
+        let valid = grant.access_token_expires_at > now + self.config.refresh_margin;
+        let meets = match need {
+            Need::IfDue => valid,
+            Need::Ahead(lookahead) => grant.access_token_expires_at > now + *lookahead,
+            Need::Replace(refused) => valid && grant != refused,
+        };
+        if !meets {
+            return Ok(None);
+        }
+        match self.open(account, &grant.access_token, TokenKind::Access) {
+            Ok(secret) => Ok(Some(FreshToken {
+                token: AccessToken::new(secret),
+                grant: grant.clone(),
+            })),
+            Err(error) => Err(self.unreadable_grant(account, error).await),
         }
     }
 
     /// TikTok refused our refresh token. If someone else rotated it meanwhile, their new token is good;
     /// otherwise the grant is dead and the creator must reconnect.
-    async fn after_refused_refresh(
+    pub(super) async fn after_refused_refresh(
         &self,
         account: &TikTokAccount,
         used: &StoredGrant,
-    ) -> Result<AccessToken, ServiceError> {
+    ) -> Result<FreshToken, ServiceError> {
         let current = self.ports.accounts.find_by_user(&account.user_id).await?;
         if let Some(current) = current.filter(|a| {
             a.grant
@@ -113,7 +113,10 @@ impl AccountService {
             if let Some(grant) = &current.grant {
                 tracing::info!(user_id = %account.user_id, "refresh token was rotated concurrently; using the new grant");
                 return match self.open(&current, &grant.access_token, TokenKind::Access) {
-                    Ok(secret) => Ok(AccessToken::new(secret)),
+                    Ok(secret) => Ok(FreshToken {
+                        token: AccessToken::new(secret),
+                        grant: grant.clone(),
+                    }),
                     Err(error) => Err(self.unreadable_grant(&current, error).await),
                 };
             }
@@ -126,7 +129,7 @@ impl AccountService {
         Err(ServiceError::ReauthRequired)
     }
 
-    fn open(
+    pub(super) fn open(
         &self,
         account: &TikTokAccount,
         sealed: &crate::account::SealedToken,
@@ -139,7 +142,7 @@ impl AccountService {
 
     /// A stored token that does not open (moved, altered, or its key removed) cannot be used again:
     /// the account asks for a reauthorization instead of failing on every call.
-    async fn unreadable_grant(
+    pub(super) async fn unreadable_grant(
         &self,
         account: &TikTokAccount,
         error: crate::ports::CipherError,

@@ -42,23 +42,20 @@ async fn the_refresher_renews_a_token_expiring_within_twice_the_margin_without_a
     // Arrange
     let mut mocks = Mocks::default();
     due_are(&mut mocks, vec![user()]);
-    mocks.account_is(Some(
-        connected_account()
-            .access_expires_at(now() + Duration::minutes(25))
-            .build(),
-    ));
+    let due_soon = connected_account()
+        .access_expires_at(now() + Duration::minutes(25))
+        .build();
+    mocks.account_is(Some(due_soon.clone()));
+    // The refresher goes through the single-flight path: the lease, one refresh, the pair stored with it.
+    mocks.lease_taken_on(vec![due_soon]);
     mocks
         .oauth
         .expect_refresh()
         .withf(|token| token.expose() == OLD_REFRESH)
         .times(1)
         .returning(|_| Ok(token_grant(NEW_ACCESS, NEW_REFRESH)));
-    mocks
-        .accounts
-        .expect_save_grant()
-        .withf(|u, grant, _| u == &user() && grant == &stored_grant(NEW_ACCESS, NEW_REFRESH))
-        .times(1)
-        .returning(|_, _, _| Ok(()));
+    let saved = mocks.refreshed_grants_save(1);
+    mocks.data.expect_user_info().never();
     let service = mocks.service();
 
     // Act
@@ -73,6 +70,7 @@ async fn the_refresher_renews_a_token_expiring_within_twice_the_margin_without_a
             skipped: 0
         }
     );
+    assert_eq!(saved.only().1, stored_grant(NEW_ACCESS, NEW_REFRESH));
 }
 
 #[tokio::test]
@@ -80,20 +78,21 @@ async fn the_refresher_skips_an_account_refreshed_meanwhile_and_counts_a_refused
     // Arrange
     let mut mocks = Mocks::default();
     due_are(&mut mocks, vec![user(), user()]);
+    let due_soon = connected_account()
+        .access_expires_at(now() + Duration::minutes(5))
+        .build();
     mocks.accounts_are(vec![
         Some(connected_account().build()),
-        Some(
-            connected_account()
-                .access_expires_at(now() + Duration::minutes(5))
-                .build(),
-        ),
+        Some(due_soon.clone()),
     ]);
+    mocks.lease_taken_on(vec![due_soon]);
     mocks
         .oauth
         .expect_refresh()
         .times(1)
         .returning(|_| Err(crate::ports::OAuthError::Unavailable(boom())));
-    mocks.accounts.expect_save_grant().never();
+    mocks.lease_released();
+    mocks.accounts.expect_save_refreshed_grant().never();
     let service = mocks.service();
 
     // Act

@@ -93,11 +93,11 @@ async fn a_failed_revoke_at_tiktok_still_disconnects() {
 async fn an_expired_access_token_is_refreshed_before_it_is_revoked() {
     // Arrange
     let mut mocks = Mocks::default();
-    mocks.account_is(Some(
-        connected_account()
-            .access_expires_at(now() - Duration::minutes(1))
-            .build(),
-    ));
+    let account = connected_account()
+        .access_expires_at(now() - Duration::minutes(1))
+        .build();
+    mocks.account_is(Some(account.clone()));
+    mocks.lease_taken_on(vec![account]);
     let mut seq = Sequence::new();
     mocks
         .oauth
@@ -108,11 +108,11 @@ async fn an_expired_access_token_is_refreshed_before_it_is_revoked() {
         .returning(|_| Ok(token_grant(NEW_ACCESS, NEW_REFRESH)));
     mocks
         .accounts
-        .expect_save_grant()
-        .withf(|_, grant, _| grant == &stored_grant(NEW_ACCESS, NEW_REFRESH))
+        .expect_save_refreshed_grant()
+        .withf(|_, _, grant, _| grant == &stored_grant(NEW_ACCESS, NEW_REFRESH))
         .times(1)
         .in_sequence(&mut seq)
-        .returning(|_, _, _| Ok(()));
+        .returning(|_, _, _, _| Ok(()));
     mocks
         .oauth
         .expect_revoke()
@@ -137,7 +137,8 @@ async fn a_refused_refresh_while_disconnecting_still_disconnects_without_revokin
     let account = connected_account()
         .access_expires_at(now() - Duration::minutes(1))
         .build();
-    mocks.accounts_are(vec![Some(account.clone()), Some(account)]);
+    mocks.accounts_are(vec![Some(account.clone()), Some(account.clone())]);
+    mocks.lease_taken_on(vec![account]);
     mocks
         .oauth
         .expect_refresh()

@@ -16,6 +16,7 @@ macro_rules! assert_err {
 mod authorize;
 mod background;
 mod disconnect;
+mod single_flight;
 mod status;
 mod support;
 mod sync;

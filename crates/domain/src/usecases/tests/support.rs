@@ -11,8 +11,8 @@ use crate::account::{
 };
 use crate::ports::{
     BoxError, CipherError, Clock, MockAccountRepository, MockAccountSchedule, MockOAuthStateStore,
-    MockTikTokData, MockTikTokOAuth, MockTokenCipher, PendingAuthorization, TokenCipher,
-    TokenContext, TokenGrant, UserInfo,
+    MockTikTokData, MockTikTokOAuth, MockTokenCipher, PendingAuthorization, RefreshLease,
+    TokenCipher, TokenContext, TokenGrant, UserInfo,
 };
 use crate::usecases::{AccountService, Caller, Ports, ServiceConfig};
 use crate::values::{AccessToken, OAuthState, OpenId, RedirectUri, RefreshToken, Scopes, UserId};
@@ -34,6 +34,9 @@ pub(super) const NEW_REFRESH: &str = "rft.new";
 /// TikTok's documented lifetimes (older generation).
 pub(super) const EXPIRES_IN: u64 = 86_400;
 pub(super) const REFRESH_EXPIRES_IN: u64 = 31_536_000;
+
+/// The refresh lease of the default settings, in seconds.
+pub(super) const LEASE_SECONDS: i64 = 30;
 
 /// The instant every test runs at.
 pub(super) fn now() -> DateTime<Utc> {
@@ -205,6 +208,64 @@ impl Mocks {
             .returning(move |_| Ok(answers.lock().unwrap().next().unwrap()));
     }
 
+    /// `try_acquire_refresh_lease(42, …, now)` is called once per answer: each takes the lease (for
+    /// [`LEASE_SECONDS`]) and reads that account back under it. Returns the leases taken.
+    pub(super) fn lease_taken_on(
+        &mut self,
+        accounts: Vec<TikTokAccount>,
+    ) -> Captured<RefreshLease> {
+        let taken = Captured::default();
+        let sink = taken.clone();
+        let calls = accounts.len();
+        let answers = Mutex::new(accounts.into_iter());
+        self.accounts
+            .expect_try_acquire_refresh_lease()
+            .withf(|user_id, lease, at| {
+                user_id == &user()
+                    && *at == now()
+                    && lease.until == now() + Duration::seconds(LEASE_SECONDS)
+            })
+            .times(calls)
+            .returning(move |_, lease, _| {
+                sink.push(lease.clone());
+                Ok(answers.lock().unwrap().next())
+            });
+        taken
+    }
+
+    /// `save_refreshed_grant(42, lease, grant, now)` succeeds each time; returns the leases and grants.
+    pub(super) fn refreshed_grants_save(
+        &mut self,
+        times: usize,
+    ) -> Captured<(RefreshLease, StoredGrant)> {
+        let saved = Captured::default();
+        let sink = saved.clone();
+        self.accounts
+            .expect_save_refreshed_grant()
+            .withf(|user_id, _, _, at| user_id == &user() && *at == now())
+            .times(times)
+            .returning(move |_, lease, grant, _| {
+                sink.push((lease.clone(), grant.clone()));
+                Ok(())
+            });
+        saved
+    }
+
+    /// `release_refresh_lease(42, …)` is called once; returns the lease released.
+    pub(super) fn lease_released(&mut self) -> Captured<RefreshLease> {
+        let released = Captured::default();
+        let sink = released.clone();
+        self.accounts
+            .expect_release_refresh_lease()
+            .withf(|user_id, _| user_id == &user())
+            .times(1)
+            .returning(move |_, lease| {
+                sink.push(lease.clone());
+                Ok(())
+            });
+        released
+    }
+
     /// `save_profile(42, …)` stores the profile it is given and answers the account as it then is.
     pub(super) fn profile_saves_onto(&mut self, account: TikTokAccount) -> Captured<Profile> {
         let saved = Captured::default();
@@ -293,6 +354,12 @@ impl AccountBuilder {
 
     pub(super) fn refresh_expires_at(mut self, at: DateTime<Utc>) -> Self {
         self.grant().refresh_token_expires_at = at;
+        self
+    }
+
+    /// Holds exactly this grant.
+    pub(super) fn grant_is(mut self, grant: StoredGrant) -> Self {
+        self.0.grant = Some(grant);
         self
     }
 

@@ -59,6 +59,7 @@ fn expect_reauth_marked(mocks: &mut Mocks) {
 /// Nothing is written and TikTok's data API is left alone.
 fn expect_nothing_stored(mocks: &mut Mocks) {
     mocks.accounts.expect_save_grant().never();
+    mocks.accounts.expect_save_refreshed_grant().never();
     mocks.accounts.expect_save_profile().never();
 }
 
@@ -168,6 +169,7 @@ async fn a_token_expiring_within_the_margin_is_refreshed_and_the_new_pair_stored
             .access_expires_at(access_expires_at)
             .build();
         mocks.account_is(Some(account.clone()));
+        let taken = mocks.lease_taken_on(vec![account.clone()]);
         let mut seq = Sequence::new();
         mocks
             .oauth
@@ -176,17 +178,22 @@ async fn a_token_expiring_within_the_margin_is_refreshed_and_the_new_pair_stored
             .times(1)
             .in_sequence(&mut seq)
             .returning(|_| Ok(token_grant(NEW_ACCESS, NEW_REFRESH)));
+        let saved = Captured::default();
+        let sink = saved.clone();
         mocks
             .accounts
-            .expect_save_grant()
-            .withf(|user_id, grant, at| {
+            .expect_save_refreshed_grant()
+            .withf(|user_id, _, grant, at| {
                 user_id == &user()
                     && grant == &stored_grant(NEW_ACCESS, NEW_REFRESH)
                     && *at == now()
             })
             .times(1)
             .in_sequence(&mut seq)
-            .returning(|_, _, _| Ok(()));
+            .returning(move |_, lease, _, _| {
+                sink.push(lease.clone());
+                Ok(())
+            });
         mocks
             .data
             .expect_user_info()
@@ -206,6 +213,11 @@ async fn a_token_expiring_within_the_margin_is_refreshed_and_the_new_pair_stored
             synced_metrics(),
             "access token expiring at {access_expires_at}"
         );
+        assert_eq!(
+            saved.only(),
+            taken.only(),
+            "stored under the lease it was refreshed with"
+        );
     }
 }
 
@@ -213,7 +225,9 @@ async fn a_token_expiring_within_the_margin_is_refreshed_and_the_new_pair_stored
 async fn the_new_access_token_is_never_used_when_the_rotated_pair_cannot_be_stored() {
     // Arrange
     let mut mocks = Mocks::default();
-    mocks.account_is(Some(connected_account().access_expires_at(due()).build()));
+    let account = connected_account().access_expires_at(due()).build();
+    mocks.account_is(Some(account.clone()));
+    mocks.lease_taken_on(vec![account]);
     expect_refresh(
         &mut mocks,
         OLD_REFRESH,
@@ -221,9 +235,9 @@ async fn the_new_access_token_is_never_used_when_the_rotated_pair_cannot_be_stor
     );
     mocks
         .accounts
-        .expect_save_grant()
+        .expect_save_refreshed_grant()
         .times(1)
-        .returning(|_, _, _| Err(RepositoryError::Unavailable(boom())));
+        .returning(|_, _, _, _| Err(RepositoryError::Unavailable(boom())));
     mocks.data.expect_user_info().never();
     mocks.accounts.expect_save_profile().never();
     let service = mocks.service();
@@ -240,7 +254,8 @@ async fn a_refused_refresh_marks_the_account_for_reauthorization_and_is_never_re
     // Arrange: the stored row still holds the refresh token TikTok refused.
     let mut mocks = Mocks::default();
     let account = connected_account().access_expires_at(due()).build();
-    mocks.accounts_are(vec![Some(account.clone()), Some(account)]);
+    mocks.accounts_are(vec![Some(account.clone()), Some(account.clone())]);
+    mocks.lease_taken_on(vec![account]);
     expect_refresh(&mut mocks, OLD_REFRESH, Err(OAuthError::InvalidGrant));
     expect_reauth_marked(&mut mocks);
     expect_nothing_stored(&mut mocks);
@@ -256,7 +271,8 @@ async fn a_refused_refresh_marks_the_account_for_reauthorization_and_is_never_re
 
 #[tokio::test]
 async fn a_refused_refresh_after_a_concurrent_rotation_uses_the_newly_stored_access_token() {
-    // Arrange: another replica refreshed meanwhile, so our refresh token was already spent.
+    // Arrange: the creator reconnected during our refresh (which freed our lease), so TikTok refused the
+    // old grant's refresh token.
     let mut mocks = Mocks::default();
     let ours = connected_account().access_expires_at(due()).build();
     let rotated = connected_account()
@@ -264,6 +280,8 @@ async fn a_refused_refresh_after_a_concurrent_rotation_uses_the_newly_stored_acc
         .access_expires_at(now() + Duration::hours(24))
         .build();
     mocks.accounts_are(vec![Some(ours.clone()), Some(rotated)]);
+    mocks.lease_taken_on(vec![ours.clone()]);
+    mocks.lease_released();
     expect_refresh(&mut mocks, OLD_REFRESH, Err(OAuthError::InvalidGrant));
     mocks.accounts.expect_mark_reauth_required().never();
     mocks.accounts.expect_save_grant().never();
@@ -283,12 +301,12 @@ async fn an_expired_refresh_token_requires_reauthorization_without_calling_tikto
     for refresh_expires_at in [now(), now() - Duration::days(1)] {
         // Arrange
         let mut mocks = Mocks::default();
-        mocks.account_is(Some(
-            connected_account()
-                .access_expires_at(due())
-                .refresh_expires_at(refresh_expires_at)
-                .build(),
-        ));
+        let account = connected_account()
+            .access_expires_at(due())
+            .refresh_expires_at(refresh_expires_at)
+            .build();
+        mocks.account_is(Some(account.clone()));
+        mocks.lease_taken_on(vec![account]);
         mocks.oauth.expect_refresh().never();
         mocks.data.expect_user_info().never();
         expect_reauth_marked(&mut mocks);
@@ -307,7 +325,10 @@ async fn an_expired_refresh_token_requires_reauthorization_without_calling_tikto
 async fn an_ambiguous_refresh_failure_is_tiktok_unavailable_neither_retried_nor_marked() {
     // Arrange: TikTok may have rotated the token and the answer was lost.
     let mut mocks = Mocks::default();
-    mocks.account_is(Some(connected_account().access_expires_at(due()).build()));
+    let account = connected_account().access_expires_at(due()).build();
+    mocks.account_is(Some(account.clone()));
+    let taken = mocks.lease_taken_on(vec![account]);
+    let released = mocks.lease_released();
     expect_refresh(
         &mut mocks,
         OLD_REFRESH,
@@ -323,13 +344,17 @@ async fn an_ambiguous_refresh_failure_is_tiktok_unavailable_neither_retried_nor_
 
     // Assert
     assert_err!(result, ServiceError::TikTokUnavailable(_));
+    assert_eq!(released.only(), taken.only(), "the lease is freed at once");
 }
 
 #[tokio::test]
 async fn a_rate_limited_refresh_is_rate_limited_and_not_retried() {
     // Arrange
     let mut mocks = Mocks::default();
-    mocks.account_is(Some(connected_account().access_expires_at(due()).build()));
+    let account = connected_account().access_expires_at(due()).build();
+    mocks.account_is(Some(account.clone()));
+    mocks.lease_taken_on(vec![account]);
+    mocks.lease_released();
     expect_refresh(
         &mut mocks,
         OLD_REFRESH,
@@ -358,8 +383,9 @@ async fn an_access_token_tiktok_refuses_is_refreshed_once_and_the_read_retried_o
     // Arrange
     let mut mocks = Mocks::default();
     let account = connected_account().build();
-    // Read once by sync, once more before the forced refresh.
-    mocks.accounts_are(vec![Some(account.clone()), Some(account.clone())]);
+    mocks.account_is(Some(account.clone()));
+    // Read back under the lease before the forced refresh.
+    mocks.lease_taken_on(vec![account.clone()]);
     let mut seq = Sequence::new();
     mocks
         .data
@@ -377,11 +403,11 @@ async fn an_access_token_tiktok_refuses_is_refreshed_once_and_the_read_retried_o
         .returning(|_| Ok(token_grant(NEW_ACCESS, NEW_REFRESH)));
     mocks
         .accounts
-        .expect_save_grant()
-        .withf(|_, grant, _| grant == &stored_grant(NEW_ACCESS, NEW_REFRESH))
+        .expect_save_refreshed_grant()
+        .withf(|_, _, grant, _| grant == &stored_grant(NEW_ACCESS, NEW_REFRESH))
         .times(1)
         .in_sequence(&mut seq)
-        .returning(|_, _, _| Ok(()));
+        .returning(|_, _, _, _| Ok(()));
     mocks
         .data
         .expect_user_info()
@@ -403,10 +429,8 @@ async fn an_access_token_tiktok_refuses_is_refreshed_once_and_the_read_retried_o
 async fn an_access_token_refused_again_after_the_refresh_is_a_tiktok_error_after_one_refresh() {
     // Arrange
     let mut mocks = Mocks::default();
-    mocks.accounts_are(vec![
-        Some(connected_account().build()),
-        Some(connected_account().build()),
-    ]);
+    mocks.account_is(Some(connected_account().build()));
+    mocks.lease_taken_on(vec![connected_account().build()]);
     mocks
         .data
         .expect_user_info()
@@ -417,11 +441,7 @@ async fn an_access_token_refused_again_after_the_refresh_is_a_tiktok_error_after
         OLD_REFRESH,
         Ok(token_grant(NEW_ACCESS, NEW_REFRESH)),
     );
-    mocks
-        .accounts
-        .expect_save_grant()
-        .times(1)
-        .returning(|_, _, _| Ok(()));
+    mocks.refreshed_grants_save(1);
     mocks.accounts.expect_save_profile().never();
     mocks.accounts.expect_mark_reauth_required().never();
     let service = mocks.service();
@@ -438,12 +458,9 @@ async fn a_forced_refresh_that_tiktok_refuses_requires_reauthorization() {
     // Arrange
     let mut mocks = Mocks::default();
     let account = connected_account().build();
-    // Read by sync, re-read before the forced refresh, and re-read after TikTok refuses it.
-    mocks.accounts_are(vec![
-        Some(account.clone()),
-        Some(account.clone()),
-        Some(account),
-    ]);
+    // Read by sync, read back under the lease, and re-read after TikTok refuses the refresh.
+    mocks.accounts_are(vec![Some(account.clone()), Some(account.clone())]);
+    mocks.lease_taken_on(vec![account]);
     expect_user_info(
         &mut mocks,
         OLD_ACCESS,
@@ -466,8 +483,11 @@ async fn a_retry_after_a_due_refresh_sends_the_rotated_refresh_token_never_the_s
     // Arrange: the token is due, so sync refreshes first; TikTok then refuses the new access token.
     let mut mocks = Mocks::default();
     let account = connected_account().access_expires_at(due()).build();
-    let after_first_refresh = connected_account().tokens(NEW_ACCESS, NEW_REFRESH).build();
-    mocks.accounts_are(vec![Some(account.clone()), Some(after_first_refresh)]);
+    let after_first_refresh = connected_account()
+        .grant_is(stored_grant(NEW_ACCESS, NEW_REFRESH))
+        .build();
+    mocks.account_is(Some(account.clone()));
+    mocks.lease_taken_on(vec![account.clone(), after_first_refresh]);
     let sent = Captured::<String>::default();
     let sink = sent.clone();
     let mut grants = vec![
@@ -482,11 +502,7 @@ async fn a_retry_after_a_due_refresh_sends_the_rotated_refresh_token_never_the_s
             sink.push(token.expose().to_owned());
             Ok(grants.pop().unwrap())
         });
-    mocks
-        .accounts
-        .expect_save_grant()
-        .times(2)
-        .returning(|_, _, _| Ok(()));
+    mocks.refreshed_grants_save(2);
     let mut seq = Sequence::new();
     mocks
         .data
@@ -647,11 +663,13 @@ async fn a_stored_token_that_does_not_open_requires_reauthorization_instead_of_f
     for (access_expires_at, kind) in cases {
         // Arrange
         let mut mocks = Mocks::default();
-        mocks.account_is(Some(
-            connected_account()
-                .access_expires_at(access_expires_at)
-                .build(),
-        ));
+        let account = connected_account()
+            .access_expires_at(access_expires_at)
+            .build();
+        mocks.account_is(Some(account.clone()));
+        if kind == TokenKind::Refresh {
+            mocks.lease_taken_on(vec![account]);
+        }
         let mut cipher = MockTokenCipher::new();
         cipher
             .expect_open()

@@ -1,0 +1,205 @@
+//! The token refresh, single-flight across replicas.
+//!
+//! Within a process, requests that need the same account's refresh take turns on its flight; across
+//! processes, a lease in storage decides who refreshes. Whoever gets both reads the account back under the
+//! lease: if someone refreshed meanwhile, their grant is used and TikTok is not called. Otherwise it
+//! refreshes once, and stores the rotated pair and frees the lease in one write before using it. A
+//! request that finds the lease taken reads the account again every `refresh_poll` until the new grant
+//! appears or `refresh_wait` has passed, then answers `TikTokUnavailable`.
+//!
+//! A refresh whose outcome is unknown (timeout, connection lost after sending) keeps the stored grant,
+//! frees the lease and fails this request; it is never retried with the possibly spent refresh token in
+//! the same request. The next request tries the stored refresh token once; if TikTok had rotated it, that
+//! is `invalid_grant` and the account needs reauthorization, since the new pair was lost with the answer.
+
+use tokio::time::Instant;
+
+use crate::account::{ConnectionState, StoredGrant, TikTokAccount, TokenKind};
+use crate::ports::{OAuthError, RefreshLease, RepositoryError};
+use crate::values::{RefreshToken, UserId};
+
+use super::single_flight::{SharedFailure, Turn};
+use super::tokens::{seal_grant, FreshToken, Need};
+use super::{AccountService, ServiceError};
+
+/// The answer when another request's refresh of the same account outlasts our wait.
+fn refresh_busy() -> ServiceError {
+    ServiceError::TikTokUnavailable(
+        "another request is refreshing this account's token; retry shortly".into(),
+    )
+}
+
+impl AccountService {
+    /// Refreshes `snapshot`'s tokens as `need` says, unless someone else does or did it first.
+    pub(super) async fn refresh_in_flight(
+        &self,
+        snapshot: &TikTokAccount,
+        need: Need,
+    ) -> Result<FreshToken, ServiceError> {
+        let deadline = Instant::now() + self.config.refresh_wait;
+        let user_id = &snapshot.user_id;
+        let mut turn = self
+            .flights
+            .enter(user_id, deadline)
+            .await
+            .ok_or_else(refresh_busy)?;
+        if let Some(failure) = turn.failure_while_waiting() {
+            return Err(failure.to_error());
+        }
+        // A request that waited for its turn reads the result of the one before it first.
+        let mut read_first = turn.waited;
+        loop {
+            if read_first {
+                let current = self.active_account(user_id).await?;
+                if let Some(fresh) = self.usable_token(&current, &need).await? {
+                    return Ok(fresh);
+                }
+            }
+            let now = self.ports.clock.now();
+            let lease = self.flights.new_lease(now + self.config.refresh_lease);
+            let acquired = self
+                .ports
+                .accounts
+                .try_acquire_refresh_lease(user_id, &lease, now)
+                .await?;
+            if let Some(current) = acquired {
+                return self
+                    .refresh_under_lease(current, need, lease, &mut turn)
+                    .await;
+            }
+            if Instant::now() + self.config.refresh_poll >= deadline {
+                tracing::warn!(user_id = %user_id, "another replica's refresh outlasted the wait");
+                return Err(refresh_busy());
+            }
+            tokio::time::sleep(self.config.refresh_poll).await;
+            read_first = true;
+        }
+    }
+
+    /// Holding the lease, with the account as read under it: refresh unless no longer needed.
+    async fn refresh_under_lease(
+        &self,
+        current: TikTokAccount,
+        need: Need,
+        lease: RefreshLease,
+        turn: &mut Turn<'_>,
+    ) -> Result<FreshToken, ServiceError> {
+        let user_id = &current.user_id;
+        let grant = match (&current.state, &current.grant) {
+            (ConnectionState::Connected, Some(grant)) => grant.clone(),
+            _ => {
+                self.release(&lease, user_id).await;
+                return Err(match current.state {
+                    ConnectionState::Disconnected => ServiceError::NotConnected,
+                    _ => ServiceError::ReauthRequired,
+                });
+            }
+        };
+        match self.usable_token(&current, &need).await {
+            Ok(Some(fresh)) => {
+                tracing::info!(user_id = %user_id, "the token was refreshed meanwhile; using that grant");
+                self.release(&lease, user_id).await;
+                return Ok(fresh);
+            }
+            Ok(None) => {}
+            // The account was marked for reauthorization, which frees the lease.
+            Err(error) => return Err(error),
+        }
+        let now = self.ports.clock.now();
+        if grant.refresh_token_expires_at <= now {
+            tracing::warn!(user_id = %user_id, "refresh token expired; reauthorization required");
+            self.ports
+                .accounts
+                .mark_reauth_required(user_id, now)
+                .await?;
+            return Err(ServiceError::ReauthRequired);
+        }
+        let refresh_token = match self.open(&current, &grant.refresh_token, TokenKind::Refresh) {
+            Ok(secret) => RefreshToken::new(secret),
+            Err(error) => return Err(self.unreadable_grant(&current, error).await),
+        };
+        match self.ports.oauth.refresh(&refresh_token).await {
+            Ok(new_grant) => {
+                #[cfg(feature = "failpoints")]
+                crate::failpoints::hit(crate::failpoints::FailPoint::BeforeRefreshCommit, user_id);
+                let stored = match seal_grant(self.ports.cipher.as_ref(), user_id, &new_grant, now)
+                {
+                    Ok(stored) => stored,
+                    Err(error) => {
+                        self.release(&lease, user_id).await;
+                        return Err(error);
+                    }
+                };
+                // Committed, and the lease freed, before the new access token is used: TikTok has
+                // already killed the old refresh token.
+                let saved = self
+                    .ports
+                    .accounts
+                    .save_refreshed_grant(user_id, &lease, &stored, now)
+                    .await;
+                match saved {
+                    Ok(()) => {
+                        tracing::info!(user_id = %user_id, "access token refreshed");
+                        Ok(FreshToken {
+                            token: new_grant.access_token,
+                            grant: stored,
+                        })
+                    }
+                    Err(RepositoryError::NotFound) => self.after_lost_lease(user_id, &grant).await,
+                    Err(error) => Err(error.into()),
+                }
+            }
+            Err(OAuthError::InvalidGrant) => {
+                let outcome = self.after_refused_refresh(&current, &grant).await;
+                if outcome.is_ok() {
+                    self.release(&lease, user_id).await;
+                }
+                outcome
+            }
+            Err(error) => {
+                tracing::warn!(user_id = %user_id, %error, "refresh failed; the stored grant is kept and not retried in this request");
+                self.release(&lease, user_id).await;
+                turn.record_failure(match &error {
+                    OAuthError::RateLimited { retry_after } => {
+                        SharedFailure::RateLimited(*retry_after)
+                    }
+                    OAuthError::Unavailable(_) => SharedFailure::Unavailable,
+                    _ => SharedFailure::Rejected,
+                });
+                Err(error.into())
+            }
+        }
+    }
+
+    /// The rotated pair could not be stored because the account changed under us (disconnected,
+    /// reconnected, marked) or the lease was lost. The account as it now is decides the answer.
+    async fn after_lost_lease(
+        &self,
+        user_id: &UserId,
+        used: &StoredGrant,
+    ) -> Result<FreshToken, ServiceError> {
+        tracing::warn!(user_id = %user_id, "the account changed during the refresh; the rotated pair was not stored");
+        let current = self.active_account(user_id).await?;
+        if current.grant.as_ref() == Some(used) {
+            return Err(ServiceError::Internal(
+                "the refresh lease was lost while refreshing".into(),
+            ));
+        }
+        let need = Need::Replace(used.clone());
+        self.usable_token(&current, &need)
+            .await?
+            .ok_or_else(refresh_busy)
+    }
+
+    /// Frees the lease; a failure only delays the next refresh until the lease expires.
+    async fn release(&self, lease: &RefreshLease, user_id: &UserId) {
+        if let Err(error) = self
+            .ports
+            .accounts
+            .release_refresh_lease(user_id, lease)
+            .await
+        {
+            tracing::warn!(user_id = %user_id, %error, "could not free the refresh lease; it will expire");
+        }
+    }
+}
