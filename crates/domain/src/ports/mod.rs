@@ -5,6 +5,7 @@
 
 mod cipher;
 mod clock;
+mod content;
 mod repository;
 mod sealed_grants;
 mod state_store;
@@ -13,6 +14,7 @@ mod tiktok_oauth;
 
 pub use cipher::*;
 pub use clock::*;
+pub use content::*;
 pub use repository::*;
 pub use sealed_grants::*;
 pub use state_store::*;

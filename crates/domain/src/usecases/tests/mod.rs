@@ -14,7 +14,9 @@ macro_rules! assert_err {
 }
 
 mod authorize;
+mod content;
 mod disconnect;
 mod status;
 mod support;
 mod sync;
+mod videos;
