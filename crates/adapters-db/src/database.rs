@@ -1,6 +1,8 @@
 //! [`Database`]: the connection pool, migrations and the readiness probe.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -50,6 +52,7 @@ impl Default for PoolOptions {
 pub struct Database {
     pool: Pool<Manager>,
     backend: Backend,
+    queries: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Database {
@@ -97,13 +100,24 @@ impl Database {
             // Every connection would open its own empty database: keep exactly one, forever.
             builder = builder.max_size(1).idle_timeout(None).max_lifetime(None);
         }
-        let pool = builder.build_unchecked(Manager::new(target));
-        Ok(Database { pool, backend })
+        let queries = Arc::new(AtomicU64::new(0));
+        let pool = builder.build_unchecked(Manager::new(target, Arc::clone(&queries)));
+        Ok(Database {
+            pool,
+            backend,
+            queries,
+        })
     }
 
     /// The engine behind the URL.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// How many SQL statements the pool's connections have started so far (queries, transaction
+    /// statements, the pool's health checks), for tests that prove a request runs a constant number of them.
+    pub fn queries_executed(&self) -> u64 {
+        self.queries.load(Ordering::Relaxed)
     }
 
     /// Applies the pending embedded migrations of this backend (`migrations/sqlite` or

@@ -1,8 +1,13 @@
 #![doc = include_str!("../README.md")]
 
+mod account_erase;
 mod account_repository;
 mod account_upsert;
 mod connection;
+mod content_history;
+mod content_models;
+mod content_repository;
+mod content_videos;
 mod database;
 mod errors;
 mod models;
@@ -11,6 +16,7 @@ mod sealed_grants;
 mod state_store;
 
 pub use account_repository::DieselAccountRepository;
+pub use content_repository::DieselContentRepository;
 pub use database::{Backend, Database, PoolOptions};
 pub use errors::DbError;
 pub use state_store::DieselOAuthStateStore;
