@@ -18,6 +18,7 @@ macro_rules! on_both_backends {
 }
 
 mod connect_flow;
+mod content;
 mod edge_errors;
 mod key_rotation;
 mod security_auth;

@@ -32,6 +32,8 @@ pub struct TestApp {
     pub sandbox: SandboxHandle,
     /// The database (kept alive for the test; dropped after).
     pub db: TestDatabase,
+    /// The service's own pool: its query counter tells how many statements a request ran.
+    pub database: tiktok_adapters_db::Database,
 }
 
 impl TestApp {
@@ -72,6 +74,7 @@ impl TestApp {
             .await
             .expect("the service builds");
         let address = format!("http://127.0.0.1:{}", app.port());
+        let database = app.database().clone();
         tokio::spawn(app.run_until_stopped());
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -82,6 +85,7 @@ impl TestApp {
             http,
             sandbox,
             db,
+            database,
         })
     }
 
