@@ -12,9 +12,10 @@ use tiktok_domain::content::{
 };
 
 use crate::connection::AnyConnection;
-use crate::content_models::{ProfileSnapshotRow, RollupRow, VideoRow};
+use crate::content_models::VideoRow;
 use crate::content_videos::on_inner;
 use crate::errors::Failure;
+use crate::history_models::{ProfileSnapshotRow, RollupRow};
 use crate::models::naive;
 use crate::schema::tiktok_profile_rollups::{self as pr, table as rollups};
 use crate::schema::tiktok_profile_snapshots::{self as ps, table as profile_snapshots};

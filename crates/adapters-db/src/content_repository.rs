@@ -12,6 +12,7 @@ use tiktok_domain::UserId;
 
 use crate::connection::write_transaction;
 use crate::content_history;
+use crate::content_list;
 use crate::content_videos;
 use crate::errors::Failure;
 use crate::models::naive;
@@ -116,7 +117,7 @@ impl ContentRepository for DieselContentRepository {
         let (user, query) = (user_id.as_str().to_owned(), query.clone());
         let list = self
             .db
-            .run(move |conn| content_videos::list(conn, &user, &query));
+            .run(move |conn| content_list::list(conn, &user, &query));
         Ok(list.await?)
     }
 

@@ -7,7 +7,8 @@ use tiktok_domain::content::{HistoryInterval, VideoQuery, VideoSort};
 use tiktok_domain::usecases::AccountService;
 use utoipa::IntoParams;
 
-use super::content_dto::{decode_cursor, HistoryBody, VideoPageBody};
+use super::analytics_dto::HistoryBody;
+use super::content_dto::{decode_cursor, VideoPageBody};
 use super::params;
 use crate::auth::AuthenticatedCaller;
 use crate::error::{ApiError, ErrorBody};

@@ -6,7 +6,8 @@ use tiktok_domain::usecases::{AuthorizationStart, ConnectionStatus, MetricsRepor
 use tiktok_domain::DisconnectReason;
 use utoipa::ToSchema;
 
-use super::content_dto::{GrowthWindows, MissingDataBody, VideoBody, ViewsBody};
+use super::analytics_dto::{GrowthWindows, ViewsBody};
+use super::content_dto::{MissingDataBody, VideoBody};
 
 /// RFC 3339 in UTC with a `Z`, as the contract asks.
 pub fn rfc3339(at: DateTime<Utc>) -> String {

@@ -1,5 +1,6 @@
 //! Routes of the contract, each path with its one method (any other method answers 405).
 
+pub mod analytics_dto;
 pub mod connection;
 pub mod content;
 pub mod content_dto;

@@ -4,7 +4,7 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{connection, content, content_dto, dto, health, oauth, webhook};
+use super::{analytics_dto, connection, content, content_dto, dto, health, oauth, webhook};
 use crate::error;
 
 /// The service's OpenAPI document.
@@ -15,8 +15,8 @@ use crate::error;
         content::history, content::videos, webhook::receive,
         health::live, health::ready),
     components(schemas(dto::StatusBody, dto::AccountBody, dto::InitBody, dto::MetricsBody,
-        content_dto::VideoBody, content_dto::VideoPageBody, content_dto::HistoryBody, content_dto::HistoryPointBody,
-        content_dto::GrowthBody, content_dto::GrowthWindows, content_dto::ViewsBody, content_dto::MissingDataBody,
+        content_dto::VideoBody, content_dto::VideoPageBody, analytics_dto::HistoryBody, analytics_dto::HistoryPointBody,
+        analytics_dto::GrowthBody, analytics_dto::GrowthWindows, analytics_dto::ViewsBody, content_dto::MissingDataBody,
         error::ErrorBody, error::ErrorDetail)),
     modifiers(&BearerAuth),
     tags((name = "tiktok", description = "TikTok account connection"), (name = "health", description = "probes"))
