@@ -26,6 +26,7 @@ async fn behind_proxy(start_down: bool) -> Option<(TestApp, DbProxy)> {
         }
         vars.insert("DATABASE_URL".into(), DbProxy::url_through(&url, &started));
         vars.insert("APP_RATE_LIMIT__PER_CALLER_PER_MINUTE".into(), "0".into());
+        vars.insert("APP_DATABASE__CONNECT_TIMEOUT_MS".into(), "500".into());
         proxy = Some(started);
     })
     .await?;

@@ -17,6 +17,8 @@ on_both_backends!(
 async fn app_with_short_lease(backend: Backend) -> Option<TestApp> {
     TestApp::spawn_with(backend, |vars| {
         vars.insert("APP_OAUTH__REFRESH_LEASE_SECONDS".into(), "3".into());
+        // The lease must outlast a whole refresh (request timeout + connection wait).
+        vars.insert("APP_DATABASE__CONNECT_TIMEOUT_MS".into(), "500".into());
         vars.insert("APP_OAUTH__REFRESH_WAIT_MS".into(), "500".into());
     })
     .await

@@ -64,6 +64,8 @@ fn endpoints() -> Vec<(Method, String)> {
         (Method::DELETE, format!("{BASE}/disconnect/42")),
         (Method::POST, format!("{BASE}/sync/42")),
         (Method::GET, format!("{BASE}/metrics/42")),
+        (Method::GET, format!("{BASE}/metrics/42/history")),
+        (Method::GET, format!("{BASE}/videos/42")),
     ]
 }
 

@@ -22,7 +22,7 @@ fn signature(secret: &str, t: i64, body: &str) -> String {
     format!("t={t},s={}", hex::encode(mac.finalize().into_bytes()))
 }
 
-fn removed_event(app: &TestApp, open_id: &str, reason: i64, create_time: i64) -> String {
+pub(crate) fn removed_event(app: &TestApp, open_id: &str, reason: i64, create_time: i64) -> String {
     json!({
         "client_key": app.sandbox.client_key(),
         "event": "authorization.removed",
@@ -45,7 +45,7 @@ async fn deliver(app: &TestApp, body: &str, signature: Option<String>) -> Answer
     answer(request.send().await.expect("the service answers")).await
 }
 
-async fn deliver_signed(app: &TestApp, body: &str) -> Answer {
+pub(crate) async fn deliver_signed(app: &TestApp, body: &str) -> Answer {
     let now = chrono::Utc::now().timestamp();
     deliver(
         app,

@@ -48,6 +48,8 @@ pub struct TestApp {
     pub shutdown: CancellationToken,
     /// The variables the service was started with (replicas reuse them).
     pub vars: HashMap<String, String>,
+    /// The service's own pool: its query counter tells how many statements a request ran.
+    pub database: tiktok_adapters_db::Database,
 }
 
 impl TestApp {
@@ -85,6 +87,9 @@ impl TestApp {
             ("AUTH_JWT_SECRET", JWT_SECRET),
             ("TOKEN_ENCRYPTION_KEY", ENCRYPTION_KEY),
             ("APP_TIKTOK__REQUEST_TIMEOUT_MS", "2000"),
+            // Generous, so that a loaded test machine does not answer 503 by accident; the outage tests set
+            // the production default (500 ms) themselves.
+            ("APP_DATABASE__CONNECT_TIMEOUT_MS", "5000"),
             ("APP_TIKTOK__READ_RETRIES", "1"),
             ("APP_BACKGROUND__ENABLED", "false"),
         ]
@@ -101,6 +106,7 @@ impl TestApp {
         let background = app.background().worker();
         let background_running = app.background().running();
         let (stop, shutdown) = (app.stop_handle(), app.shutdown_signal());
+        let database = app.database().clone();
         tokio::spawn(app.run_until_stopped());
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -125,6 +131,7 @@ impl TestApp {
             stop,
             shutdown,
             vars,
+            database,
         })
     }
 

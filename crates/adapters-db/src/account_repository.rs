@@ -6,10 +6,11 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use tiktok_domain::ports::{AccountRepository, RefreshLease, RepositoryError};
 use tiktok_domain::{
-    ConnectionState, DisconnectReason, NewConnection, OpenId, Profile, StoredGrant, TikTokAccount,
-    UserId,
+    ConnectionState, DisconnectReason, NewConnection, OpenId, Profile, Scopes, StoredGrant,
+    TikTokAccount, UserId,
 };
 
+use crate::account_erase;
 use crate::account_upsert::save_connection_once;
 use crate::connection::write_transaction;
 use crate::errors::Failure;
@@ -242,5 +243,34 @@ impl AccountRepository for DieselAccountRepository {
         lease: &RefreshLease,
     ) -> Result<(), RepositoryError> {
         Ok(refresh_lease::release(&self.db, user_id, lease).await?)
+    }
+
+    async fn save_scopes(
+        &self,
+        user_id: &UserId,
+        scopes: &Scopes,
+        at: DateTime<Utc>,
+    ) -> Result<(), RepositoryError> {
+        let (user, scopes) = (user_id.as_str().to_owned(), scopes.clone());
+        let saved = self
+            .db
+            .run(move |conn| account_erase::save_scopes(conn, &user, &scopes, at));
+        Ok(saved.await?)
+    }
+
+    async fn erase_profile(&self, user_id: &UserId) -> Result<(), RepositoryError> {
+        let user = user_id.as_str().to_owned();
+        let erased = self
+            .db
+            .run(move |conn| account_erase::erase_profile(conn, &user));
+        Ok(erased.await?)
+    }
+
+    async fn delete_account(&self, user_id: &UserId) -> Result<bool, RepositoryError> {
+        let user = user_id.as_str().to_owned();
+        let deleted = self
+            .db
+            .run(move |conn| account_erase::delete_account(conn, &user));
+        Ok(deleted.await?)
     }
 }

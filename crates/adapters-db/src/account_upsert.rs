@@ -6,6 +6,7 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use tiktok_domain::{ConnectionState, NewConnection, TikTokAccount};
 
 use crate::connection::AnyConnection;
+use crate::content_repository::purge_user;
 use crate::errors::Failure;
 use crate::models::{naive, AccountRow, NewAccountRow};
 use crate::schema::constraints::ACTIVE_OPEN_ID;
@@ -63,10 +64,11 @@ pub(crate) fn save_connection_once(
             .get_result::<AccountRow>(tx),
         Some(previous) => {
             if previous != open_id {
-                // Another TikTok account: the stored profile describes someone else.
+                // Another TikTok account: the stored profile, videos and history describe someone else.
                 diesel::update(accounts.filter(t::user_id.eq(user)))
                     .set(clear_profile())
                     .execute(tx)?;
+                purge_user(tx, user)?;
             }
             diesel::update(accounts.filter(t::user_id.eq(user)))
                 .set((
@@ -94,7 +96,7 @@ pub(crate) fn save_connection_once(
 }
 
 #[allow(clippy::type_complexity)]
-fn clear_profile() -> (
+pub(crate) fn clear_profile() -> (
     diesel::dsl::Eq<t::union_id, Option<String>>,
     diesel::dsl::Eq<t::username, Option<String>>,
     diesel::dsl::Eq<t::display_name, Option<String>>,

@@ -1,10 +1,13 @@
 //! The connection layer: one connection type for both backends, and an r2d2 manager that picks the
 //! backend from the URL and keeps the real connection error.
 
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
+use diesel::connection::{
+    AnsiTransactionManager, InstrumentationEvent, SimpleConnection, TransactionManager,
+};
 use diesel::pg::PgConnection;
 use diesel::r2d2::{HandleError, ManageConnection, R2D2Connection};
 use diesel::sqlite::SqliteConnection;
@@ -71,15 +74,27 @@ pub enum ManagerError {
     Query(#[from] diesel::result::Error),
 }
 
-/// The r2d2 manager: connects to exactly the backend the URL names.
+/// The r2d2 manager: connects to exactly the backend the URL names, and counts the statements every
+/// connection it made runs.
 #[derive(Debug)]
 pub(crate) struct Manager {
     target: Target,
+    queries: Arc<AtomicU64>,
 }
 
 impl Manager {
-    pub(crate) fn new(target: Target) -> Self {
-        Self { target }
+    pub(crate) fn new(target: Target, queries: Arc<AtomicU64>) -> Self {
+        Self { target, queries }
+    }
+
+    /// Counts every statement the connection starts (queries, transaction statements, health checks).
+    fn instrument(&self, conn: &mut impl Connection) {
+        let queries = Arc::clone(&self.queries);
+        conn.set_instrumentation(move |event: InstrumentationEvent<'_>| {
+            if let InstrumentationEvent::StartQuery { .. } = event {
+                queries.fetch_add(1, Ordering::Relaxed);
+            }
+        });
     }
 }
 
@@ -89,10 +104,15 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<AnyConnection, ManagerError> {
         match &self.target {
-            Target::Postgres(url) => Ok(AnyConnection::Postgres(PgConnection::establish(url)?)),
+            Target::Postgres(url) => {
+                let mut conn = PgConnection::establish(url)?;
+                self.instrument(&mut conn);
+                Ok(AnyConnection::Postgres(conn))
+            }
             Target::Sqlite(path) => {
                 let mut conn = SqliteConnection::establish(path)?;
                 conn.batch_execute(SQLITE_PRAGMAS)?;
+                self.instrument(&mut conn);
                 Ok(AnyConnection::Sqlite(conn))
             }
         }

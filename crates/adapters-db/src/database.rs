@@ -1,7 +1,7 @@
 //! [`Database`]: the connection pool, migrations and the readiness probe.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -58,6 +58,7 @@ pub struct Database {
     backend: Backend,
     migrated: Arc<AtomicBool>,
     gated: bool,
+    queries: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Database {
@@ -105,12 +106,14 @@ impl Database {
             // Every connection would open its own empty database: keep exactly one, forever.
             builder = builder.max_size(1).idle_timeout(None).max_lifetime(None);
         }
-        let pool = builder.build_unchecked(Manager::new(target));
+        let queries = Arc::new(AtomicU64::new(0));
+        let pool = builder.build_unchecked(Manager::new(target, Arc::clone(&queries)));
         Ok(Database {
             pool,
             backend,
             migrated: Arc::new(AtomicBool::new(false)),
             gated: false,
+            queries,
         })
     }
 
@@ -124,6 +127,12 @@ impl Database {
     /// The engine behind the URL.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// How many SQL statements the pool's connections have started so far (queries, transaction
+    /// statements, the pool's health checks), for tests that prove a request runs a constant number of them.
+    pub fn queries_executed(&self) -> u64 {
+        self.queries.load(Ordering::Relaxed)
     }
 
     /// Applies the pending embedded migrations of this backend (`migrations/sqlite` or

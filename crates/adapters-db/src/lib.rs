@@ -1,10 +1,17 @@
 #![doc = include_str!("../README.md")]
 
+mod account_erase;
 mod account_repository;
 mod account_upsert;
 mod connection;
+mod content_history;
+mod content_list;
+mod content_models;
+mod content_repository;
+mod content_videos;
 mod database;
 mod errors;
+mod history_models;
 mod models;
 mod refresh_lease;
 mod request_budget;
@@ -14,6 +21,7 @@ mod sealed_grants;
 mod state_store;
 
 pub use account_repository::DieselAccountRepository;
+pub use content_repository::DieselContentRepository;
 pub use database::{Backend, Database, PoolOptions};
 pub use errors::DbError;
 pub use request_budget::DieselRequestBudget;

@@ -41,6 +41,74 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    tiktok_videos (user_id, video_id) {
+        user_id -> Text,
+        video_id -> Text,
+        title -> Nullable<Text>,
+        description -> Nullable<Text>,
+        create_time -> Nullable<Timestamp>,
+        duration -> Nullable<BigInt>,
+        share_url -> Nullable<Text>,
+        embed_link -> Nullable<Text>,
+        view_count -> Nullable<BigInt>,
+        like_count -> Nullable<BigInt>,
+        comment_count -> Nullable<BigInt>,
+        share_count -> Nullable<BigInt>,
+        sort_created -> BigInt,
+        sort_views -> BigInt,
+        first_seen_at -> Timestamp,
+        last_seen_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    tiktok_video_syncs (user_id) {
+        user_id -> Text,
+        videos_synced_at -> Nullable<Timestamp>,
+        last_full_sync_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    tiktok_profile_snapshots (user_id, bucket_start) {
+        user_id -> Text,
+        bucket_start -> Timestamp,
+        recorded_at -> Timestamp,
+        follower_count -> Nullable<BigInt>,
+        following_count -> Nullable<BigInt>,
+        like_count -> Nullable<BigInt>,
+        video_count -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    tiktok_profile_rollups (user_id, span, span_start) {
+        user_id -> Text,
+        span -> Text,
+        span_start -> Timestamp,
+        recorded_at -> Timestamp,
+        follower_count -> Nullable<BigInt>,
+        following_count -> Nullable<BigInt>,
+        like_count -> Nullable<BigInt>,
+        video_count -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    tiktok_video_snapshots (user_id, video_id, bucket_start) {
+        user_id -> Text,
+        video_id -> Text,
+        bucket_start -> Timestamp,
+        recorded_at -> Timestamp,
+        view_count -> Nullable<BigInt>,
+        like_count -> Nullable<BigInt>,
+        comment_count -> Nullable<BigInt>,
+        share_count -> Nullable<BigInt>,
+    }
+}
+
 /// Names of the unique constraints, as the migrations create them.
 pub(crate) mod constraints {
     /// The partial unique index: one active account per TikTok `open_id`.

@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
-use tiktok_adapters_db::{Database, DieselAccountRepository, DieselOAuthStateStore};
+use tiktok_adapters_db::{
+    Database, DieselAccountRepository, DieselContentRepository, DieselOAuthStateStore,
+};
 use tiktok_adapters_tiktok::TikTokHttpClient;
 use tiktok_domain::ports::SystemClock;
 use tiktok_domain::usecases::{AccountService, Ports};
@@ -62,6 +64,7 @@ impl Application {
         let repository = Arc::new(DieselAccountRepository::new(database.clone()));
         let ports = Ports {
             accounts: repository.clone(),
+            content: Arc::new(DieselContentRepository::new(database.clone())),
             states: Arc::new(DieselOAuthStateStore::new(database.clone())),
             oauth: client.clone(),
             data: client,

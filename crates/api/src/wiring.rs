@@ -7,9 +7,10 @@ use secrecy::{ExposeSecret, SecretString};
 use tiktok_adapters_crypto::{AesGcmTokenCipher, KeyRing};
 use tiktok_adapters_db::{Database, DieselRequestBudget, PoolOptions};
 use tiktok_adapters_tiktok::TikTokClientConfig;
+use tiktok_domain::content::HistoryPeriod;
 use tiktok_domain::pacing::Pacing;
 use tiktok_domain::ports::{RequestBudget, SystemClock, TokenCipher};
-use tiktok_domain::usecases::{KeyRotation, ServiceConfig};
+use tiktok_domain::usecases::{ContentConfig, KeyRotation, ServiceConfig};
 use tiktok_domain::{RedirectUri, Scopes};
 use tiktok_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
 
@@ -196,5 +197,43 @@ pub fn service_config(settings: &Settings) -> Result<ServiceConfig, StartupError
     config.reauth_warning = chrono::Duration::days(settings.background.reauth_warning_days.max(0));
     config.refresh_lease = chrono::Duration::seconds(settings.oauth.refresh_lease_seconds);
     config.refresh_wait = Duration::from_millis(settings.oauth.refresh_wait_ms);
+    config.content = content_config(settings)?;
     Ok(config)
+}
+
+/// The `[content]` settings, checked.
+pub fn content_config(settings: &Settings) -> Result<ContentConfig, StartupError> {
+    let c = &settings.content;
+    let positive = |name: &str, value: i64| {
+        if value > 0 {
+            Ok(value)
+        } else {
+            Err(StartupError::Config(format!(
+                "content.{name} must be positive"
+            )))
+        }
+    };
+    let period = HistoryPeriod::minutes(c.history_period_minutes)
+        .map_err(|e| StartupError::Config(format!("content.{e}")))?;
+    if c.max_video_pages_per_sync == 0 || c.videos_max_limit == 0 {
+        return Err(StartupError::Config(
+            "content.max_video_pages_per_sync and content.videos_max_limit must be positive".into(),
+        ));
+    }
+    Ok(ContentConfig {
+        history_period: period,
+        history_retention: chrono::Duration::days(positive(
+            "history_retention_days",
+            c.history_retention_days,
+        )?),
+        video_refresh_window: chrono::Duration::days(positive(
+            "video_refresh_window_days",
+            c.video_refresh_window_days,
+        )?),
+        // 0 makes every sync a complete listing.
+        full_video_sync_every: chrono::Duration::hours(c.full_video_sync_hours.max(0)),
+        max_video_pages_per_sync: c.max_video_pages_per_sync,
+        videos_max_limit: c.videos_max_limit,
+        top_videos: c.top_videos,
+    })
 }

@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 
 pub mod account;
+pub mod analytics;
+pub mod content;
 #[cfg(feature = "failpoints")]
 pub mod failpoints;
 pub mod pacing;

@@ -160,6 +160,17 @@ impl Scopes {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// The set without the scope of that name.
+    pub fn without(&self, name: &str) -> Scopes {
+        Scopes(
+            self.0
+                .iter()
+                .filter(|s| s.as_str() != name)
+                .cloned()
+                .collect(),
+        )
+    }
 }
 
 /// A redirect URI exactly as configured. It is compared byte for byte, never normalised,

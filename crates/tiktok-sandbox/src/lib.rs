@@ -1,5 +1,6 @@
 #![doc = include_str!("../README.md")]
 
+mod changes;
 mod config;
 mod faults;
 mod ids;
@@ -8,6 +9,7 @@ mod server;
 mod store;
 mod videos;
 
+pub use changes::VideoCounts;
 pub use config::{FakeUser, SandboxConfig};
 pub use faults::{Endpoint, Fault, FaultKind};
 pub use server::{Sandbox, SandboxHandle};

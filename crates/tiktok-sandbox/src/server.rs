@@ -8,6 +8,7 @@ use std::time::Instant;
 use actix_web::dev::ServerHandle;
 use actix_web::{web, App, HttpServer};
 
+use crate::changes::{VideoChanges, VideoCounts};
 use crate::config::SandboxConfig;
 use crate::faults::{Endpoint, Fault, FaultBook};
 use crate::ids;
@@ -20,6 +21,8 @@ pub(crate) struct Shared {
     pub open_ids: Vec<String>,
     store: Mutex<Store>,
     faults: Mutex<FaultBook>,
+    /// Per user (same order as `config.users`): deleted videos and changed counts.
+    changes: Mutex<Vec<VideoChanges>>,
 }
 
 impl Shared {
@@ -29,6 +32,11 @@ impl Shared {
 
     pub(crate) fn faults(&self) -> MutexGuard<'_, FaultBook> {
         self.faults.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The changes of every user's videos.
+    pub(crate) fn changes(&self) -> MutexGuard<'_, Vec<VideoChanges>> {
+        self.changes.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn inject_fault(&self, fault: Fault) {
@@ -65,6 +73,7 @@ impl Sandbox {
         }
         let listener = TcpListener::bind(("127.0.0.1", config.port))?;
         let addr = listener.local_addr()?;
+        let config_users = config.users.len();
         let open_ids = config
             .users
             .iter()
@@ -75,6 +84,7 @@ impl Sandbox {
             open_ids,
             store: Mutex::new(Store::default()),
             faults: Mutex::new(FaultBook::default()),
+            changes: Mutex::new(vec![VideoChanges::default(); config_users]),
         });
         let data = web::Data::from(Arc::clone(&shared));
         let server = HttpServer::new(move || {
@@ -175,6 +185,33 @@ impl SandboxHandle {
     /// Removes a scope from every live grant of the user. Returns how many grants were changed.
     pub fn withdraw_scope(&self, open_id: &str, scope: &str) -> usize {
         self.shared.withdraw_scope(open_id, scope)
+    }
+
+    /// The id of the user's video at `index` (0 is the newest), deleted or not.
+    pub fn video_id(&self, username: &str, index: u32) -> Option<String> {
+        let user = self.shared.config.user(username)?;
+        (index < user.video_count).then(|| crate::videos::id_of(user, index))
+    }
+
+    /// Deletes one of the user's videos: the list skips it from now on, and `video_count` drops. Returns
+    /// false for an unknown user.
+    pub fn delete_video(&self, username: &str, video_id: &str) -> bool {
+        self.change(username, |c| c.delete(video_id))
+    }
+
+    /// Gives one of the user's videos these counts from now on (up or down). Returns false for an unknown
+    /// user.
+    pub fn set_video_counts(&self, username: &str, video_id: &str, counts: VideoCounts) -> bool {
+        self.change(username, |c| c.set_counts(video_id, counts))
+    }
+
+    fn change(&self, username: &str, f: impl FnOnce(&mut VideoChanges)) -> bool {
+        let users = &self.shared.config.users;
+        let Some(index) = users.iter().position(|u| u.username == username) else {
+            return false;
+        };
+        let mut changes = self.shared.changes();
+        changes.get_mut(index).map(f).is_some()
     }
 
     /// Requests received by an endpoint so far, faulted and rate-limited ones included.

@@ -2,6 +2,7 @@
 
 use serde_json::{Map, Value};
 
+use crate::changes::VideoChanges;
 use crate::config::FakeUser;
 use crate::ids::user_seed;
 
@@ -53,30 +54,57 @@ pub(crate) struct Page {
     pub has_more: bool,
 }
 
-/// The page of `user`'s videos posted before `cursor` (milliseconds), newest first.
-pub(crate) fn page(user: &FakeUser, cursor: Option<i64>, max_count: u32, fields: &[&str]) -> Page {
+/// The id of `user`'s video at `index` (0 = newest).
+pub(crate) fn id_of(user: &FakeUser, index: u32) -> String {
+    let seq = u64::from(user.video_count - index);
+    (ID_BASE + user_seed(&user.username) * 100_000 + seq).to_string()
+}
+
+/// The page of `user`'s videos posted before `cursor` (milliseconds), newest first; deleted videos are
+/// skipped (a page may then be short, as at TikTok) and changed counts shown.
+pub(crate) fn page(
+    user: &FakeUser,
+    changes: &VideoChanges,
+    cursor: Option<i64>,
+    max_count: u32,
+    fields: &[&str],
+) -> Page {
     let start = cursor
         .map(first_index_before)
         .unwrap_or(0)
         .min(user.video_count);
-    let end = start.saturating_add(max_count).min(user.video_count);
-    let videos = (start..end).map(|i| video(user, i, fields)).collect();
-    let cursor = match end.checked_sub(1) {
-        Some(last) if end > start => create_time(last) * 1_000,
+    let visible = |i: u32| !changes.is_deleted(&id_of(user, i));
+    let (mut next, mut picked) = (start, Vec::new());
+    while next < user.video_count && picked.len() < max_count as usize {
+        if visible(next) {
+            picked.push(next);
+        }
+        next += 1;
+    }
+    let has_more = if changes.deleted_count() == 0 {
+        next < user.video_count
+    } else {
+        (next..user.video_count).any(visible)
+    };
+    let cursor = match next.checked_sub(1) {
+        Some(last) if next > start => create_time(last) * 1_000,
         _ => cursor.unwrap_or(0),
     };
     Page {
-        videos,
+        videos: picked
+            .into_iter()
+            .map(|i| video(user, changes, i, fields))
+            .collect(),
         cursor,
-        has_more: end < user.video_count,
+        has_more,
     }
 }
 
 /// The requested fields of `user`'s video at `index`.
-fn video(user: &FakeUser, index: u32, fields: &[&str]) -> Value {
-    let seq = u64::from(user.video_count - index);
-    let id = (ID_BASE + user_seed(&user.username) * 100_000 + seq).to_string();
+fn video(user: &FakeUser, changes: &VideoChanges, index: u32, fields: &[&str]) -> Value {
+    let id = id_of(user, index);
     let n = i64::from(user.video_count - index);
+    let counts = changes.counts(&id);
     let embed_link = format!("https://www.tiktok.com/static/profile-video?id={id}");
     let all: Vec<(&str, Value)> = vec![
         ("create_time", create_time(index).into()),
@@ -105,10 +133,22 @@ fn video(user: &FakeUser, index: u32, fields: &[&str]) -> Value {
                 .into(),
         ),
         ("embed_link", embed_link.into()),
-        ("like_count", (n * 17 % 5_000).into()),
-        ("comment_count", (n * 7 % 300).into()),
-        ("share_count", (n * 3 % 100).into()),
-        ("view_count", (n * 1_009 % 250_000).into()),
+        (
+            "like_count",
+            counts.map_or(n * 17 % 5_000, |c| c.like_count).into(),
+        ),
+        (
+            "comment_count",
+            counts.map_or(n * 7 % 300, |c| c.comment_count).into(),
+        ),
+        (
+            "share_count",
+            counts.map_or(n * 3 % 100, |c| c.share_count).into(),
+        ),
+        (
+            "view_count",
+            counts.map_or(n * 1_009 % 250_000, |c| c.view_count).into(),
+        ),
         ("id", id.into()),
     ];
     let map: Map<String, Value> = all
@@ -125,13 +165,19 @@ mod tests {
 
     #[test]
     fn forty_five_videos_come_in_three_pages_of_twenty_newest_first() {
-        let user = FakeUser::new("u", 45);
-        let first = page(&user, None, 20, &["id", "create_time"]);
+        let (user, none) = (FakeUser::new("u", 45), VideoChanges::default());
+        let first = page(&user, &none, None, 20, &["id", "create_time"]);
         assert_eq!(first.videos.len(), 20);
         assert!(first.has_more);
-        let second = page(&user, Some(first.cursor), 20, &["id", "create_time"]);
+        let second = page(&user, &none, Some(first.cursor), 20, &["id", "create_time"]);
         assert_eq!(second.videos.len(), 20);
-        let third = page(&user, Some(second.cursor), 20, &["id", "create_time"]);
+        let third = page(
+            &user,
+            &none,
+            Some(second.cursor),
+            20,
+            &["id", "create_time"],
+        );
         assert_eq!(third.videos.len(), 5);
         assert!(!third.has_more);
         let times: Vec<i64> = [first.videos, second.videos, third.videos]
@@ -144,10 +190,40 @@ mod tests {
 
     #[test]
     fn ids_have_nineteen_digits_and_only_requested_fields_are_present() {
-        let user = FakeUser::new("u", 3);
-        let p = page(&user, None, 10, &["id"]);
+        let (user, none) = (FakeUser::new("u", 3), VideoChanges::default());
+        let p = page(&user, &none, None, 10, &["id"]);
         let video = p.videos[0].as_object().cloned().unwrap_or_default();
         assert_eq!(video.len(), 1);
         assert_eq!(video["id"].as_str().map(str::len), Some(19));
+    }
+
+    #[test]
+    fn deleted_videos_are_skipped_across_pages_and_changed_counts_shown() {
+        let user = FakeUser::new("u", 25);
+        let mut changes = VideoChanges::default();
+        for i in [0, 19, 20, 24] {
+            changes.delete(&id_of(&user, i));
+        }
+        let counts = crate::VideoCounts {
+            view_count: 1,
+            like_count: 2,
+            comment_count: 3,
+            share_count: 4,
+        };
+        changes.set_counts(&id_of(&user, 1), counts);
+        let first = page(&user, &changes, None, 20, &["id", "view_count"]);
+        assert_eq!(first.videos.len(), 20, "1 to 18, then 21 and 22");
+        assert_eq!(first.videos[0]["id"], id_of(&user, 1).as_str());
+        assert_eq!(first.videos[0]["view_count"], 1);
+        assert!(first.has_more);
+        let second = page(&user, &changes, Some(first.cursor), 20, &["id"]);
+        let ids = vec![id_of(&user, 23)];
+        let got: Vec<&str> = second
+            .videos
+            .iter()
+            .filter_map(|v| v["id"].as_str())
+            .collect();
+        assert_eq!(got, ids);
+        assert!(!second.has_more);
     }
 }

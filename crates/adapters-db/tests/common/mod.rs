@@ -35,7 +35,7 @@ where
 {
     let dir = tempfile::tempdir().expect("temporary directory");
     let url = format!("sqlite://{}/data/test.db", dir.path().display());
-    let db = Database::connect(&url, PoolOptions::default()).expect("pool");
+    let db = Database::connect(&url, contract_pool()).expect("pool");
     db.run_migrations().await.expect("migrations");
     test(db).await;
 }
@@ -49,7 +49,7 @@ where
     let Some(pg) = PgTestDb::create() else {
         return;
     };
-    let db = Database::connect(&pg.url, PoolOptions::default()).expect("pool");
+    let db = Database::connect(&pg.url, contract_pool()).expect("pool");
     db.run_migrations().await.expect("migrations");
     test(db).await;
 }
@@ -193,4 +193,13 @@ fn the_test_database_url_keeps_the_server_and_the_query() {
         database_url("postgres://h:5432", "t1"),
         "postgres://h:5432/t1"
     );
+}
+
+/// Pool settings for contract tests: a generous wait for a connection, so that a loaded machine does not
+/// turn into a false `Unavailable` (failing fast when the database is down is tested in availability.rs).
+pub fn contract_pool() -> PoolOptions {
+    PoolOptions {
+        connection_timeout: std::time::Duration::from_secs(10),
+        ..PoolOptions::default()
+    }
 }

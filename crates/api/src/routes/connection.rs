@@ -1,7 +1,9 @@
 //! Status, sync, metrics and disconnect of one user's connection.
 
 use actix_web::{web, HttpResponse};
+use serde::Deserialize;
 use tiktok_domain::usecases::AccountService;
+use utoipa::IntoParams;
 
 use super::dto::{MetricsBody, StatusBody};
 use super::params;
@@ -25,7 +27,8 @@ pub async fn status(
     Ok(HttpResponse::Ok().json(StatusBody::from(status)))
 }
 
-/// Refresh the token if needed, pull profile stats from TikTok, store them.
+/// Refresh the token if needed, pull profile stats from TikTok, store them with a history snapshot, then
+/// sync the videos (with `video.list`). Answers the metrics body, fresh.
 #[utoipa::path(post, path = "/api/v1/integrations/tiktok/sync/{user_id}", tag = "tiktok",
     params(("user_id" = String, Path, description = "the product's user id")),
     responses((status = 200, body = MetricsBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
@@ -39,11 +42,12 @@ pub async fn sync(
 ) -> Result<HttpResponse, ApiError> {
     limiter.check(&caller.0)?;
     let user_id = params::user_id(Some(&path))?;
-    let metrics = service.sync(&caller.0, &user_id).await?;
-    Ok(HttpResponse::Ok().json(MetricsBody::from(metrics)))
+    service.sync(&caller.0, &user_id).await?;
+    let report = service.metrics_report(&caller.0, &user_id).await?;
+    Ok(HttpResponse::Ok().json(MetricsBody::from(report)))
 }
 
-/// The stored metrics (no call to TikTok).
+/// The stored metrics with growth, engagement, views and top videos (no call to TikTok).
 #[utoipa::path(get, path = "/api/v1/integrations/tiktok/metrics/{user_id}", tag = "tiktok",
     params(("user_id" = String, Path, description = "the product's user id")),
     responses((status = 200, body = MetricsBody), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)),
@@ -54,21 +58,40 @@ pub async fn metrics(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = params::user_id(Some(&path))?;
-    let metrics = service.metrics(&caller.0, &user_id).await?;
-    Ok(HttpResponse::Ok().json(MetricsBody::from(metrics)))
+    let report = service.metrics_report(&caller.0, &user_id).await?;
+    Ok(HttpResponse::Ok().json(MetricsBody::from(report)))
 }
 
-/// Revoke at TikTok, forget the tokens, mark inactive. Idempotent.
+/// Query of disconnect.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct DisconnectQuery {
+    /// `true` erases everything stored for the creator (videos, history, profile, the account row);
+    /// `false` or absent keeps the history for a reconnect. Anything else is 400.
+    purge: Option<String>,
+}
+
+/// Revoke at TikTok, forget the tokens, mark inactive; with `purge=true`, erase everything stored for
+/// the creator. Idempotent.
 #[utoipa::path(delete, path = "/api/v1/integrations/tiktok/disconnect/{user_id}", tag = "tiktok",
-    params(("user_id" = String, Path, description = "the product's user id")),
+    params(("user_id" = String, Path, description = "the product's user id"), DisconnectQuery),
     responses((status = 200, body = StatusBody), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn disconnect(
     service: web::Data<AccountService>,
     caller: AuthenticatedCaller,
     path: web::Path<String>,
+    query: web::Query<DisconnectQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = params::user_id(Some(&path))?;
-    let status = service.disconnect(&caller.0, &user_id).await?;
+    let purge = match query.purge.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(_) => return Err(ApiError::invalid_request("purge must be true or false")),
+    };
+    let status = if purge {
+        service.disconnect_and_purge(&caller.0, &user_id).await?
+    } else {
+        service.disconnect(&caller.0, &user_id).await?
+    };
     Ok(HttpResponse::Ok().json(StatusBody::from(status)))
 }

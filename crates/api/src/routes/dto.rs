@@ -2,9 +2,12 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
-use tiktok_domain::usecases::{AccountMetrics, AuthorizationStart, ConnectionStatus};
+use tiktok_domain::usecases::{AuthorizationStart, ConnectionStatus, MetricsReport};
 use tiktok_domain::DisconnectReason;
 use utoipa::ToSchema;
+
+use super::analytics_dto::{GrowthWindows, ViewsBody};
+use super::content_dto::{MissingDataBody, VideoBody};
 
 /// RFC 3339 in UTC with a `Z`, as the contract asks.
 pub fn rfc3339(at: DateTime<Utc>) -> String {
@@ -33,6 +36,9 @@ pub struct StatusBody {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(example = "2026-12-05T10:00:00Z")]
     pub reauth_due_at: Option<String>,
+    /// What the service does not sync because the creator did not grant the scope it needs, e.g.
+    /// `[{"data": "videos", "scope": "video.list"}]`; empty when nothing is missing or not connected.
+    pub missing_data: Vec<MissingDataBody>,
 }
 
 /// The account part of the status body. Never a token.
@@ -57,6 +63,11 @@ pub struct AccountBody {
 impl From<ConnectionStatus> for StatusBody {
     fn from(status: ConnectionStatus) -> Self {
         let connected = status.connected();
+        let missing_data = status
+            .missing_data()
+            .into_iter()
+            .map(MissingDataBody::from)
+            .collect();
         let account = status.account.map(|a| AccountBody {
             tiktok_user_id: a.tiktok_user_id.as_str().to_owned(),
             username: a.profile.username,
@@ -78,6 +89,7 @@ impl From<ConnectionStatus> for StatusBody {
             account,
             disconnect_reason,
             reauth_due_at: status.reauth_due_at.map(rfc3339),
+            missing_data,
         }
     }
 }
@@ -103,7 +115,8 @@ impl From<AuthorizationStart> for InitBody {
     }
 }
 
-/// The metrics body (also the body of sync).
+/// The metrics body (also the body of sync): the contract's counts, then the analytics computed from
+/// stored videos and history. A number the data cannot support is null, never estimated.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MetricsBody {
     /// The product user.
@@ -118,10 +131,22 @@ pub struct MetricsBody {
     pub video_count: Option<i64>,
     /// When the counts were read.
     pub last_sync_at: Option<String>,
+    /// Follower growth over 1, 7 and 30 days, up to the latest snapshot.
+    pub growth: GrowthWindows,
+    /// `(likes + comments + shares) / views` over the videos posted in the last 30 days (a fraction:
+    /// 0.0523 is 5.23 %); null without such a video or without views.
+    pub engagement_rate_30d: Option<f64>,
+    /// Views over every stored video.
+    pub views: ViewsBody,
+    /// The most viewed stored videos.
+    pub top_videos: Vec<VideoBody>,
+    /// When the videos were last synced; null before the first video sync (or without `video.list`).
+    pub videos_synced_at: Option<String>,
 }
 
-impl From<AccountMetrics> for MetricsBody {
-    fn from(m: AccountMetrics) -> Self {
+impl From<MetricsReport> for MetricsBody {
+    fn from(report: MetricsReport) -> Self {
+        let (m, a) = (report.metrics, report.analytics);
         Self {
             user_id: m.user_id.as_str().to_owned(),
             follower_count: m.follower_count,
@@ -129,6 +154,14 @@ impl From<AccountMetrics> for MetricsBody {
             like_count: m.like_count,
             video_count: m.video_count,
             last_sync_at: m.last_sync_at.map(rfc3339),
+            growth: GrowthWindows::of(&a),
+            engagement_rate_30d: a.engagement_rate_30d,
+            views: ViewsBody {
+                total: a.views_total,
+                average: a.views_average,
+            },
+            videos_synced_at: a.videos_synced_at.map(rfc3339),
+            top_videos: a.top_videos.into_iter().map(VideoBody::from).collect(),
         }
     }
 }

@@ -1,6 +1,9 @@
 //! Routes of the contract, each path with its one method (any other method answers 405).
 
+pub mod analytics_dto;
 pub mod connection;
+pub mod content;
+pub mod content_dto;
 pub mod dto;
 pub mod health;
 pub mod oauth;
@@ -52,6 +55,16 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         cfg,
         &format!("{PREFIX}/metrics/{{user_id}}"),
         web::get().to(connection::metrics),
+    );
+    one(
+        cfg,
+        &format!("{PREFIX}/metrics/{{user_id}}/history"),
+        web::get().to(content::history),
+    );
+    one(
+        cfg,
+        &format!("{PREFIX}/videos/{{user_id}}"),
+        web::get().to(content::videos),
     );
     one(
         cfg,

@@ -4,16 +4,20 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{connection, dto, health, oauth, webhook};
+use super::{analytics_dto, connection, content, content_dto, dto, health, oauth, webhook};
 use crate::error;
 
 /// The service's OpenAPI document.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "TikTok integration service", description = "Connect creators' TikTok accounts, keep their tokens fresh, sync and serve their metrics."),
-    paths(connection::status, oauth::init, oauth::callback, connection::disconnect, connection::sync, connection::metrics, webhook::receive,
+    info(title = "TikTok integration service", description = "Connect creators' TikTok accounts, keep their tokens fresh, sync and serve their metrics, videos and history."),
+    paths(connection::status, oauth::init, oauth::callback, connection::disconnect, connection::sync, connection::metrics,
+        content::history, content::videos, webhook::receive,
         health::live, health::ready),
-    components(schemas(dto::StatusBody, dto::AccountBody, dto::InitBody, dto::MetricsBody, error::ErrorBody, error::ErrorDetail)),
+    components(schemas(dto::StatusBody, dto::AccountBody, dto::InitBody, dto::MetricsBody,
+        content_dto::VideoBody, content_dto::VideoPageBody, analytics_dto::HistoryBody, analytics_dto::HistoryPointBody,
+        analytics_dto::GrowthBody, analytics_dto::GrowthWindows, analytics_dto::ViewsBody, content_dto::MissingDataBody,
+        error::ErrorBody, error::ErrorDetail)),
     modifiers(&BearerAuth),
     tags((name = "tiktok", description = "TikTok account connection"), (name = "health", description = "probes"))
 )]

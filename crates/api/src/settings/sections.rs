@@ -23,6 +23,8 @@ pub struct Settings {
     pub background: BackgroundSettings,
     /// `[rate_limit]`
     pub rate_limit: RateLimitSettings,
+    /// `[content]`
+    pub content: ContentSettings,
     /// `[sandbox]`
     pub sandbox: SandboxSettings,
     /// `[log]`
@@ -155,6 +157,25 @@ pub struct RateLimitSettings {
     pub per_caller_per_minute: u32,
     /// Calls a caller may make at once; 0 disables the limit.
     pub burst: u32,
+}
+
+/// `[content]`: videos, history and analytics.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ContentSettings {
+    /// At most one history snapshot per account and this many minutes (1 to 1440, dividing 1440).
+    pub history_period_minutes: i64,
+    /// Snapshots older than this many days are deleted.
+    pub history_retention_days: i64,
+    /// A later sync stops paging once a whole page is older than this many days and unchanged.
+    pub video_refresh_window_days: i64,
+    /// A complete video listing at least this often (hours).
+    pub full_video_sync_hours: i64,
+    /// Most video list pages (20 videos each) one sync may request.
+    pub max_video_pages_per_sync: u32,
+    /// Largest `limit` of the videos endpoint.
+    pub videos_max_limit: u32,
+    /// How many top videos the metrics body shows.
+    pub top_videos: u32,
 }
 
 /// `[sandbox]`

@@ -245,3 +245,36 @@ fn a_refresh_lease_that_a_refresh_could_outlast_is_refused() {
     });
     assert!(Settings::load(&enough, None).is_ok());
 }
+
+#[test]
+fn content_settings_default_to_the_documented_values_and_refuse_a_period_that_splits_a_day_unevenly(
+) {
+    let settings = Settings::load(&vars(&[("APP_ENV", "test")]), None).expect("loads");
+    let content = wiring::content_config(&settings).expect("defaults are valid");
+    assert_eq!(content, tiktok_domain::usecases::ContentConfig::default());
+
+    for (key, value) in [
+        ("APP_CONTENT__HISTORY_PERIOD_MINUTES", "7"),
+        ("APP_CONTENT__HISTORY_PERIOD_MINUTES", "0"),
+        ("APP_CONTENT__HISTORY_RETENTION_DAYS", "0"),
+        ("APP_CONTENT__VIDEOS_MAX_LIMIT", "0"),
+    ] {
+        let settings =
+            Settings::load(&vars(&[("APP_ENV", "test"), (key, value)]), None).expect("parses");
+        let error = wiring::content_config(&settings).expect_err("refused");
+        assert!(
+            error.to_string().contains("content."),
+            "{key}={value}: {error}"
+        );
+    }
+    let every_sync_full = Settings::load(
+        &vars(&[
+            ("APP_ENV", "test"),
+            ("APP_CONTENT__FULL_VIDEO_SYNC_HOURS", "0"),
+        ]),
+        None,
+    )
+    .expect("parses");
+    let content = wiring::content_config(&every_sync_full).expect("0 is allowed");
+    assert_eq!(content.full_video_sync_every, chrono::Duration::zero());
+}

@@ -5,6 +5,7 @@
 
 mod cipher;
 mod clock;
+mod content;
 mod repository;
 mod request_budget;
 mod schedule;
@@ -15,6 +16,7 @@ mod tiktok_oauth;
 
 pub use cipher::*;
 pub use clock::*;
+pub use content::*;
 pub use repository::*;
 pub use request_budget::*;
 pub use schedule::*;

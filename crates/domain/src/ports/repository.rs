@@ -3,7 +3,7 @@ use chrono::{DateTime, Utc};
 
 use super::BoxError;
 use crate::account::{DisconnectReason, NewConnection, Profile, StoredGrant, TikTokAccount};
-use crate::values::{OpenId, UserId};
+use crate::values::{OpenId, Scopes, UserId};
 
 /// Why storage could not do what was asked.
 #[derive(Debug, thiserror::Error)]
@@ -142,4 +142,23 @@ pub trait AccountRepository: Send + Sync {
         user_id: &UserId,
         lease: &RefreshLease,
     ) -> Result<(), RepositoryError>;
+    /// Replaces the granted scopes (TikTok said one was withdrawn), tokens untouched.
+    ///
+    /// # Errors
+    /// MUST return [`RepositoryError::NotFound`] when the user has no active account.
+    async fn save_scopes(
+        &self,
+        user_id: &UserId,
+        scopes: &Scopes,
+        at: DateTime<Utc>,
+    ) -> Result<(), RepositoryError>;
+
+    /// Erases the profile and counts kept in the user's row (`union_id`, `username`, `display_name`,
+    /// `avatar_url`, the four counts, `last_sync_at`), whatever its state. The row itself, its state and
+    /// its disconnect reason remain, so the status can still say why the connection ended.
+    async fn erase_profile(&self, user_id: &UserId) -> Result<(), RepositoryError>;
+
+    /// Deletes the user's row altogether; the user is then as if they never connected. Returns whether
+    /// there was a row.
+    async fn delete_account(&self, user_id: &UserId) -> Result<bool, RepositoryError>;
 }

@@ -1,5 +1,6 @@
 use chrono::Duration;
 
+use crate::content::HistoryPeriod;
 use crate::values::{RedirectUri, Scopes};
 
 /// Settings of the use cases.
@@ -29,6 +30,42 @@ pub struct ServiceConfig {
     pub refresh_wait: std::time::Duration,
     /// How often a request waiting for another replica's refresh reads the account again (50 ms by default).
     pub refresh_poll: std::time::Duration,
+    /// Videos, history and analytics.
+    pub content: ContentConfig,
+}
+
+/// Settings of the content sync, the history and the content endpoints (`[content]`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContentConfig {
+    /// At most one snapshot per account and period (60 minutes by default).
+    pub history_period: HistoryPeriod,
+    /// Snapshots older than this are deleted (730 days by default).
+    pub history_retention: Duration,
+    /// A later sync stops paging once a whole page is older than this and unchanged (30 days by default).
+    pub video_refresh_window: Duration,
+    /// A complete listing (catching up old videos and detecting deletions) at least this often (24 hours).
+    pub full_video_sync_every: Duration,
+    /// Most video list pages one sync may request (300: 6,000 videos, and half of TikTok's 600 calls per
+    /// minute, so one sync never exhausts the app's budget on its own).
+    pub max_video_pages_per_sync: u32,
+    /// Largest `limit` of the videos endpoint (100); larger values are capped.
+    pub videos_max_limit: u32,
+    /// How many top videos the metrics body shows (5).
+    pub top_videos: u32,
+}
+
+impl Default for ContentConfig {
+    fn default() -> Self {
+        Self {
+            history_period: HistoryPeriod::default(),
+            history_retention: Duration::days(730),
+            video_refresh_window: Duration::days(30),
+            full_video_sync_every: Duration::hours(24),
+            max_video_pages_per_sync: 300,
+            videos_max_limit: 100,
+            top_videos: 5,
+        }
+    }
 }
 
 impl ServiceConfig {
@@ -45,6 +82,7 @@ impl ServiceConfig {
             refresh_lease: Duration::seconds(30),
             refresh_wait: std::time::Duration::from_secs(5),
             refresh_poll: std::time::Duration::from_millis(50),
+            content: ContentConfig::default(),
         }
     }
 

@@ -1,4 +1,5 @@
-//! Disconnecting: revoke at TikTok, forget the tokens, keep the row for a later reconnect.
+//! Disconnecting: revoke at TikTok, forget the tokens, keep the row (and the history) for a later reconnect;
+//! or, when asked, erase everything stored for the creator.
 
 use crate::account::{ConnectionState, DisconnectReason, TokenKind};
 use crate::values::{AccessToken, UserId};
@@ -46,6 +47,21 @@ impl AccountService {
             .await?;
         tracing::info!(user_id = %user_id, "TikTok account disconnected");
         Ok(ConnectionStatus::of(user_id.clone(), account))
+    }
+
+    /// Disconnects (as [`AccountService::disconnect`]), then erases everything stored for the creator:
+    /// videos, snapshots, the video sync's state and the account row itself. The user is then as if they
+    /// never connected. Idempotent.
+    pub async fn disconnect_and_purge(
+        &self,
+        caller: &Caller,
+        user_id: &UserId,
+    ) -> Result<ConnectionStatus, ServiceError> {
+        self.disconnect(caller, user_id).await?;
+        self.ports.content.purge(user_id).await?;
+        self.ports.accounts.delete_account(user_id).await?;
+        tracing::info!(user_id = %user_id, "everything stored for the creator erased");
+        Ok(ConnectionStatus::of(user_id.clone(), None))
     }
 
     /// The access token to revoke: the stored one while it is valid, otherwise a refreshed one (TikTok's

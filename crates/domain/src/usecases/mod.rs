@@ -1,4 +1,5 @@
-//! The use cases: connect (start and complete the authorization), status, sync, metrics, disconnect.
+//! The use cases: connect (start and complete the authorization), status, sync (profile, history, videos),
+//! metrics and analytics, videos, history, disconnect (optionally purging).
 //!
 //! [`AccountService`] holds every port as `Arc<dyn Port>`; the HTTP layer (or any other caller) builds it
 //! once and calls one method per use case. Each method first checks that the [`Caller`] may act for the
@@ -8,6 +9,7 @@ mod authorize;
 mod background;
 mod caller;
 mod config;
+mod content_reads;
 mod disconnect;
 mod error;
 mod refresh;
@@ -16,6 +18,7 @@ mod single_flight;
 mod status;
 mod sync;
 mod tokens;
+mod videos;
 mod views;
 mod webhook;
 
@@ -26,15 +29,20 @@ use std::sync::Arc;
 
 pub use background::{RefreshReport, SyncReport};
 pub use caller::Caller;
-pub use config::ServiceConfig;
+pub use config::{ContentConfig, ServiceConfig};
+pub use content_reads::{HistorySeries, DEFAULT_HISTORY_DAYS};
 pub use error::ServiceError;
 pub use rotate_keys::{KeyRotation, RotationReport};
-pub use views::{AccountMetrics, AuthorizationStart, CallbackOutcome, ConnectionStatus};
+pub use videos::VIDEO_PAGE_SIZE;
+pub use views::{
+    AccountMetrics, AuthorizationStart, CallbackOutcome, ConnectionStatus, MetricsReport,
+    MissingData,
+};
 pub use webhook::RemovalOutcome;
 
 use crate::ports::{
-    AccountRepository, AccountSchedule, Clock, OAuthStateStore, TikTokData, TikTokOAuth,
-    TokenCipher,
+    AccountRepository, AccountSchedule, Clock, ContentRepository, OAuthStateStore, TikTokData,
+    TikTokOAuth, TokenCipher,
 };
 
 /// Every port the use cases need.
@@ -42,6 +50,8 @@ use crate::ports::{
 pub struct Ports {
     /// Storage of accounts.
     pub accounts: Arc<dyn AccountRepository>,
+    /// Storage of videos, snapshots and the video sync's state.
+    pub content: Arc<dyn ContentRepository>,
     /// Storage of pending OAuth states.
     pub states: Arc<dyn OAuthStateStore>,
     /// TikTok's token endpoint and authorize page.

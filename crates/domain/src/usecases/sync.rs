@@ -1,8 +1,8 @@
-//! Pulling the profile and its counts from TikTok.
+//! Pulling the profile and its counts from TikTok, then the history snapshot and the videos.
 
 use crate::account::{ConnectionState, TikTokAccount};
 use crate::ports::{TikTokApiError, UserInfo};
-use crate::values::UserId;
+use crate::values::{AccessToken, Scope, UserId};
 
 use super::tokens::Need;
 use super::{AccountMetrics, AccountService, Caller, ServiceError};
@@ -12,6 +12,11 @@ impl AccountService {
     ///
     /// `access_token_invalid` triggers one refresh and one retry; `scope_not_authorized` means the creator
     /// withdrew consent, so the account moves to `reauth_required`. A failed sync leaves stored data as it was.
+    ///
+    /// Once the profile is stored, its counts are kept as a history snapshot and, with the `video.list`
+    /// scope, the videos are synced (see [`AccountService::sync_videos`]). Neither step can fail the sync:
+    /// the profile is stored by then, and a failed video page leaves the stored videos as they were (the
+    /// log says why; `videos_synced_at` in the metrics body shows when videos last synced).
     pub async fn sync(
         &self,
         caller: &Caller,
@@ -19,7 +24,7 @@ impl AccountService {
     ) -> Result<AccountMetrics, ServiceError> {
         self.authorize(caller, user_id)?;
         let account = self.active_account(user_id).await?;
-        let info = self.read_profile(&account).await?;
+        let (info, token) = self.read_profile(&account).await?;
         if info
             .open_id
             .as_ref()
@@ -36,6 +41,10 @@ impl AccountService {
             .save_profile(user_id, &info.profile, self.ports.clock.now())
             .await?;
         tracing::info!(user_id = %user_id, "TikTok profile synced");
+        self.record_history(&saved).await;
+        if saved.scopes.contains(Scope::VIDEO_LIST) {
+            self.sync_videos(&saved, token).await;
+        }
         Ok(AccountMetrics::of(&saved))
     }
 
@@ -58,29 +67,28 @@ impl AccountService {
     }
 
     /// Reads the profile with a fresh token; on `access_token_invalid`, refreshes once and retries once.
-    async fn read_profile(&self, account: &TikTokAccount) -> Result<UserInfo, ServiceError> {
+    /// Answers the token that worked, for the video sync.
+    async fn read_profile(
+        &self,
+        account: &TikTokAccount,
+    ) -> Result<(UserInfo, AccessToken), ServiceError> {
         let fresh = self.fresh_access_token(account, Need::IfDue).await?;
-        let first = self
-            .ports
-            .data
-            .user_info(&fresh.token, &account.scopes)
-            .await;
+        let mut token = fresh.token;
+        let first = self.ports.data.user_info(&token, &account.scopes).await;
         let result = match first {
             Err(TikTokApiError::AccessTokenInvalid) => {
                 tracing::info!(user_id = %account.user_id, "TikTok refused the access token; refreshing once and retrying");
                 // Unless another request already replaced the refused grant, which is then used.
-                let fresh = self
+                token = self
                     .fresh_access_token(account, Need::Replace(fresh.grant))
-                    .await?;
-                self.ports
-                    .data
-                    .user_info(&fresh.token, &account.scopes)
-                    .await
+                    .await?
+                    .token;
+                self.ports.data.user_info(&token, &account.scopes).await
             }
             other => other,
         };
         match result {
-            Ok(info) => Ok(info),
+            Ok(info) => Ok((info, token)),
             Err(TikTokApiError::ScopeNotAuthorized) => {
                 tracing::warn!(user_id = %account.user_id, "TikTok says a scope was withdrawn; reauthorization required");
                 self.ports
@@ -91,5 +99,19 @@ impl AccountService {
             }
             Err(error) => Err(error.into()),
         }
+    }
+
+    /// A refreshed access token after TikTok refused the one in hand (the stored grant's). The account is
+    /// re-read first: a refresh just before may have rotated the refresh token the caller's copy holds.
+    pub(super) async fn forced_token(
+        &self,
+        account: &TikTokAccount,
+    ) -> Result<AccessToken, ServiceError> {
+        let current = self.active_account(&account.user_id).await?;
+        let refused = current.grant.clone().ok_or(ServiceError::ReauthRequired)?;
+        Ok(self
+            .fresh_access_token(&current, Need::Replace(refused))
+            .await?
+            .token)
     }
 }

@@ -1,7 +1,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::account::{ConnectionState, DisconnectReason, TikTokAccount};
-use crate::values::{AuthorizationCode, OAuthState, UserId};
+use crate::analytics::Analytics;
+use crate::values::{AuthorizationCode, OAuthState, Scope, Scopes, UserId};
 
 /// What `init` hands back: where to send the creator, and the state it carries.
 #[derive(Debug, Clone)]
@@ -92,6 +93,42 @@ impl ConnectionStatus {
     pub fn connected(&self) -> bool {
         self.state == ConnectionState::Connected
     }
+
+    /// What the service cannot keep for want of a scope the creator did not grant (empty without an
+    /// account).
+    pub fn missing_data(&self) -> Vec<MissingData> {
+        self.account
+            .as_ref()
+            .map_or_else(Vec::new, |a| MissingData::for_scopes(&a.scopes))
+    }
+}
+
+/// Data the service does not sync because the creator did not grant the scope it needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct MissingData {
+    /// `profile` (username), `stats` (the four counts, hence history and growth) or `videos` (videos,
+    /// engagement, top videos).
+    pub data: &'static str,
+    /// The scope that would allow it.
+    pub scope: &'static str,
+}
+
+impl MissingData {
+    /// Which data each optional scope brings.
+    const TABLE: [(&'static str, &'static str); 3] = [
+        ("profile", Scope::USER_INFO_PROFILE),
+        ("stats", Scope::USER_INFO_STATS),
+        ("videos", Scope::VIDEO_LIST),
+    ];
+
+    /// The data missing under these granted scopes.
+    pub fn for_scopes(granted: &Scopes) -> Vec<MissingData> {
+        Self::TABLE
+            .into_iter()
+            .filter(|(_, scope)| !granted.contains(scope))
+            .map(|(data, scope)| MissingData { data, scope })
+            .collect()
+    }
 }
 
 /// The stored counts of an account (the product's names).
@@ -123,4 +160,13 @@ impl AccountMetrics {
             last_sync_at: account.last_sync_at,
         }
     }
+}
+
+/// The metrics body: the stored counts and the analytics computed from stored videos and history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MetricsReport {
+    /// The stored counts.
+    pub metrics: AccountMetrics,
+    /// Growth, engagement, views and top videos.
+    pub analytics: Analytics,
 }

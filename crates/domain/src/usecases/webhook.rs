@@ -22,6 +22,8 @@ impl AccountService {
     /// Handles `authorization.removed`: erases the tokens at once and disconnects the account, keeping the
     /// reason. Idempotent: TikTok delivers at least once, and a redelivery finds nothing active to change.
     /// An event older than the current connection is ignored, so a late redelivery cannot undo a reconnect.
+    /// With the reason "account deleted", everything stored of the account is erased too (videos, history,
+    /// profile); the row keeps only its state and the reason, which the status body shows.
     pub async fn authorization_removed(
         &self,
         open_id: &OpenId,
@@ -45,6 +47,12 @@ impl AccountService {
             .disconnect(&account.user_id, reason, self.ports.clock.now())
             .await?;
         tracing::info!(user_id = %account.user_id, reason = reason.as_str(), "TikTok removed the authorization; disconnected");
+        if reason == DisconnectReason::AccountDeleted {
+            // The TikTok account is gone: nothing of it is kept but the row saying why the connection ended.
+            self.ports.content.purge(&account.user_id).await?;
+            self.ports.accounts.erase_profile(&account.user_id).await?;
+            tracing::info!(user_id = %account.user_id, "TikTok account deleted; its videos, history and profile erased");
+        }
         Ok(RemovalOutcome::Disconnected)
     }
 }

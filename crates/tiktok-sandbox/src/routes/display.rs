@@ -66,7 +66,10 @@ pub(super) async fn user_info(req: HttpRequest, shared: web::Data<Shared>) -> Ht
             "follower_count" => user.follower_count.into(),
             "following_count" => user.following_count.into(),
             "likes_count" => user.likes_count.into(),
-            _ => user.video_count.into(),
+            _ => {
+                let deleted = shared.changes()[grant.user].deleted_count();
+                (i64::from(user.video_count) - deleted as i64).into()
+            }
         };
         map.insert(field, value);
     }
@@ -107,7 +110,14 @@ pub(super) async fn video_list(
     }
     let user = &shared.config.users[grant.user];
     let fields: Vec<&str> = fields.iter().map(String::as_str).collect();
-    let page = videos::page(user, list.cursor, max_count.unsigned_abs() as u32, &fields);
+    let changes = shared.changes()[grant.user].clone();
+    let page = videos::page(
+        user,
+        &changes,
+        list.cursor,
+        max_count.unsigned_abs() as u32,
+        &fields,
+    );
     display_ok(json!({
         "videos": page.videos,
         "cursor": page.cursor,

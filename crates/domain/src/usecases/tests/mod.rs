@@ -15,8 +15,10 @@ macro_rules! assert_err {
 
 mod authorize;
 mod background;
+mod content;
 mod disconnect;
 mod single_flight;
 mod status;
 mod support;
 mod sync;
+mod videos;

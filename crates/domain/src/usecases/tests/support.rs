@@ -10,9 +10,9 @@ use crate::account::{
     ConnectionState, DisconnectReason, Profile, SealedToken, StoredGrant, TikTokAccount, TokenKind,
 };
 use crate::ports::{
-    BoxError, CipherError, Clock, MockAccountRepository, MockAccountSchedule, MockOAuthStateStore,
-    MockTikTokData, MockTikTokOAuth, MockTokenCipher, PendingAuthorization, RefreshLease,
-    TokenCipher, TokenContext, TokenGrant, UserInfo,
+    BoxError, CipherError, Clock, MockAccountRepository, MockAccountSchedule,
+    MockContentRepository, MockOAuthStateStore, MockTikTokData, MockTikTokOAuth, MockTokenCipher,
+    PendingAuthorization, RefreshLease, TokenCipher, TokenContext, TokenGrant, UserInfo, VideoPage,
 };
 use crate::usecases::{AccountService, Caller, Ports, ServiceConfig};
 use crate::values::{AccessToken, OAuthState, OpenId, RedirectUri, RefreshToken, Scopes, UserId};
@@ -148,6 +148,7 @@ pub(super) fn config() -> ServiceConfig {
 /// port asserts that the port is not used at all.
 pub(super) struct Mocks {
     pub(super) accounts: MockAccountRepository,
+    pub(super) content: MockContentRepository,
     pub(super) states: MockOAuthStateStore,
     pub(super) oauth: MockTikTokOAuth,
     pub(super) data: MockTikTokData,
@@ -161,6 +162,7 @@ impl Default for Mocks {
     fn default() -> Self {
         Self {
             accounts: MockAccountRepository::new(),
+            content: MockContentRepository::new(),
             states: MockOAuthStateStore::new(),
             oauth: MockTikTokOAuth::new(),
             data: MockTikTokData::new(),
@@ -181,6 +183,7 @@ impl Mocks {
         AccountService::new(
             Ports {
                 accounts: Arc::new(self.accounts),
+                content: Arc::new(self.content),
                 states: Arc::new(self.states),
                 oauth: Arc::new(self.oauth),
                 data: Arc::new(self.data),
@@ -266,8 +269,30 @@ impl Mocks {
         released
     }
 
-    /// `save_profile(42, …)` stores the profile it is given and answers the account as it then is.
+    /// Whatever follows a stored profile in a sync (history snapshot, retention, a video list with no
+    /// video) succeeds quietly, however often it is called: for tests about the profile and its tokens.
+    pub(super) fn content_syncs_quietly(&mut self) {
+        self.content
+            .expect_record_profile_snapshot()
+            .returning(|_, _| Ok(()));
+        self.content
+            .expect_purge_history_before()
+            .returning(|_| Ok(0));
+        self.content
+            .expect_video_sync_state()
+            .returning(|_| Ok(Default::default()));
+        self.data
+            .expect_list_videos()
+            .returning(|_, _, _| Ok(VideoPage::default()));
+        self.content
+            .expect_finish_video_sync()
+            .returning(|_, _| Ok(0));
+    }
+
+    /// `save_profile(42, …)` stores the profile it is given and answers the account as it then is; what a
+    /// sync does after that succeeds quietly ([`Mocks::content_syncs_quietly`]).
     pub(super) fn profile_saves_onto(&mut self, account: TikTokAccount) -> Captured<Profile> {
+        self.content_syncs_quietly();
         let saved = Captured::default();
         let sink = saved.clone();
         self.accounts

@@ -1,0 +1,124 @@
+//! The content endpoints: a creator's stored videos and the history of their counts. No TikTok call.
+
+use actix_web::{web, HttpResponse};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
+use tiktok_domain::content::{HistoryInterval, VideoQuery, VideoSort};
+use tiktok_domain::usecases::AccountService;
+use utoipa::IntoParams;
+
+use super::analytics_dto::HistoryBody;
+use super::content_dto::{decode_cursor, VideoPageBody};
+use super::params;
+use crate::auth::AuthenticatedCaller;
+use crate::error::{ApiError, ErrorBody};
+
+/// Videos per page when `limit` is absent.
+const DEFAULT_LIMIT: u32 = 20;
+
+/// Query of the videos endpoint.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct VideosQuery {
+    /// Videos per page, 1 or more (default 20); more than `content.videos_max_limit` (100) is capped.
+    limit: Option<String>,
+    /// The `next_cursor` of the previous page (opaque; bound to its sort).
+    cursor: Option<String>,
+    /// `newest` (default), `oldest` or `most_viewed`.
+    sort: Option<String>,
+}
+
+/// A creator's stored videos, newest first by default, with keyset pagination (no TikTok call).
+#[utoipa::path(get, path = "/api/v1/integrations/tiktok/videos/{user_id}", tag = "tiktok",
+    params(("user_id" = String, Path, description = "the product's user id"), VideosQuery),
+    responses((status = 200, body = VideoPageBody),
+        (status = 400, body = ErrorBody, description = "invalid_request: bad limit, sort or cursor"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "not_connected"), (status = 503, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn videos(
+    service: web::Data<AccountService>,
+    caller: AuthenticatedCaller,
+    path: web::Path<String>,
+    query: web::Query<VideosQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let user_id = params::user_id(Some(&path))?;
+    let sort = match query.sort.as_deref() {
+        None => VideoSort::default(),
+        Some(raw) => VideoSort::parse(raw).map_err(|e| ApiError::invalid_request(e.to_string()))?,
+    };
+    let limit = match query.limit.as_deref() {
+        None => DEFAULT_LIMIT,
+        Some(raw) => raw
+            .parse::<u32>()
+            .ok()
+            .filter(|l| *l > 0)
+            .ok_or_else(|| ApiError::invalid_request("limit must be a positive integer"))?,
+    };
+    let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
+    let list = service
+        .videos(&caller.0, &user_id, VideoQuery { sort, limit, after })
+        .await?;
+    Ok(HttpResponse::Ok().json(VideoPageBody::new(user_id.as_str(), sort, list)))
+}
+
+/// Query of the history endpoint.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct HistoryQuery {
+    /// Window start, inclusive: RFC 3339 (any offset; converted to UTC) or a UTC date `YYYY-MM-DD`.
+    /// Default: 30 days before `to`.
+    from: Option<String>,
+    /// Window end, exclusive, in the same forms. Default: now.
+    to: Option<String>,
+    /// `day` (default: UTC days) or `week` (ISO weeks starting Monday 00:00 UTC).
+    interval: Option<String>,
+}
+
+/// The creator's follower, following, like and video counts over time: the last snapshot of each UTC day or
+/// ISO week whose start falls in `[from, to)`.
+#[utoipa::path(get, path = "/api/v1/integrations/tiktok/metrics/{user_id}/history", tag = "tiktok",
+    params(("user_id" = String, Path, description = "the product's user id"), HistoryQuery),
+    responses((status = 200, body = HistoryBody),
+        (status = 400, body = ErrorBody, description = "invalid_request: bad from, to or interval"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "not_connected"), (status = 503, body = ErrorBody)),
+    security(("bearer" = [])))]
+pub async fn history(
+    service: web::Data<AccountService>,
+    caller: AuthenticatedCaller,
+    path: web::Path<String>,
+    query: web::Query<HistoryQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let user_id = params::user_id(Some(&path))?;
+    let interval = match query.interval.as_deref() {
+        None => HistoryInterval::default(),
+        Some(raw) => {
+            HistoryInterval::parse(raw).map_err(|e| ApiError::invalid_request(e.to_string()))?
+        }
+    };
+    let from = query
+        .from
+        .as_deref()
+        .map(|r| instant("from", r))
+        .transpose()?;
+    let to = query.to.as_deref().map(|r| instant("to", r)).transpose()?;
+    let series = service
+        .history(&caller.0, &user_id, from, to, interval)
+        .await?;
+    Ok(HttpResponse::Ok().json(HistoryBody::new(user_id.as_str(), series)))
+}
+
+/// RFC 3339 with any offset (converted to UTC), or a date taken as its UTC midnight.
+fn instant(name: &str, raw: &str) -> Result<DateTime<Utc>, ApiError> {
+    if let Ok(at) = DateTime::parse_from_rfc3339(raw) {
+        return Ok(at.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| {
+            ApiError::invalid_request(format!(
+                "{name} must be RFC 3339 (2026-11-25T10:00:00Z) or a date (2026-11-25)"
+            ))
+        })
+}

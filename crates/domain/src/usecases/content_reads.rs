@@ -1,0 +1,113 @@
+//! Reading stored content: videos, history, metrics with analytics. No TikTok call, a constant number of
+//! queries whatever the creator's size.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::account::{ConnectionState, TikTokAccount};
+use crate::analytics::{Analytics, ENGAGEMENT_DAYS, GROWTH_DAYS};
+use crate::content::{AnalyticsQuery, HistoryInterval, HistoryPoint, VideoList, VideoQuery};
+use crate::values::UserId;
+
+use super::{AccountMetrics, AccountService, Caller, MetricsReport, ServiceError};
+
+/// The history window when the caller names none: the last 30 days.
+pub const DEFAULT_HISTORY_DAYS: i64 = 30;
+
+/// A history series as the endpoint returns it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistorySeries {
+    /// Start of the window (inclusive).
+    pub from: DateTime<Utc>,
+    /// End of the window (exclusive).
+    pub to: DateTime<Utc>,
+    /// Day or week.
+    pub interval: HistoryInterval,
+    /// One point per day or week holding a snapshot, oldest first.
+    pub points: Vec<HistoryPoint>,
+}
+
+impl AccountService {
+    /// One page of the creator's stored videos, deleted ones hidden. `limit` is capped at
+    /// `videos_max_limit`; a cursor issued under another sort is refused.
+    pub async fn videos(
+        &self,
+        caller: &Caller,
+        user_id: &UserId,
+        query: VideoQuery,
+    ) -> Result<VideoList, ServiceError> {
+        self.authorize(caller, user_id)?;
+        if query.after.as_ref().is_some_and(|c| c.sort != query.sort) {
+            return Err(ServiceError::InvalidRequest(
+                "cursor belongs to another sort".into(),
+            ));
+        }
+        self.readable_account(user_id).await?;
+        let query = VideoQuery {
+            limit: query.limit.clamp(1, self.config.content.videos_max_limit),
+            ..query
+        };
+        Ok(self.ports.content.list_videos(user_id, &query).await?)
+    }
+
+    /// The follower, following, like and video counts over time: the last snapshot of each UTC day or
+    /// ISO week in `[from, to)`. `to` defaults to now, `from` to 30 days before `to`.
+    pub async fn history(
+        &self,
+        caller: &Caller,
+        user_id: &UserId,
+        from: Option<DateTime<Utc>>,
+        to: Option<DateTime<Utc>>,
+        interval: HistoryInterval,
+    ) -> Result<HistorySeries, ServiceError> {
+        self.authorize(caller, user_id)?;
+        let to = to.unwrap_or_else(|| self.ports.clock.now());
+        let from = from.unwrap_or(to - Duration::days(DEFAULT_HISTORY_DAYS));
+        if from >= to {
+            return Err(ServiceError::InvalidRequest(
+                "from must be before to".into(),
+            ));
+        }
+        self.readable_account(user_id).await?;
+        let points = self
+            .ports
+            .content
+            .profile_history(user_id, from, to, interval)
+            .await?;
+        Ok(HistorySeries {
+            from,
+            to,
+            interval,
+            points,
+        })
+    }
+
+    /// The stored counts with growth, engagement, views and top videos. A `reauth_required` account still
+    /// shows its last known data.
+    pub async fn metrics_report(
+        &self,
+        caller: &Caller,
+        user_id: &UserId,
+    ) -> Result<MetricsReport, ServiceError> {
+        self.authorize(caller, user_id)?;
+        let account = self.readable_account(user_id).await?;
+        let query = AnalyticsQuery {
+            growth_days: GROWTH_DAYS.to_vec(),
+            recent_since: self.ports.clock.now() - Duration::days(ENGAGEMENT_DAYS),
+            top: self.config.content.top_videos,
+        };
+        let data = self.ports.content.analytics_data(user_id, &query).await?;
+        Ok(MetricsReport {
+            metrics: AccountMetrics::of(&account),
+            analytics: Analytics::from_data(data),
+        })
+    }
+
+    /// The account whose stored data may be shown: connected or awaiting reauthorization. A disconnected
+    /// account's history is kept (unless purged) but shown again only after a reconnect.
+    async fn readable_account(&self, user_id: &UserId) -> Result<TikTokAccount, ServiceError> {
+        match self.ports.accounts.find_by_user(user_id).await? {
+            Some(account) if account.state != ConnectionState::Disconnected => Ok(account),
+            _ => Err(ServiceError::NotConnected),
+        }
+    }
+}

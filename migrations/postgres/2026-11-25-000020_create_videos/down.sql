@@ -1,0 +1,2 @@
+DROP TABLE tiktok_video_syncs;
+DROP TABLE tiktok_videos;

@@ -1,0 +1,3 @@
+DROP TABLE tiktok_video_snapshots;
+DROP TABLE tiktok_profile_rollups;
+DROP TABLE tiktok_profile_snapshots;
