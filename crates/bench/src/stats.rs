@@ -14,6 +14,21 @@ pub fn percentile(samples: &[Duration], p: f64) -> Option<Duration> {
     Some(sorted[rank.clamp(1, sorted.len()) - 1])
 }
 
+/// The median of `values` (the mean of the middle two for an even count); `None` when there are none.
+pub fn median(values: &[f64]) -> Option<f64> {
+    let mut sorted: Vec<f64> = values.iter().copied().filter(|v| !v.is_nan()).collect();
+    if sorted.is_empty() {
+        return None;
+    }
+    sorted.sort_by(f64::total_cmp);
+    let mid = sorted.len() / 2;
+    Some(if sorted.len() % 2 == 1 {
+        sorted[mid]
+    } else {
+        (sorted[mid - 1] + sorted[mid]) / 2.0
+    })
+}
+
 /// `value / yardstick`, or `None` when the yardstick measured nothing.
 pub fn ratio(value: f64, yardstick: f64) -> Option<f64> {
     (yardstick > 0.0 && value.is_finite() && yardstick.is_finite()).then(|| value / yardstick)
@@ -71,6 +86,15 @@ mod tests {
         assert_eq!(percentile(&ms(&[1]), 101.0), None);
         assert_eq!(percentile(&ms(&[1]), -1.0), None);
         assert_eq!(percentile(&ms(&[1]), f64::NAN), None);
+    }
+
+    #[test]
+    fn medians() {
+        assert_eq!(median(&[0.9, 0.75, 0.8]), Some(0.8));
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), Some(2.5));
+        assert_eq!(median(&[7.0]), Some(7.0));
+        assert_eq!(median(&[]), None);
+        assert_eq!(median(&[f64::NAN, 1.0]), Some(1.0), "NaN left out");
     }
 
     #[test]

@@ -6,15 +6,18 @@
 //!    from the folder this binary was built into.
 //! 3. Connects one creator per sandbox user through the real OAuth flow (init, TikTok's authorize page,
 //!    callback).
-//! 4. Runs `wrk` at each connection level: the yardstick, then `status` and `metrics` with an admin JWT,
-//!    cycling through the connected creators; then `sync`, a fixed number of requests per level, kept
-//!    inside TikTok's Display API quota (600 `user/info` calls per sliding minute) by waiting when needed.
+//! 4. Runs `wrk` at each connection level, in rounds: the yardstick, `status` and `metrics` (with an admin
+//!    JWT, cycling through the connected creators) take turns, so that a burst of someone else's work on
+//!    the machine hits one round, and the ratio to the yardstick is the median of the rounds' ratios. Then
+//!    `sync`, a fixed number of requests per level, kept inside TikTok's Display API quota (600
+//!    `user/info` calls per sliding minute) by waiting when needed.
 //! 5. Reads the service's peak resident set (`VmHWM`), prints the table and checks the targets.
 //!
 //! Exit code: 0 when every target holds, 1 when one is missed, 2 when the run itself failed.
 //!
 //! Environment: `BENCH_DATABASE_URL` (else `TEST_DATABASE_URL`, else `postgres://postgres@127.0.0.1:5432/postgres`),
-//! `BENCH_CONNECTIONS` (`1,16,64`), `BENCH_DURATION_SECS` (5), `BENCH_SYNC_REQUESTS` (150 per level),
+//! `BENCH_CONNECTIONS` (`1,16,64`), `BENCH_ROUNDS` (3), `BENCH_DURATION_SECS` (3 per round),
+//! `BENCH_SYNC_REQUESTS` (150 per level),
 //! `BENCH_WRK` (`wrk`), `BENCH_OUT_DIR` (where wrk's reports and the logs go), `BENCH_BIN_DIR` (where the
 //! release binaries are; by default this binary's folder).
 
@@ -57,6 +60,7 @@ struct Config {
     connections: Vec<u32>,
     duration: Duration,
     sync_requests: u64,
+    rounds: u32,
     wrk: String,
     out_dir: PathBuf,
     bin_dir: PathBuf,
@@ -88,7 +92,8 @@ impl Config {
             .collect::<Option<Vec<_>>>()
             .filter(|c| !c.is_empty())
             .ok_or("BENCH_CONNECTIONS must be positive numbers separated by commas")?;
-        let duration = Duration::from_secs(env_number("BENCH_DURATION_SECS", 5u64)?.max(1));
+        let duration = Duration::from_secs(env_number("BENCH_DURATION_SECS", 3u64)?.max(1));
+        let rounds = env_number("BENCH_ROUNDS", 3u32)?.max(1);
         let sync_requests = env_number("BENCH_SYNC_REQUESTS", 150u64)?;
         let out_dir = env("BENCH_OUT_DIR").map_or_else(
             || std::env::temp_dir().join(format!("tiktok-bench-{}", std::process::id())),
@@ -114,6 +119,7 @@ impl Config {
             connections,
             duration,
             sync_requests,
+            rounds,
             wrk: env("BENCH_WRK").unwrap_or_else(|| "wrk".to_owned()),
             out_dir,
             bin_dir,
@@ -309,9 +315,10 @@ fn run_wrk(
 fn say_phase(row: &Row) {
     let o = &row.outcome;
     println!(
-        "  {:<9} {:>3} conns  {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  errors {}  429 {}",
+        "  {:<9} {:>3} conns  round {}  {:>8.0} req/s  p50 {:>6.2} ms  p99 {:>6.2} ms  errors {}  429 {}",
         row.endpoint,
         row.connections,
+        row.round + 1,
         o.requests_per_second(),
         o.p50_us / 1_000.0,
         o.p99_us / 1_000.0,
@@ -322,6 +329,7 @@ fn say_phase(row: &Row) {
 
 fn run() -> Result<bool, String> {
     let config = Config::from_env()?;
+    let load_before = load_average();
     std::fs::create_dir_all(&config.out_dir)
         .map_err(|e| format!("cannot create {}: {e}", config.out_dir.display()))?;
     let service_bin = config.bin_dir.join("tiktok-integration");
@@ -392,6 +400,9 @@ fn run() -> Result<bool, String> {
         .map_err(|e| format!("no tokio runtime: {e}"))?;
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
+        // No idle connections: the runtime does not run between phases, so a pooled connection the
+        // server closed meanwhile would look alive and fail the next request.
+        .pool_max_idle_per_host(0)
         .timeout(Duration::from_secs(10))
         .build()
         .map_err(|e| format!("no HTTP client: {e}"))?;
@@ -455,7 +466,8 @@ fn run() -> Result<bool, String> {
     let top = config.connections.iter().copied().max().unwrap_or(1);
 
     println!(
-        "wrk: {} s per phase, levels {:?}, {} threads at most (wrk shares the {} cores); reports in {}",
+        "wrk: {} rounds of {} s per endpoint and level, levels {:?}, {} threads at most (wrk shares the {} cores); reports in {}",
+        config.rounds,
         config.duration.as_secs(),
         config.connections,
         config.cores,
@@ -481,36 +493,43 @@ fn run() -> Result<bool, String> {
     }
 
     let mut rows = Vec::new();
+    let phases = [
+        (YARDSTICK, &yardstick_url, &yardstick_paths),
+        ("status", &api, &status_paths),
+        ("metrics", &api, &metrics_paths),
+    ];
     for &connections in &config.connections {
-        for (endpoint, base, p) in [
-            (YARDSTICK, &yardstick_url, &yardstick_paths),
-            ("status", &api, &status_paths),
-            ("metrics", &api, &metrics_paths),
-        ] {
-            service.check_alive()?;
-            let run = wrk::Run {
-                base_url: base,
-                method: "GET",
-                token: Some(&admin),
-                paths: p,
-                connections,
-                threads: threads(connections),
-                duration: config.duration,
-                budget_per_thread: 0,
-            };
-            let outcome = run_wrk(
-                &config,
-                &format!("{endpoint}-c{connections}"),
-                &run,
-                &read_script,
-            )?;
-            let row = Row {
-                endpoint: endpoint.to_owned(),
-                connections,
-                outcome,
-            };
-            say_phase(&row);
-            rows.push(row);
+        for round in 0..config.rounds {
+            // The order turns each round, so that no endpoint always runs right after another.
+            let mut order = phases;
+            order.rotate_left(round as usize % phases.len());
+            for (endpoint, base, p) in order {
+                service.check_alive()?;
+                let run = wrk::Run {
+                    base_url: base,
+                    method: "GET",
+                    token: Some(&admin),
+                    paths: p,
+                    connections,
+                    threads: threads(connections),
+                    duration: config.duration,
+                    budget_per_thread: 0,
+                };
+                let outcome = run_wrk(
+                    &config,
+                    &format!("{endpoint}-c{connections}-r{round}"),
+                    &run,
+                    &read_script,
+                )?;
+                let row = Row {
+                    endpoint: endpoint.to_owned(),
+                    connections,
+                    round,
+                    outcome,
+                };
+                say_phase(&row);
+                rows.push(row);
+            }
         }
     }
 
@@ -551,6 +570,7 @@ fn run() -> Result<bool, String> {
             let row = Row {
                 endpoint: "sync".to_owned(),
                 connections,
+                round: 0,
                 outcome,
             };
             say_phase(&row);
@@ -562,15 +582,20 @@ fn run() -> Result<bool, String> {
     let service_peak = peak_rss_kb(service.pid());
     let yardstick_peak = peak_rss_kb(yardstick.pid());
     let user_info_calls = runtime.block_on(async {
-        let overview = http.get(format!("{sandbox}/sandbox")).send().await.ok()?;
-        let overview: serde_json::Value = overview.json().await.ok()?;
-        overview["requests"]["user_info"].as_u64()
+        let response = http.get(format!("{sandbox}/sandbox")).send().await;
+        match response {
+            Ok(response) => json(response, "the sandbox's overview")
+                .await
+                .map(|o| o["requests"]["user_info"].as_u64()),
+            Err(e) => Err(format!("the sandbox's overview: {e}")),
+        }
     });
     drop(service);
     drop(yardstick);
 
     println!();
-    print!("{}", report::table(&rows));
+    let summaries = report::summarize(&rows);
+    print!("{}", report::table(&summaries));
     let mb = |kb: Option<u64>| {
         kb.map_or_else(
             || "?".to_owned(),
@@ -582,18 +607,20 @@ fn run() -> Result<bool, String> {
         mb(service_peak),
         mb(yardstick_peak)
     );
-    if let Some(calls) = user_info_calls {
-        println!("TikTok sandbox user/info calls during the run: {calls} (quota {USER_INFO_PER_MINUTE}/min)");
+    match user_info_calls {
+        Ok(Some(calls)) => println!(
+            "TikTok sandbox user/info calls during the run: {calls} (quota {USER_INFO_PER_MINUTE} a minute)"
+        ),
+        Ok(None) => println!("TikTok sandbox user/info calls: not in the sandbox's overview"),
+        Err(e) => println!("TikTok sandbox user/info calls: unknown ({e})"),
     }
-    if let Ok(load) = std::fs::read_to_string("/proc/loadavg") {
-        println!(
-            "machine: {} cores, load average {}",
-            config.cores,
-            load.trim()
-        );
-    }
+    println!(
+        "machine: {} cores; load average (1, 5, 15 min) before the run {load_before}, after it {}",
+        config.cores,
+        load_average()
+    );
     println!();
-    let verdicts = report::check(&rows, service_peak, &Targets::default());
+    let verdicts = report::check(&summaries, service_peak, &Targets::default());
     for verdict in &verdicts {
         println!(
             "{} {}",
@@ -601,7 +628,7 @@ fn run() -> Result<bool, String> {
             verdict.what
         );
     }
-    for line in report::information(&rows) {
+    for line in report::information(&summaries) {
         println!("INFO {line}");
     }
     let all = verdicts.iter().all(|v| v.pass);
@@ -614,6 +641,16 @@ fn run() -> Result<bool, String> {
         }
     );
     Ok(all)
+}
+
+/// The 1, 5 and 15 minute load averages.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Seconds since the epoch, to tell this run's databases from an earlier one's.
