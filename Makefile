@@ -6,7 +6,7 @@ BIN   := tiktok-integration
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export TEST_DATABASE_URL
 
-.PHONY: run test lint fmt fmt-check check-deps migrate openapi doc build release clean
+.PHONY: run test lint fmt fmt-check check-deps migrate openapi doc build release bench clean
 
 run: ## Serve the API (development: SQLite under data/, TikTok sandbox on :8081 unless TIKTOK_CLIENT_ID is set)
 	$(CARGO) run -p tiktok-api --bin $(BIN) -- serve
@@ -48,6 +48,11 @@ build:
 
 release:
 	$(CARGO) build --release -p tiktok-api --bin $(BIN)
+
+bench: ## Load benchmark (wrk): the release service on PostgreSQL + sandbox beside a bare actix-web + Diesel yardstick; docs/performance.md
+	@command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	$(CARGO) build --release -p tiktok-api -p tiktok-bench --bins
+	$(CARGO) run --release -q -p tiktok-bench --bin bench
 
 clean:
 	$(CARGO) clean
