@@ -97,34 +97,6 @@ impl AccountRepository for DieselAccountRepository {
         Ok(saved.await?)
     }
 
-    async fn save_grant(
-        &self,
-        user_id: &UserId,
-        grant: &StoredGrant,
-        at: DateTime<Utc>,
-    ) -> Result<(), RepositoryError> {
-        let (user, g) = (user_id.as_str().to_owned(), grant.clone());
-        let saved = self.db.run(move |conn| {
-            let changed = diesel::update(accounts.filter(t::user_id.eq(user)))
-                .filter(t::is_active.eq(true))
-                .set((
-                    t::access_token.eq(g.access_token.as_str()),
-                    t::refresh_token.eq(g.refresh_token.as_str()),
-                    t::access_token_expires_at.eq(naive(g.access_token_expires_at)),
-                    t::refresh_token_expires_at.eq(naive(g.refresh_token_expires_at)),
-                    t::scopes.eq(g.scopes.to_comma_separated()),
-                    t::status.eq(ConnectionState::Connected.as_str()),
-                    t::updated_at.eq(naive(at)),
-                ))
-                .execute(conn)?;
-            if changed == 0 {
-                return Err(Failure::NotFound);
-            }
-            Ok(())
-        });
-        Ok(saved.await?)
-    }
-
     async fn save_profile(
         &self,
         user_id: &UserId,

@@ -4,7 +4,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{at, connection, grant, open_id, scopes, user};
+use common::{at, connection, open_id, user};
 use tiktok_adapters_db::{Database, DieselAccountRepository};
 use tiktok_domain::ports::{AccountRepository, RepositoryError};
 use tiktok_domain::{ConnectionState, DisconnectReason, Profile};
@@ -31,7 +31,6 @@ on_both_backends!(
     a_reconnect_reuses_the_users_row_and_keeps_the_profile,
     another_users_active_open_id_is_a_conflict_until_that_user_disconnects,
     switching_to_another_tiktok_account_reuses_the_row_and_drops_the_old_profile,
-    save_grant_replaces_both_tokens_and_expiries_and_reconnects,
     writes_for_a_user_without_an_active_account_are_not_found,
     reauth_required_keeps_account_and_profile_but_erases_the_tokens,
     disconnect_erases_the_tokens_keeps_the_first_reason_and_is_idempotent,
@@ -159,42 +158,9 @@ async fn switching_to_another_tiktok_account_reuses_the_row_and_drops_the_old_pr
     assert_eq!(old.expect("ok"), None);
 }
 
-async fn save_grant_replaces_both_tokens_and_expiries_and_reconnects(db: Database) {
-    let repo = repo(db);
-    repo.save_connection(&connection("user-1", "open-1", "a", at(0, 0)))
-        .await
-        .expect("connected");
-    repo.mark_reauth_required(&user("user-1"), at(1, 0))
-        .await
-        .expect("reauth");
-
-    let mut refreshed = grant("refreshed", at(100, 0));
-    refreshed.scopes = scopes("user.info.basic,video.list");
-    repo.save_grant(&user("user-1"), &refreshed, at(100, 0))
-        .await
-        .expect("grant saved");
-
-    let account = repo
-        .find_by_user(&user("user-1"))
-        .await
-        .expect("ok")
-        .expect("row");
-    assert_eq!(account.grant, Some(refreshed.clone()));
-    assert_eq!(account.scopes, refreshed.scopes);
-    assert_eq!(account.state, ConnectionState::Connected);
-    assert_eq!(account.updated_at, at(100, 0));
-    assert_eq!(account.connected_at, at(0, 0));
-}
-
 async fn writes_for_a_user_without_an_active_account_are_not_found(db: Database) {
     let repo = repo(db);
     let nobody = user("nobody");
-    let g = grant("g", at(0, 0));
-    let granted = repo.save_grant(&nobody, &g, at(0, 0)).await;
-    assert!(
-        matches!(granted, Err(RepositoryError::NotFound)),
-        "{granted:?}"
-    );
     let profiled = repo.save_profile(&nobody, &full_profile(), at(0, 0)).await;
     assert!(
         matches!(profiled, Err(RepositoryError::NotFound)),
@@ -212,11 +178,6 @@ async fn writes_for_a_user_without_an_active_account_are_not_found(db: Database)
     repo.disconnect(&user("user-1"), DisconnectReason::Requested, at(1, 0))
         .await
         .expect("disconnected");
-    let granted = repo.save_grant(&user("user-1"), &g, at(2, 0)).await;
-    assert!(
-        matches!(granted, Err(RepositoryError::NotFound)),
-        "{granted:?}"
-    );
     let profiled = repo
         .save_profile(&user("user-1"), &full_profile(), at(2, 0))
         .await;

@@ -65,18 +65,6 @@ pub trait AccountRepository: Send + Sync {
         connection: &NewConnection,
     ) -> Result<TikTokAccount, RepositoryError>;
 
-    /// Replaces the grant in one write, and sets the state to `connected`. Ignores the refresh lease:
-    /// refreshes store their pair with [`AccountRepository::save_refreshed_grant`] instead.
-    ///
-    /// # Errors
-    /// MUST return [`RepositoryError::NotFound`] when the user has no active account.
-    async fn save_grant(
-        &self,
-        user_id: &UserId,
-        grant: &StoredGrant,
-        at: DateTime<Utc>,
-    ) -> Result<(), RepositoryError>;
-
     /// Stores a fresh profile and sets `last_sync_at`.
     ///
     /// # Errors

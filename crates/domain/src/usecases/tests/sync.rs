@@ -58,7 +58,6 @@ fn expect_reauth_marked(mocks: &mut Mocks) {
 
 /// Nothing is written and TikTok's data API is left alone.
 fn expect_nothing_stored(mocks: &mut Mocks) {
-    mocks.accounts.expect_save_grant().never();
     mocks.accounts.expect_save_refreshed_grant().never();
     mocks.accounts.expect_save_profile().never();
 }
@@ -141,7 +140,6 @@ async fn sync_with_a_fresh_token_reads_and_stores_the_profile_without_refreshing
         .build();
     mocks.account_is(Some(account.clone()));
     mocks.oauth.expect_refresh().never();
-    mocks.accounts.expect_save_grant().never();
     expect_user_info(&mut mocks, OLD_ACCESS, Ok(user_info()));
     let saved = mocks.profile_saves_onto(account);
     let service = mocks.service();
@@ -284,7 +282,6 @@ async fn a_refused_refresh_after_a_concurrent_rotation_uses_the_newly_stored_acc
     mocks.lease_released();
     expect_refresh(&mut mocks, OLD_REFRESH, Err(OAuthError::InvalidGrant));
     mocks.accounts.expect_mark_reauth_required().never();
-    mocks.accounts.expect_save_grant().never();
     expect_user_info(&mut mocks, "act.rotated", Ok(user_info()));
     mocks.profile_saves_onto(ours);
     let service = mocks.service();
