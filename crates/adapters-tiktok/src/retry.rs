@@ -36,7 +36,8 @@ where
             return Err(error);
         }
         let delay = retry_after.unwrap_or_else(|| full_jitter(config, attempt));
-        if started.elapsed() + delay > config.retry_max_total {
+        // Saturating: a huge Retry-After from TikTok must end the retries, not overflow.
+        if started.elapsed().saturating_add(delay) > config.retry_max_total {
             return Err(error);
         }
         attempt += 1;

@@ -44,7 +44,9 @@ impl BackgroundWorker {
 
     /// One refresh round, logged with its counts.
     pub async fn refresh_round(&self) -> Result<RefreshReport, ServiceError> {
-        let result = self.service.refresh_due(REFRESH_BATCH).await;
+        let stop = self.stop.clone();
+        let stopping = move || *stop.borrow();
+        let result = self.service.refresh_due(REFRESH_BATCH, &stopping).await;
         match &result {
             Ok(r) => tracing::info!(
                 refreshed = r.refreshed,

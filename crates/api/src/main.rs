@@ -60,9 +60,7 @@ async fn serve(settings: Settings) -> Result<(), String> {
 }
 
 async fn migrate(settings: Settings) -> Result<(), String> {
-    let database = wiring::database(&settings)
-        .await
-        .map_err(|e| error_chain(&e))?;
+    let database = wiring::pool(&settings).map_err(|e| error_chain(&e))?;
     database
         .run_migrations()
         .await
@@ -72,9 +70,7 @@ async fn migrate(settings: Settings) -> Result<(), String> {
 }
 
 async fn rotate_keys(settings: Settings) -> Result<(), String> {
-    let database = wiring::database(&settings)
-        .await
-        .map_err(|e| error_chain(&e))?;
+    let database = wiring::pool(&settings).map_err(|e| error_chain(&e))?;
     let report = wiring::key_rotation(&settings, database)
         .map_err(|e| error_chain(&e))?
         .run(100)

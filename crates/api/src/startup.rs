@@ -44,6 +44,9 @@ pub struct Application {
     shutdown: CancellationToken,
     tasks: TaskTracker,
     shutdown_timeout: Duration,
+    /// How long a stopping background round may take: at least one whole TikTok request and its commit,
+    /// so that a refresh in hand is stored rather than cut off.
+    background_grace: Duration,
 }
 
 impl Application {
@@ -105,6 +108,9 @@ impl Application {
             shutdown: CancellationToken::new(),
             tasks: TaskTracker::new(),
             shutdown_timeout: Duration::from_secs(settings.server.shutdown_timeout_seconds),
+            background_grace: Duration::from_secs(settings.server.shutdown_timeout_seconds).max(
+                Duration::from_millis(settings.tiktok.request_timeout_ms) + Duration::from_secs(2),
+            ),
         })
     }
 
@@ -160,7 +166,7 @@ impl Application {
         let served = self.server.await;
         self.shutdown.cancel();
         signals.abort();
-        self.background.stop(self.shutdown_timeout).await;
+        self.background.stop(self.background_grace).await;
         self.tasks.close();
         if tokio::time::timeout(self.shutdown_timeout, self.tasks.wait())
             .await

@@ -111,13 +111,7 @@ pub fn authenticator(settings: &Settings) -> Result<Authenticator, StartupError>
 /// migrations are retried in the background (every 250 ms) until it answers, and meanwhile `/health/ready`
 /// and every request answer 503 `database_unavailable` (never a 500 on a missing table).
 pub async fn database(settings: &Settings) -> Result<Database, StartupError> {
-    let options = PoolOptions {
-        max_size: settings.database.max_connections,
-        connection_timeout: Duration::from_millis(settings.database.connect_timeout_ms),
-    };
-    let database = Database::connect(settings.database.url.expose_secret(), options)
-        .map_err(|e| StartupError::Config(format!("DATABASE_URL: {e}")))?
-        .gated_until_migrated();
+    let database = pool(settings)?.gated_until_migrated();
     if let Err(error) = database.run_migrations().await {
         tracing::error!(%error, "migrations could not run at start-up; retrying in the background");
         let retry = database.clone();
@@ -132,6 +126,17 @@ pub async fn database(settings: &Settings) -> Result<Database, StartupError> {
         });
     }
     Ok(database)
+}
+
+/// The pool alone, migrations not run: for the `migrate` and `rotate-keys` commands, which run them once
+/// themselves and must fail rather than retry in the background.
+pub fn pool(settings: &Settings) -> Result<Database, StartupError> {
+    let options = PoolOptions {
+        max_size: settings.database.max_connections,
+        connection_timeout: Duration::from_millis(settings.database.connect_timeout_ms),
+    };
+    Database::connect(settings.database.url.expose_secret(), options)
+        .map_err(|e| StartupError::Config(format!("DATABASE_URL: {e}")))
 }
 
 /// Key rotation over the configured database with the configured key ring.

@@ -88,7 +88,8 @@ pub fn growth(
         latest.counts.follower_count?,
         baseline.counts.follower_count?,
     );
-    let absolute = now - then;
+    // TikTok's numbers are not ours to trust: an overflow is "no growth figure", not a panic.
+    let absolute = now.checked_sub(then)?;
     let percent = (then != 0).then(|| round(absolute as f64 * 100.0 / then as f64, 2));
     Some(Growth {
         absolute,
@@ -102,7 +103,10 @@ pub fn engagement_rate(totals: &VideoTotals) -> Option<f64> {
     if totals.videos == 0 || totals.views <= 0 {
         return None;
     }
-    let engaged = totals.likes + totals.comments + totals.shares;
+    let engaged = totals
+        .likes
+        .checked_add(totals.comments)?
+        .checked_add(totals.shares)?;
     Some(round(engaged as f64 / totals.views as f64, 4))
 }
 

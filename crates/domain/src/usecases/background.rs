@@ -47,7 +47,14 @@ impl AccountService {
     /// Renews the access tokens that expire within twice the refresh margin, for up to `limit` accounts,
     /// through the same refresh path as a sync (the rotated pair is stored before anything else). No
     /// Display API request is made.
-    pub async fn refresh_due(&self, limit: u32) -> Result<RefreshReport, ServiceError> {
+    ///
+    /// `stopping` is asked before each account: once it says yes, the rest are skipped, so a shutdown never
+    /// has to cut a refresh between TikTok's answer and the commit.
+    pub async fn refresh_due(
+        &self,
+        limit: u32,
+        stopping: &(dyn Fn() -> bool + Sync),
+    ) -> Result<RefreshReport, ServiceError> {
         let lookahead = self.config.refresh_margin * 2;
         let now = self.ports.clock.now();
         let due = self
@@ -57,6 +64,10 @@ impl AccountService {
             .await?;
         let mut report = RefreshReport::default();
         for user_id in due {
+            if stopping() {
+                report.skipped += 1;
+                continue;
+            }
             match self.refresh_one(&user_id, lookahead).await {
                 Outcome::Done => report.refreshed += 1,
                 Outcome::Failed => report.failed += 1,

@@ -131,12 +131,8 @@ impl AccountService {
                     }
                 };
                 // Committed, and the lease freed, before the new access token is used: TikTok has
-                // already killed the old refresh token.
-                let saved = self
-                    .ports
-                    .accounts
-                    .save_refreshed_grant(user_id, &lease, &stored, now)
-                    .await;
+                // already killed the old refresh token, so a passing database fault is retried.
+                let saved = self.save_rotated_pair(user_id, &lease, &stored, now).await;
                 match saved {
                     Ok(()) => {
                         tracing::info!(user_id = %user_id, "access token refreshed");
@@ -151,7 +147,9 @@ impl AccountService {
             }
             Err(OAuthError::InvalidGrant) => {
                 let outcome = self.after_refused_refresh(&current, &grant).await;
-                if outcome.is_ok() {
+                // Marking the account for reauthorization freed the lease already; otherwise (a good grant
+                // found, or the database failing) it is freed here rather than left to expire.
+                if !matches!(outcome, Err(ServiceError::ReauthRequired)) {
                     self.release(&lease, user_id).await;
                 }
                 outcome
@@ -181,14 +179,45 @@ impl AccountService {
         tracing::warn!(user_id = %user_id, "the account changed during the refresh; the rotated pair was not stored");
         let current = self.active_account(user_id).await?;
         if current.grant.as_ref() == Some(used) {
-            return Err(ServiceError::Internal(
-                "the refresh lease was lost while refreshing".into(),
-            ));
+            // Our lease expired and was taken while TikTok answered: the other holder decides now.
+            return Err(refresh_busy());
         }
         let need = Need::Replace(used.clone());
         self.usable_token(&current, &need)
             .await?
             .ok_or_else(refresh_busy)
+    }
+
+    /// Stores the rotated pair under the lease, retrying a database that is unavailable for a moment
+    /// (three more tries, 100, 200 and 400 ms apart): the pair exists nowhere else, and the write is
+    /// idempotent while the lease is ours.
+    async fn save_rotated_pair(
+        &self,
+        user_id: &UserId,
+        lease: &RefreshLease,
+        grant: &StoredGrant,
+        at: chrono::DateTime<chrono::Utc>,
+    ) -> Result<(), RepositoryError> {
+        let mut pause = std::time::Duration::from_millis(100);
+        for _ in 0..3 {
+            match self
+                .ports
+                .accounts
+                .save_refreshed_grant(user_id, lease, grant, at)
+                .await
+            {
+                Err(RepositoryError::Unavailable(error)) => {
+                    tracing::warn!(user_id = %user_id, %error, "could not store the rotated pair yet; retrying");
+                    tokio::time::sleep(pause).await;
+                    pause *= 2;
+                }
+                other => return other,
+            }
+        }
+        self.ports
+            .accounts
+            .save_refreshed_grant(user_id, lease, grant, at)
+            .await
     }
 
     /// Frees the lease; a failure only delays the next refresh until the lease expires.

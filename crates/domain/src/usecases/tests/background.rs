@@ -59,7 +59,7 @@ async fn the_refresher_renews_a_token_expiring_within_twice_the_margin_without_a
     let service = mocks.service();
 
     // Act
-    let report = service.refresh_due(100).await.unwrap();
+    let report = service.refresh_due(100, &never).await.unwrap();
 
     // Assert
     assert_eq!(
@@ -96,7 +96,7 @@ async fn the_refresher_skips_an_account_refreshed_meanwhile_and_counts_a_refused
     let service = mocks.service();
 
     // Act
-    let report = service.refresh_due(100).await.unwrap();
+    let report = service.refresh_due(100, &never).await.unwrap();
 
     // Assert
     assert_eq!(
@@ -229,4 +229,66 @@ async fn status_shows_reauth_due_at_only_when_the_refresh_token_expires_within_t
         // Assert
         assert_eq!(status.reauth_due_at, shown.then_some(expires));
     }
+}
+
+#[tokio::test]
+async fn a_stopping_refresher_skips_the_accounts_it_has_not_started() {
+    // Arrange: two accounts are due, and the replica is shutting down.
+    let mut mocks = Mocks::default();
+    due_are(&mut mocks, vec![user(), user()]);
+    mocks.accounts.expect_find_by_user().never();
+    mocks.oauth.expect_refresh().never();
+    let service = mocks.service();
+
+    // Act
+    let report = service.refresh_due(100, &|| true).await.unwrap();
+
+    // Assert
+    assert_eq!(
+        report,
+        RefreshReport {
+            refreshed: 0,
+            failed: 0,
+            skipped: 2
+        }
+    );
+}
+
+#[tokio::test]
+async fn a_rotated_pair_is_stored_even_when_the_database_fails_for_a_moment() {
+    // Arrange: TikTok rotates the pair; the first write finds the database unavailable.
+    let mut mocks = Mocks::default();
+    due_are(&mut mocks, vec![user()]);
+    let due_soon = connected_account()
+        .access_expires_at(now() + Duration::minutes(25))
+        .build();
+    mocks.account_is(Some(due_soon.clone()));
+    mocks.lease_taken_on(vec![due_soon]);
+    mocks
+        .oauth
+        .expect_refresh()
+        .times(1)
+        .returning(|_| Ok(token_grant(NEW_ACCESS, NEW_REFRESH)));
+    let writes = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&writes);
+    mocks
+        .accounts
+        .expect_save_refreshed_grant()
+        .withf(|_, _, grant, _| grant == &stored_grant(NEW_ACCESS, NEW_REFRESH))
+        .times(2)
+        .returning(move |_, _, _, _| {
+            if counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst) == 0 {
+                Err(crate::ports::RepositoryError::Unavailable(boom()))
+            } else {
+                Ok(())
+            }
+        });
+    let service = mocks.service();
+
+    // Act
+    let report = service.refresh_due(100, &never).await.unwrap();
+
+    // Assert: the pair TikTok issued (the only copy of the new refresh token) was stored on the retry.
+    assert_eq!(report.refreshed, 1, "{report:?}");
+    assert_eq!(writes.load(std::sync::atomic::Ordering::SeqCst), 2);
 }

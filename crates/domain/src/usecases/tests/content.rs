@@ -146,6 +146,18 @@ fn engagement_is_interactions_over_views_and_unknown_without_views() {
         ..VideoTotals::default()
     };
     assert_eq!(engagement_rate(&unseen), None, "no views, no rate");
+    let absurd = VideoTotals {
+        videos: 1,
+        views: 10,
+        likes: i64::MAX,
+        comments: 1,
+        shares: 0,
+    };
+    assert_eq!(
+        engagement_rate(&absurd),
+        None,
+        "an overflow is no figure, not a panic"
+    );
 }
 
 #[tokio::test]

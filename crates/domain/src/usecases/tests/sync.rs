@@ -231,10 +231,11 @@ async fn the_new_access_token_is_never_used_when_the_rotated_pair_cannot_be_stor
         OLD_REFRESH,
         Ok(token_grant(NEW_ACCESS, NEW_REFRESH)),
     );
+    // The write is tried four times (the pair exists nowhere else), then given up.
     mocks
         .accounts
         .expect_save_refreshed_grant()
-        .times(1)
+        .times(4)
         .returning(|_, _, _, _| Err(RepositoryError::Unavailable(boom())));
     mocks.data.expect_user_info().never();
     mocks.accounts.expect_save_profile().never();
