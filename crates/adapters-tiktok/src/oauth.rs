@@ -63,14 +63,27 @@ impl TokenBody {
         let open_id = self.open_id.as_deref().unwrap_or_default();
         Ok(TokenGrant {
             open_id: OpenId::parse(open_id).map_err(|_| WireError::missing("open_id"))?,
-            scopes: Scopes::parse_comma_separated(self.scope.as_deref().unwrap_or_default())
-                .map_err(|_| WireError::missing("scope"))?,
+            scopes: lenient_scopes(self.scope.as_deref().unwrap_or_default()),
             access_token: AccessToken::new(secret(self.access_token, "access_token")?),
             expires_in: seconds(self.expires_in, "expires_in")?,
             refresh_token: RefreshToken::new(secret(self.refresh_token, "refresh_token")?),
             refresh_expires_in: seconds(self.refresh_expires_in, "refresh_expires_in")?,
         })
     }
+}
+
+/// The granted scopes, skipping any of an unexpected shape: after a refresh TikTok has already rotated the
+/// tokens, so refusing the whole answer over a new scope name would lose the only valid refresh token.
+fn lenient_scopes(raw: &str) -> Scopes {
+    let valid: Vec<&str> = raw
+        .split(',')
+        .map(str::trim)
+        .filter(|s| tiktok_domain::Scope::parse(s).is_ok())
+        .collect();
+    if valid.len() < raw.split(',').filter(|s| !s.trim().is_empty()).count() {
+        tracing::warn!("TikTok granted a scope of an unexpected shape; it is ignored");
+    }
+    Scopes::parse_comma_separated(&valid.join(",")).unwrap_or_default()
 }
 
 impl TikTokHttpClient {
@@ -227,5 +240,17 @@ impl TikTokOAuth for TikTokHttpClient {
             return Ok(());
         }
         Err(oauth_failure("revoke", &raw, body.as_ref()))
+    }
+}
+
+#[cfg(test)]
+mod lenient_scope_tests {
+    use super::lenient_scopes;
+
+    #[test]
+    fn a_scope_of_an_unexpected_shape_is_skipped_not_fatal() {
+        let scopes = lenient_scopes("user.info.basic,Some New/Scope,video.list");
+        assert_eq!(scopes.to_comma_separated(), "user.info.basic,video.list");
+        assert!(lenient_scopes("").is_empty());
     }
 }

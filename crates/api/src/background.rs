@@ -169,12 +169,6 @@ impl Background {
         !self.tasks.is_empty()
     }
 
-    /// A sender that stops the loops at their next safe point when it sends `true` (for a shutdown
-    /// signal handler).
-    pub fn stopper(&self) -> watch::Sender<bool> {
-        self.stop.clone()
-    }
-
     /// Signals the loops to stop and waits up to `grace` for the account in hand to finish.
     pub async fn stop(self, grace: Duration) {
         self.stop.send_replace(true);

@@ -1,6 +1,5 @@
 //! The composition root: builds every adapter from the settings, wraps each in its port, and serves.
 
-use std::future::Future;
 use std::net::TcpListener;
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +14,6 @@ use tiktok_domain::ports::SystemClock;
 use tiktok_domain::usecases::{AccountService, Ports};
 use tiktok_sandbox::SandboxHandle;
 use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
 use tracing_actix_web::TracingLogger;
 
 use crate::background::Background;
@@ -33,8 +31,8 @@ use crate::wiring::{self, StartupError};
 /// A built service, bound to its port, not yet serving.
 ///
 /// Shutdown: SIGTERM or SIGINT (or [`StopHandle::stop`]) cancels [`Application::shutdown_signal`], stops
-/// accepting connections, gives in-flight requests `server.shutdown_timeout_seconds` to finish, then waits
-/// up to that long again for the tasks started with [`Application::spawn_background`].
+/// accepting connections, gives in-flight requests `server.shutdown_timeout_seconds` to finish, then stops the
+/// background rounds at their next safe point (waiting at least one whole TikTok request for the one in hand).
 pub struct Application {
     port: u16,
     server: Server,
@@ -42,8 +40,6 @@ pub struct Application {
     database: Database,
     background: Background,
     shutdown: CancellationToken,
-    tasks: TaskTracker,
-    shutdown_timeout: Duration,
     /// How long a stopping background round may take: at least one whole TikTok request and its commit,
     /// so that a refresh in hand is stored rather than cut off.
     background_grace: Duration,
@@ -106,8 +102,6 @@ impl Application {
             database,
             background,
             shutdown: CancellationToken::new(),
-            tasks: TaskTracker::new(),
-            shutdown_timeout: Duration::from_secs(settings.server.shutdown_timeout_seconds),
             background_grace: Duration::from_secs(settings.server.shutdown_timeout_seconds).max(
                 Duration::from_millis(settings.tiktok.request_timeout_ms) + Duration::from_secs(2),
             ),
@@ -145,18 +139,8 @@ impl Application {
         StopHandle::new(self.server.handle(), self.shutdown.clone())
     }
 
-    /// Runs `task` in the background. It should end soon after [`Application::shutdown_signal`] is
-    /// cancelled: [`Application::run_until_stopped`] waits for it up to `server.shutdown_timeout_seconds`
-    /// once the HTTP server has stopped.
-    pub fn spawn_background<F>(&self, task: F)
-    where
-        F: Future<Output = ()> + Send + 'static,
-    {
-        self.tasks.spawn(task);
-    }
-
     /// Serves until SIGTERM/SIGINT or [`StopHandle::stop`]: stops accepting, lets in-flight requests finish
-    /// within the shutdown timeout, then waits for the background tasks within it too.
+    /// within the shutdown timeout, then stops the background rounds.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let _sandbox = self.sandbox;
         let signals = tokio::spawn(stop_on_signal(StopHandle::new(
@@ -167,13 +151,6 @@ impl Application {
         self.shutdown.cancel();
         signals.abort();
         self.background.stop(self.background_grace).await;
-        self.tasks.close();
-        if tokio::time::timeout(self.shutdown_timeout, self.tasks.wait())
-            .await
-            .is_err()
-        {
-            tracing::warn!("background tasks did not finish within the shutdown timeout");
-        }
         tracing::info!("TikTok integration service stopped");
         served
     }
