@@ -42,8 +42,7 @@ pub async fn sync(
 ) -> Result<HttpResponse, ApiError> {
     limiter.check(&caller.0)?;
     let user_id = params::user_id(Some(&path))?;
-    service.sync(&caller.0, &user_id).await?;
-    let report = service.metrics_report(&caller.0, &user_id).await?;
+    let report = service.sync_report(&caller.0, &user_id).await?;
     Ok(HttpResponse::Ok().json(MetricsBody::from(report)))
 }
 

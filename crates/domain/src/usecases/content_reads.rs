@@ -90,6 +90,24 @@ impl AccountService {
     ) -> Result<MetricsReport, ServiceError> {
         self.authorize(caller, user_id)?;
         let account = self.readable_account(user_id).await?;
+        self.report_of(&account).await
+    }
+
+    /// Syncs, then answers the metrics report of the account as the sync stored it (one authorization, one
+    /// read of the account: what `sync` followed by `metrics_report` would do twice).
+    pub async fn sync_report(
+        &self,
+        caller: &Caller,
+        user_id: &UserId,
+    ) -> Result<MetricsReport, ServiceError> {
+        self.authorize(caller, user_id)?;
+        let account = self.synced_account(user_id).await?;
+        self.report_of(&account).await
+    }
+
+    /// The counts of `account` with the analytics of its stored content.
+    async fn report_of(&self, account: &TikTokAccount) -> Result<MetricsReport, ServiceError> {
+        let user_id = &account.user_id;
         let query = AnalyticsQuery {
             growth_days: GROWTH_DAYS.to_vec(),
             recent_since: self.ports.clock.now() - Duration::days(ENGAGEMENT_DAYS),
@@ -97,14 +115,17 @@ impl AccountService {
         };
         let data = self.ports.content.analytics_data(user_id, &query).await?;
         Ok(MetricsReport {
-            metrics: AccountMetrics::of(&account),
+            metrics: AccountMetrics::of(account),
             analytics: Analytics::from_data(data),
         })
     }
 
     /// The account whose stored data may be shown: connected or awaiting reauthorization. A disconnected
     /// account's history is kept (unless purged) but shown again only after a reconnect.
-    async fn readable_account(&self, user_id: &UserId) -> Result<TikTokAccount, ServiceError> {
+    pub(super) async fn readable_account(
+        &self,
+        user_id: &UserId,
+    ) -> Result<TikTokAccount, ServiceError> {
         match self.ports.accounts.find_by_user(user_id).await? {
             Some(account) if account.state != ConnectionState::Disconnected => Ok(account),
             _ => Err(ServiceError::NotConnected),

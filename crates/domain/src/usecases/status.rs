@@ -1,6 +1,5 @@
 //! Reading a connection: status and stored metrics (no TikTok call).
 
-use crate::account::ConnectionState;
 use crate::values::UserId;
 
 use super::{AccountMetrics, AccountService, Caller, ConnectionStatus, ServiceError};
@@ -18,18 +17,14 @@ impl AccountService {
             .with_reauth_warning(self.ports.clock.now(), self.config.reauth_warning))
     }
 
-    /// The stored counts. A `reauth_required` account still shows its last known counts.
+    /// The stored counts alone, without the analytics of [`AccountService::metrics_report`] (for library
+    /// callers that need only them). A `reauth_required` account still shows its last known counts.
     pub async fn metrics(
         &self,
         caller: &Caller,
         user_id: &UserId,
     ) -> Result<AccountMetrics, ServiceError> {
         self.authorize(caller, user_id)?;
-        match self.ports.accounts.find_by_user(user_id).await? {
-            Some(account) if account.state != ConnectionState::Disconnected => {
-                Ok(AccountMetrics::of(&account))
-            }
-            _ => Err(ServiceError::NotConnected),
-        }
+        Ok(AccountMetrics::of(&self.readable_account(user_id).await?))
     }
 }

@@ -23,6 +23,14 @@ impl AccountService {
         user_id: &UserId,
     ) -> Result<AccountMetrics, ServiceError> {
         self.authorize(caller, user_id)?;
+        Ok(AccountMetrics::of(&self.synced_account(user_id).await?))
+    }
+
+    /// The sync itself, for an authorized caller: answers the account as stored after it.
+    pub(super) async fn synced_account(
+        &self,
+        user_id: &UserId,
+    ) -> Result<TikTokAccount, ServiceError> {
         let account = self.active_account(user_id).await?;
         let (info, token) = self.read_profile(&account).await?;
         if info
@@ -45,7 +53,7 @@ impl AccountService {
         if saved.scopes.contains(Scope::VIDEO_LIST) {
             self.sync_videos(&saved, token).await;
         }
-        Ok(AccountMetrics::of(&saved))
+        Ok(saved)
     }
 
     /// The user's account if it can be used now.
