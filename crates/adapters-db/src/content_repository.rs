@@ -3,6 +3,8 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use diesel::upsert::excluded;
+use tiktok_domain::analytics::Analytics;
 use tiktok_domain::content::{
     AnalyticsData, AnalyticsQuery, HistoryInterval, HistoryPoint, ProfileSnapshot, UpsertReport,
     VideoList, VideoQuery, VideoSyncEnd, VideoSyncState,
@@ -10,15 +12,17 @@ use tiktok_domain::content::{
 use tiktok_domain::ports::{ContentRepository, RepositoryError, Video};
 use tiktok_domain::UserId;
 
+use crate::analytics_models::AnalyticsRow;
 use crate::connection::write_transaction;
+use crate::connection::AnyConnection;
 use crate::content_history;
 use crate::content_list;
-use crate::content_videos;
+use crate::content_videos::{self, on_inner};
 use crate::errors::Failure;
 use crate::models::naive;
 use crate::schema::{
-    tiktok_profile_rollups as pr, tiktok_profile_snapshots as ps, tiktok_video_snapshots as vs,
-    tiktok_video_syncs as sy, tiktok_videos as v,
+    tiktok_analytics as an, tiktok_profile_rollups as pr, tiktok_profile_snapshots as ps,
+    tiktok_video_snapshots as vs, tiktok_video_syncs as sy, tiktok_videos as v,
 };
 use crate::Database;
 
@@ -46,6 +50,7 @@ pub(crate) fn purge_user(
     diesel::delete(pr::table.filter(pr::user_id.eq(user))).execute(tx)?;
     diesel::delete(v::table.filter(v::user_id.eq(user))).execute(tx)?;
     diesel::delete(sy::table.filter(sy::user_id.eq(user))).execute(tx)?;
+    diesel::delete(an::table.filter(an::user_id.eq(user))).execute(tx)?;
     Ok(())
 }
 
@@ -145,6 +150,52 @@ impl ContentRepository for DieselContentRepository {
             .db
             .run(move |conn| content_history::analytics(conn, &user, &query));
         Ok(data.await?)
+    }
+
+    async fn save_analytics(
+        &self,
+        user_id: &UserId,
+        analytics: &Analytics,
+        computed_at: DateTime<Utc>,
+    ) -> Result<(), RepositoryError> {
+        let row = AnalyticsRow::new(user_id.as_str(), analytics, computed_at)
+            .map_err(|e| RepositoryError::Unexpected(Box::new(e)))?;
+        let saved = self.db.run(move |conn| {
+            let upsert = diesel::insert_into(an::table)
+                .values(&row)
+                .on_conflict(an::user_id)
+                .do_update()
+                .set((
+                    an::computed_at.eq(excluded(an::computed_at)),
+                    an::layout.eq(excluded(an::layout)),
+                    an::body.eq(excluded(an::body)),
+                ));
+            // `ON CONFLICT … DO UPDATE … WHERE`: of two syncs finishing out of order, the later
+            // computation stays.
+            let newer_only = diesel::query_dsl::methods::FilterDsl::filter(
+                upsert,
+                an::computed_at.le(excluded(an::computed_at)),
+            );
+            on_inner!(conn, c => newer_only.execute(c))?;
+            Ok::<_, Failure>(())
+        });
+        Ok(saved.await?)
+    }
+
+    async fn stored_analytics(
+        &self,
+        user_id: &UserId,
+    ) -> Result<Option<Analytics>, RepositoryError> {
+        let user = user_id.as_str().to_owned();
+        let row = self.db.run(move |conn| {
+            Ok::<_, Failure>(
+                an::table
+                    .find(user)
+                    .first::<AnalyticsRow>(conn)
+                    .optional()?,
+            )
+        });
+        Ok(row.await?.and_then(|row| row.analytics()))
     }
 
     async fn purge(&self, user_id: &UserId) -> Result<(), RepositoryError> {

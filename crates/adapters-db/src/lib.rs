@@ -3,6 +3,7 @@
 mod account_erase;
 mod account_repository;
 mod account_upsert;
+mod analytics_models;
 mod connection;
 mod content_history;
 mod content_list;

@@ -137,3 +137,13 @@ diesel::table! {
         at -> Timestamp,
     }
 }
+
+diesel::table! {
+    /// The analytics each creator's last sync computed, as JSON (see `analytics_models`).
+    tiktok_analytics (user_id) {
+        user_id -> Text,
+        computed_at -> Timestamp,
+        layout -> Integer,
+        body -> Text,
+    }
+}

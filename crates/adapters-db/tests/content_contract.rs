@@ -6,9 +6,10 @@ mod common;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::{at, connection, scopes, user};
 use tiktok_adapters_db::{Database, DieselAccountRepository, DieselContentRepository};
+use tiktok_domain::analytics::{Analytics, Growth};
 use tiktok_domain::content::{
-    AnalyticsQuery, HistoryInterval, HistoryPeriod, ProfileCounts, ProfileSnapshot, UpsertReport,
-    VideoQuery, VideoSort, VideoSyncEnd,
+    AnalyticsQuery, HistoryInterval, HistoryPeriod, ProfileCounts, ProfileSnapshot, StoredVideo,
+    UpsertReport, VideoQuery, VideoSort, VideoSyncEnd,
 };
 use tiktok_domain::ports::{AccountRepository, ContentRepository, Video};
 use tiktok_domain::{DisconnectReason, Profile};
@@ -20,6 +21,7 @@ on_both_backends!(
     one_profile_snapshot_per_bucket_the_latest_sync_wins,
     history_groups_snapshots_by_utc_day_and_iso_week_across_midnight,
     analytics_finds_the_baselines_sums_and_top_videos,
+    kept_analytics_read_back_whole_and_an_older_computation_never_replaces_a_newer_one,
     purging_erases_one_users_content_and_retention_drops_old_buckets,
     reads_run_the_same_number_of_queries_for_45_and_for_5000_videos,
     the_account_writes_of_the_content_feature_work_and_a_new_tiktok_account_starts_afresh,
@@ -357,6 +359,74 @@ async fn analytics_finds_the_baselines_sums_and_top_videos(db: Database) {
     assert_eq!(data.recent_videos.likes, 10 + 20 + 30);
     let top: Vec<_> = data.top_videos.iter().map(|v| v.video.view_count).collect();
     assert_eq!(top, vec![Some(600), Some(500)]);
+}
+
+async fn kept_analytics_read_back_whole_and_an_older_computation_never_replaces_a_newer_one(
+    db: Database,
+) {
+    let repo = repo(&db);
+    let (u, other) = (user("user-1"), user("user-2"));
+    assert_eq!(repo.stored_analytics(&u).await.unwrap(), None);
+    let mut stored = StoredVideo {
+        video: video(3, 1_234),
+        first_seen_at: at(0, 0),
+        last_seen_at: at(1, 30),
+    };
+    stored.video.description = Some("déjà vu \"quoted\" 🎵".into());
+    let computed = Analytics {
+        as_of: Some(utc(25, 10, 0, 0)),
+        growth: vec![
+            (
+                1,
+                Some(Growth {
+                    absolute: -3,
+                    percent: Some(-0.25),
+                    since: utc(24, 10, 0, 0),
+                }),
+            ),
+            (
+                7,
+                Some(Growth {
+                    absolute: 40,
+                    percent: None,
+                    since: utc(18, 9, 0, 0),
+                }),
+            ),
+            (30, None),
+        ],
+        engagement_rate_30d: Some(0.0421),
+        views_total: Some(i64::MAX),
+        views_average: Some(1_234.5),
+        top_videos: vec![stored],
+        videos_synced_at: Some(utc(25, 10, 0, 5)),
+    };
+
+    repo.save_analytics(&u, &computed, at(2, 0)).await.unwrap();
+    assert_eq!(
+        repo.stored_analytics(&u).await.unwrap(),
+        Some(computed.clone())
+    );
+    assert_eq!(repo.stored_analytics(&other).await.unwrap(), None);
+
+    let older = Analytics {
+        views_total: Some(1),
+        ..Analytics::default()
+    };
+    repo.save_analytics(&u, &older, at(1, 0)).await.unwrap();
+    assert_eq!(
+        repo.stored_analytics(&u).await.unwrap(),
+        Some(computed),
+        "a computation that finished late but started earlier is dropped"
+    );
+    repo.save_analytics(&u, &older, at(3, 0)).await.unwrap();
+    assert_eq!(repo.stored_analytics(&u).await.unwrap(), Some(older));
+
+    repo.purge(&u).await.unwrap();
+    assert_eq!(
+        repo.stored_analytics(&u).await.unwrap(),
+        None,
+        "purged with the content"
+    );
 }
 
 async fn purging_erases_one_users_content_and_retention_drops_old_buckets(db: Database) {

@@ -59,12 +59,13 @@ async fn connect_with_scopes(app: &TestApp, user: &str, sandbox_user: &str, scop
 }
 
 /// The content tables, where everything stored of a creator's content lives.
-const CONTENT_TABLES: [&str; 5] = [
+const CONTENT_TABLES: [&str; 6] = [
     "tiktok_videos",
     "tiktok_video_snapshots",
     "tiktok_profile_snapshots",
     "tiktok_profile_rollups",
     "tiktok_video_syncs",
+    "tiktok_analytics",
 ];
 
 /// Rows of `table` for `user` that match `condition`, read straight from the test's database.

@@ -60,7 +60,7 @@ async fn disconnect_with_purge_erases_everything_stored_for_the_creator(backend:
     assert_eq!(
         content_rows(&app, "42"),
         0,
-        "videos, snapshots, rollups, sync state"
+        "videos, snapshots, rollups, sync state, kept analytics"
     );
     assert_eq!(
         stored_rows(&app, "tiktok_accounts", "42", "1 = 1"),
@@ -72,6 +72,13 @@ async fn disconnect_with_purge_erases_everything_stored_for_the_creator(backend:
     assert_eq!(app.connect("42", "sandbox_creator").await.status, 200);
     assert!(all_video_ids(&app, "42", "newest", 100).await.is_empty());
     assert_eq!(history_points(&app, "42").await, 0);
+    let metrics = call(&app, Method::GET, "/metrics/42", "42").await;
+    assert_eq!(metrics.status, 200, "{}", metrics.text);
+    assert_eq!(
+        (&metrics.body["views"]["total"], &metrics.body["top_videos"]),
+        (&serde_json::Value::Null, &serde_json::json!([])),
+        "no analytics kept from before the purge"
+    );
 }
 
 async fn tiktoks_account_deleted_event_erases_videos_history_and_profile(backend: Backend) {
@@ -98,4 +105,11 @@ async fn tiktoks_account_deleted_event_erases_videos_history_and_profile(backend
     assert_eq!(app.connect("42", "sandbox_creator").await.status, 200);
     assert!(all_video_ids(&app, "42", "newest", 100).await.is_empty());
     assert_eq!(history_points(&app, "42").await, 0);
+    let metrics = call(&app, Method::GET, "/metrics/42", "42").await;
+    assert_eq!(metrics.status, 200, "{}", metrics.text);
+    assert_eq!(
+        (&metrics.body["views"]["total"], &metrics.body["top_videos"]),
+        (&serde_json::Value::Null, &serde_json::json!([])),
+        "no analytics kept from before the purge"
+    );
 }

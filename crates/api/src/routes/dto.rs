@@ -131,10 +131,11 @@ pub struct MetricsBody {
     pub video_count: Option<i64>,
     /// When the counts were read.
     pub last_sync_at: Option<String>,
-    /// Follower growth over 1, 7 and 30 days, up to the latest snapshot.
+    /// Follower growth over 1, 7 and 30 days, up to the latest snapshot. Growth, engagement, views and
+    /// top videos are computed when a sync stores new data and kept until the next one.
     pub growth: GrowthWindows,
-    /// `(likes + comments + shares) / views` over the videos posted in the last 30 days (a fraction:
-    /// 0.0523 is 5.23 %); null without such a video or without views.
+    /// `(likes + comments + shares) / views` over the videos posted in the 30 days before the last sync
+    /// (a fraction: 0.0523 is 5.23 %); null without such a video or without views.
     pub engagement_rate_30d: Option<f64>,
     /// Views over every stored video.
     pub views: ViewsBody,

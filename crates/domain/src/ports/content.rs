@@ -2,6 +2,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::{RepositoryError, Video};
+use crate::analytics::Analytics;
 use crate::content::{
     AnalyticsData, AnalyticsQuery, HistoryInterval, HistoryPoint, ProfileSnapshot, UpsertReport,
     VideoList, VideoQuery, VideoSyncEnd, VideoSyncState,
@@ -71,7 +72,24 @@ pub trait ContentRepository: Send + Sync {
         query: &AnalyticsQuery,
     ) -> Result<AnalyticsData, RepositoryError>;
 
-    /// Erases every video, snapshot and sync state of the user.
+    /// Keeps the analytics computed at `computed_at` as the user's current ones, so that reading them
+    /// is one lookup rather than the queries of [`ContentRepository::analytics_data`]. An older
+    /// computation never replaces a newer one (two syncs may finish out of order).
+    async fn save_analytics(
+        &self,
+        user_id: &UserId,
+        analytics: &Analytics,
+        computed_at: DateTime<Utc>,
+    ) -> Result<(), RepositoryError>;
+
+    /// The analytics last kept by [`ContentRepository::save_analytics`]; `None` when none were (or
+    /// what was kept can no longer be read, e.g. written by a version with another layout).
+    async fn stored_analytics(
+        &self,
+        user_id: &UserId,
+    ) -> Result<Option<Analytics>, RepositoryError>;
+
+    /// Erases every video, snapshot, sync state and kept analytics of the user.
     async fn purge(&self, user_id: &UserId) -> Result<(), RepositoryError>;
 
     /// Deletes snapshots (profile and video) of buckets before `cutoff`, for every user; returns how many.

@@ -1,5 +1,6 @@
 //! Reading stored content: videos, history, metrics with analytics. No TikTok call, a constant number of
-//! queries whatever the creator's size.
+//! queries whatever the creator's size. The analytics are computed when a sync stored new data and kept,
+//! so a metrics read is two lookups (the account and its kept analytics) rather than eight queries.
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -81,8 +82,8 @@ impl AccountService {
         })
     }
 
-    /// The stored counts with growth, engagement, views and top videos. A `reauth_required` account still
-    /// shows its last known data.
+    /// The stored counts with growth, engagement, views and top videos, as the last sync computed them
+    /// (one lookup). A `reauth_required` account still shows its last known data.
     pub async fn metrics_report(
         &self,
         caller: &Caller,
@@ -90,7 +91,15 @@ impl AccountService {
     ) -> Result<MetricsReport, ServiceError> {
         self.authorize(caller, user_id)?;
         let account = self.readable_account(user_id).await?;
-        self.report_of(&account).await
+        let analytics = match self.ports.content.stored_analytics(user_id).await? {
+            Some(kept) => kept,
+            // Never synced since analytics were kept (or kept by an older layout): computed now, and kept.
+            None => self.keep_analytics(user_id).await?,
+        };
+        Ok(MetricsReport {
+            metrics: AccountMetrics::of(&account),
+            analytics,
+        })
     }
 
     /// Syncs, then answers the metrics report of the account as the sync stored it (one authorization, one
@@ -101,23 +110,46 @@ impl AccountService {
         user_id: &UserId,
     ) -> Result<MetricsReport, ServiceError> {
         self.authorize(caller, user_id)?;
-        let account = self.synced_account(user_id).await?;
-        self.report_of(&account).await
+        let synced = self.synced_account(user_id).await?;
+        let analytics = match synced.analytics {
+            Some(computed) => computed,
+            None => self.compute_analytics(user_id).await?,
+        };
+        Ok(MetricsReport {
+            metrics: AccountMetrics::of(&synced.account),
+            analytics,
+        })
     }
 
-    /// The counts of `account` with the analytics of its stored content.
-    async fn report_of(&self, account: &TikTokAccount) -> Result<MetricsReport, ServiceError> {
-        let user_id = &account.user_id;
+    /// Applies the analytics rules to the stored content, now: growth up to the latest snapshot, engagement
+    /// over the videos posted in the [`ENGAGEMENT_DAYS`] before now.
+    pub(super) async fn compute_analytics(
+        &self,
+        user_id: &UserId,
+    ) -> Result<Analytics, ServiceError> {
         let query = AnalyticsQuery {
             growth_days: GROWTH_DAYS.to_vec(),
             recent_since: self.ports.clock.now() - Duration::days(ENGAGEMENT_DAYS),
             top: self.config.content.top_videos,
         };
         let data = self.ports.content.analytics_data(user_id, &query).await?;
-        Ok(MetricsReport {
-            metrics: AccountMetrics::of(account),
-            analytics: Analytics::from_data(data),
-        })
+        Ok(Analytics::from_data(data))
+    }
+
+    /// Computes the analytics and keeps them for the metrics reads. Failing to keep them is logged, not
+    /// returned: the figures are right either way, the next read or sync computes them again.
+    pub(super) async fn keep_analytics(&self, user_id: &UserId) -> Result<Analytics, ServiceError> {
+        let computed_at = self.ports.clock.now();
+        let analytics = self.compute_analytics(user_id).await?;
+        let kept = self
+            .ports
+            .content
+            .save_analytics(user_id, &analytics, computed_at)
+            .await;
+        if let Err(error) = kept {
+            tracing::warn!(user_id = %user_id, %error, "analytics computed but not kept");
+        }
+        Ok(analytics)
     }
 
     /// The account whose stored data may be shown: connected or awaiting reauthorization. A disconnected

@@ -1,11 +1,18 @@
 //! Pulling the profile and its counts from TikTok, then the history snapshot and the videos.
 
 use crate::account::{ConnectionState, TikTokAccount};
+use crate::analytics::Analytics;
 use crate::ports::{TikTokApiError, UserInfo};
 use crate::values::{AccessToken, Scope, UserId};
 
 use super::tokens::Need;
 use super::{AccountMetrics, AccountService, Caller, ServiceError};
+
+/// What a sync stored: the account with its new profile, and the analytics of its content.
+pub(super) struct Synced {
+    pub(super) account: TikTokAccount,
+    pub(super) analytics: Option<Analytics>,
+}
 
 impl AccountService {
     /// Refreshes the access token if it is about to expire, reads the profile from TikTok and stores it.
@@ -16,21 +23,23 @@ impl AccountService {
     /// Once the profile is stored, its counts are kept as a history snapshot and, with the `video.list`
     /// scope, the videos are synced (see [`AccountService::sync_videos`]). Neither step can fail the sync:
     /// the profile is stored by then, and a failed video page leaves the stored videos as they were (the
-    /// log says why; `videos_synced_at` in the metrics body shows when videos last synced).
+    /// log says why; `videos_synced_at` in the metrics body shows when videos last synced). Last, the
+    /// analytics are computed from what is stored and kept for the metrics reads.
     pub async fn sync(
         &self,
         caller: &Caller,
         user_id: &UserId,
     ) -> Result<AccountMetrics, ServiceError> {
         self.authorize(caller, user_id)?;
-        Ok(AccountMetrics::of(&self.synced_account(user_id).await?))
+        Ok(AccountMetrics::of(
+            &self.synced_account(user_id).await?.account,
+        ))
     }
 
-    /// The sync itself, for an authorized caller: answers the account as stored after it.
-    pub(super) async fn synced_account(
-        &self,
-        user_id: &UserId,
-    ) -> Result<TikTokAccount, ServiceError> {
+    /// The sync itself, for an authorized caller: answers the account as stored after it, and the
+    /// analytics computed from what it stored (`None` when they could not be computed: the sync itself
+    /// succeeded, the log says why).
+    pub(super) async fn synced_account(&self, user_id: &UserId) -> Result<Synced, ServiceError> {
         let account = self.active_account(user_id).await?;
         let (info, token) = self.read_profile(&account).await?;
         if info
@@ -53,7 +62,17 @@ impl AccountService {
         if saved.scopes.contains(Scope::VIDEO_LIST) {
             self.sync_videos(&saved, token).await;
         }
-        Ok(saved)
+        let analytics = match self.keep_analytics(user_id).await {
+            Ok(analytics) => Some(analytics),
+            Err(error) => {
+                tracing::warn!(user_id = %user_id, %error, "analytics not computed after the sync");
+                None
+            }
+        };
+        Ok(Synced {
+            account: saved,
+            analytics,
+        })
     }
 
     /// The user's account if it can be used now.

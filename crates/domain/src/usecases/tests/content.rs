@@ -9,6 +9,7 @@ use crate::content::{
     AnalyticsData, HistoryInterval, HistoryPeriod, ProfileCounts, ProfileSnapshot, VideoCursor,
     VideoList, VideoQuery, VideoSort, VideoTotals,
 };
+use crate::ports::RepositoryError;
 use crate::usecases::{MissingData, RemovalOutcome, ServiceError};
 use crate::values::{Scope, Scopes};
 
@@ -161,10 +162,15 @@ fn engagement_is_interactions_over_views_and_unknown_without_views() {
 }
 
 #[tokio::test]
-async fn metrics_report_asks_storage_once_for_the_three_windows_and_applies_the_rules() {
+async fn metrics_report_without_kept_analytics_asks_storage_once_for_the_three_windows_and_keeps_them(
+) {
     // Arrange
     let mut mocks = Mocks::default();
     mocks.account_is(Some(connected_account().build()));
+    mocks
+        .content
+        .expect_stored_analytics()
+        .returning(|_| Ok(None));
     mocks
         .content
         .expect_analytics_data()
@@ -186,6 +192,17 @@ async fn metrics_report_asks_storage_once_for_the_three_windows_and_applies_the_
                 ..AnalyticsData::default()
             })
         });
+    let kept = Captured::default();
+    let sink = kept.clone();
+    mocks
+        .content
+        .expect_save_analytics()
+        .withf(|user_id, _, computed_at| user_id == &user() && *computed_at == now())
+        .times(1)
+        .returning(move |_, analytics, _| {
+            sink.push(analytics.clone());
+            Ok(())
+        });
     let service = mocks.service();
 
     // Act
@@ -201,6 +218,53 @@ async fn metrics_report_asks_storage_once_for_the_three_windows_and_applies_the_
     assert_eq!(a.growth_over(7).map(|g| g.absolute), Some(100));
     assert_eq!(a.growth_over(30), None);
     assert_eq!((a.engagement_rate_30d, a.views_total), (None, None));
+    assert_eq!(kept.all(), vec![a], "what was answered is what was kept");
+}
+
+#[tokio::test]
+async fn metrics_report_answers_the_kept_analytics_without_computing_them() {
+    // Arrange
+    let mut mocks = Mocks::default();
+    mocks.account_is(Some(connected_account().build()));
+    let kept = Analytics {
+        views_total: Some(1_234),
+        engagement_rate_30d: Some(0.0421),
+        ..Analytics::default()
+    };
+    let answer = kept.clone();
+    mocks
+        .content
+        .expect_stored_analytics()
+        .withf(|user_id| user_id == &user())
+        .times(1)
+        .returning(move |_| Ok(Some(answer.clone())));
+    mocks.content.expect_analytics_data().times(0);
+    mocks.content.expect_save_analytics().times(0);
+    let service = mocks.service();
+
+    // Act
+    let report = service.metrics_report(&creator(), &user()).await.unwrap();
+
+    // Assert
+    assert_eq!(report.analytics, kept);
+}
+
+#[tokio::test]
+async fn metrics_report_fails_as_unavailable_when_the_kept_analytics_cannot_be_read() {
+    let mut mocks = Mocks::default();
+    mocks.account_is(Some(connected_account().build()));
+    mocks
+        .content
+        .expect_stored_analytics()
+        .returning(|_| Err(RepositoryError::Unavailable("down".into())));
+    let service = mocks.service();
+
+    let report = service.metrics_report(&creator(), &user()).await;
+
+    assert!(
+        matches!(report, Err(ServiceError::DatabaseUnavailable(_))),
+        "{report:?}"
+    );
 }
 
 #[tokio::test]

@@ -270,7 +270,7 @@ impl Mocks {
     }
 
     /// Whatever follows a stored profile in a sync (history snapshot, retention, a video list with no
-    /// video) succeeds quietly, however often it is called: for tests about the profile and its tokens.
+    /// video, the analytics) succeeds quietly, however often it is called: for tests about the profile and its tokens.
     pub(super) fn content_syncs_quietly(&mut self) {
         self.content
             .expect_record_profile_snapshot()
@@ -287,6 +287,17 @@ impl Mocks {
         self.content
             .expect_finish_video_sync()
             .returning(|_, _| Ok(0));
+        self.analytics_kept_quietly();
+    }
+
+    /// The analytics a sync computes at its end are computed from no data and kept, however often.
+    pub(super) fn analytics_kept_quietly(&mut self) {
+        self.content
+            .expect_analytics_data()
+            .returning(|_, _| Ok(Default::default()));
+        self.content
+            .expect_save_analytics()
+            .returning(|_, _, _| Ok(()));
     }
 
     /// `save_profile(42, …)` stores the profile it is given and answers the account as it then is; what a

@@ -7,8 +7,10 @@ use chrono::{Duration, TimeZone, Utc};
 
 use super::support::*;
 use crate::account::TikTokAccount;
-use crate::content::{ProfileCounts, UpsertReport, VideoSyncEnd, VideoSyncState};
-use crate::ports::{TikTokApiError, Video, VideoPage};
+use crate::content::{
+    AnalyticsData, ProfileCounts, UpsertReport, VideoSyncEnd, VideoSyncState, VideoTotals,
+};
+use crate::ports::{RepositoryError, TikTokApiError, Video, VideoPage};
 use crate::values::{Scope, Scopes};
 
 /// A video posted `days_ago` days before [`now`].
@@ -58,6 +60,7 @@ fn profile_syncs(mocks: &mut Mocks, account: TikTokAccount) {
         .content
         .expect_purge_history_before()
         .returning(|_| Ok(0));
+    mocks.analytics_kept_quietly();
 }
 
 /// TikTok answers these pages in order; returns the cursors it was asked for.
@@ -330,6 +333,7 @@ async fn each_sync_keeps_the_profile_counts_in_its_hour_and_drops_snapshots_past
         .withf(|cutoff| *cutoff == now() - Duration::days(730))
         .times(1)
         .returning(|_| Ok(3));
+    mocks.analytics_kept_quietly();
 
     service_syncs(mocks).await;
 
@@ -349,6 +353,111 @@ async fn each_sync_keeps_the_profile_counts_in_its_hour_and_drops_snapshots_past
             video_count: profile.video_count,
         }
     );
+}
+
+#[tokio::test]
+async fn a_sync_ends_by_computing_the_analytics_of_what_it_stored_and_keeping_them() {
+    // Arrange
+    let mut mocks = Mocks::default();
+    let mut account = connected_account().build();
+    account.scopes = scopes().without(Scope::VIDEO_LIST);
+    mocks.account_is(Some(account.clone()));
+    mocks
+        .data
+        .expect_user_info()
+        .returning(|_, _| Ok(user_info()));
+    mocks.profile_saves_onto(account);
+    mocks.content.checkpoint();
+    let mut order = mockall::Sequence::new();
+    mocks
+        .content
+        .expect_record_profile_snapshot()
+        .times(1)
+        .in_sequence(&mut order)
+        .returning(|_, _| Ok(()));
+    mocks
+        .content
+        .expect_purge_history_before()
+        .returning(|_| Ok(0));
+    mocks
+        .content
+        .expect_analytics_data()
+        .withf(|user_id, q| user_id == &user() && q.recent_since == now() - Duration::days(30))
+        .times(1)
+        .in_sequence(&mut order)
+        .returning(|_, _| {
+            Ok(AnalyticsData {
+                all_videos: VideoTotals {
+                    videos: 2,
+                    views: 300,
+                    ..VideoTotals::default()
+                },
+                ..AnalyticsData::default()
+            })
+        });
+    let kept = Captured::default();
+    let sink = kept.clone();
+    mocks
+        .content
+        .expect_save_analytics()
+        .withf(|user_id, _, computed_at| user_id == &user() && *computed_at == now())
+        .times(1)
+        .in_sequence(&mut order)
+        .returning(move |_, analytics, _| {
+            sink.push(analytics.clone());
+            Ok(())
+        });
+    let service = mocks.service();
+
+    // Act
+    let report = service.sync_report(&creator(), &user()).await.unwrap();
+
+    // Assert
+    assert_eq!(report.analytics.views_total, Some(300));
+    assert_eq!(report.analytics.views_average, Some(150.0));
+    assert_eq!(kept.only(), report.analytics, "the answer is what was kept");
+}
+
+#[tokio::test]
+async fn analytics_that_cannot_be_kept_or_computed_do_not_fail_the_sync() {
+    // Either the computation fails, or it succeeds and keeping its result fails.
+    for compute_fails in [false, true] {
+        let mut mocks = Mocks::default();
+        let mut account = connected_account().build();
+        account.scopes = scopes().without(Scope::VIDEO_LIST);
+        mocks.account_is(Some(account.clone()));
+        mocks
+            .data
+            .expect_user_info()
+            .returning(|_, _| Ok(user_info()));
+        mocks.profile_saves_onto(account);
+        mocks.content.checkpoint();
+        mocks
+            .content
+            .expect_record_profile_snapshot()
+            .returning(|_, _| Ok(()));
+        mocks
+            .content
+            .expect_purge_history_before()
+            .returning(|_| Ok(0));
+        mocks
+            .content
+            .expect_analytics_data()
+            .returning(move |_, _| {
+                if compute_fails {
+                    Err(RepositoryError::Unavailable("down".into()))
+                } else {
+                    Ok(AnalyticsData::default())
+                }
+            });
+        mocks
+            .content
+            .expect_save_analytics()
+            .times(usize::from(!compute_fails))
+            .returning(|_, _, _| Err(RepositoryError::Unavailable("down".into())));
+
+        service_syncs(mocks).await;
+    }
 }
 
 async fn service_syncs(mocks: Mocks) {
