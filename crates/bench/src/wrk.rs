@@ -1,7 +1,8 @@
 //! Driving `wrk`: the Lua script it runs, its command line, and the one line the script prints at the end.
 //!
 //! The script takes its settings as arguments after `--`: the method, a bearer token (`-` for none), a
-//! per-thread request budget (`0` for none) and one or more paths, which it cycles through. Its `done()` prints
+//! per-thread request budget (`0` for none), a per-thread interval between sends in microseconds (`0` for
+//! none: as fast as the connections allow) and one or more paths, which it cycles through. Its `done()` prints
 //! one machine-readable line, `BENCH key=value …`, which [`parse_output`] reads; `wrk --latency` still prints
 //! its own human-readable report above it, which is kept in the run's folder.
 
@@ -15,10 +16,16 @@ pub const MARKER: &str = "BENCH";
 /// The Lua script. Without `count_statuses` it has no `response()` hook: wrk then counts non-2xx/3xx answers
 /// itself and hands no response to Lua, so the load generator costs as little as it can (the read endpoints
 /// and the yardstick). With it, each answer is classed (429 apart) and a thread stops after its budget (sync).
-pub fn script(count_statuses: bool) -> String {
+/// With `paced`, a `delay()` hook spaces each thread's sends by the run's interval (an open-loop schedule: a
+/// send's slot does not move when an answer is slow), so sync is offered at a steady rate below TikTok's
+/// quota instead of in one burst that the service's pacing of TikTok calls would queue.
+pub fn script(count_statuses: bool, paced: bool) -> String {
     let mut lua = String::from(SCRIPT_COMMON);
     if count_statuses {
         lua.push_str(SCRIPT_RESPONSE);
+    }
+    if paced {
+        lua.push_str(SCRIPT_PACING);
     }
     lua.push_str(SCRIPT_DONE);
     lua
@@ -51,12 +58,14 @@ function init(args)
    local method = args[1]
    local token = args[2]
    budget = tonumber(args[3]) or 0
+   interval_us = tonumber(args[4]) or 0
+   next_slot = nil
    local headers = {}
    if token ~= "-" then
       headers["Authorization"] = "Bearer " .. token
    end
    requests = {}
-   for i = 4, #args do
+   for i = 5, #args do
       requests[#requests + 1] = wrk.format(method, args[i], headers)
    end
    sent = 0
@@ -87,6 +96,23 @@ function response(status, headers, body)
    if budget > 0 and answered >= budget then
       wrk.thread:stop()
    end
+end
+"#;
+
+const SCRIPT_PACING: &str = r#"
+-- Called by wrk before every send, on every connection of the thread: the next free slot of the thread's
+-- schedule, one interval after the previous one (the first now), in milliseconds from now.
+function delay()
+   if interval_us <= 0 or not clock then
+      return 0
+   end
+   local now = clock()
+   if next_slot == nil or next_slot < now then
+      next_slot = now
+   end
+   local wait_us = next_slot - now
+   next_slot = next_slot + interval_us
+   return math.floor(wait_us / 1000)
 end
 "#;
 
@@ -121,7 +147,7 @@ end
 "#;
 
 /// One wrk run: what to hit and how hard.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Run<'a> {
     /// `http://127.0.0.1:PORT` (the paths are the script's).
     pub base_url: &'a str,
@@ -139,6 +165,9 @@ pub struct Run<'a> {
     pub duration: Duration,
     /// Requests each thread answers before it stops; `0` for no limit. Needs the counting script.
     pub budget_per_thread: u64,
+    /// The whole run's rate of sends (spread over the threads); `None` for as fast as the connections
+    /// allow. Needs the paced script.
+    pub rate_per_second: Option<f64>,
 }
 
 impl Run<'_> {
@@ -162,9 +191,23 @@ impl Run<'_> {
             self.method.to_owned(),
             self.token.unwrap_or("-").to_owned(),
             self.budget_per_thread.to_string(),
+            self.interval_per_thread_us(threads).to_string(),
         ];
         args.extend(self.paths.iter().cloned());
         args
+    }
+}
+
+impl Run<'_> {
+    /// Microseconds between two sends of one thread, so that `threads` of them together send
+    /// `rate_per_second`; `0` without a rate.
+    pub fn interval_per_thread_us(&self, threads: u32) -> u64 {
+        match self.rate_per_second {
+            Some(rate) if rate > 0.0 && rate.is_finite() => {
+                (f64::from(threads.max(1)) * 1_000_000.0 / rate).round() as u64
+            }
+            _ => 0,
+        }
     }
 }
 
@@ -372,6 +415,7 @@ BENCH requests=78000 duration_us=5000000 mean_us=4100 p50_us=3900 p90_us=5200 p9
             threads: 2,
             duration: Duration::from_secs(5),
             budget_per_thread: 75,
+            rate_per_second: None,
         };
         let args = run.args(Path::new("/tmp/s.lua"));
         let joined = args.join(" ");
@@ -380,19 +424,64 @@ BENCH requests=78000 duration_us=5000000 mean_us=4100 p50_us=3900 p90_us=5200 p9
             "{joined}"
         );
         assert!(
-            joined.ends_with("/tmp/s.lua http://127.0.0.1:9 -- POST tok 75 /a/1 /a/2"),
+            joined.ends_with("/tmp/s.lua http://127.0.0.1:9 -- POST tok 75 0 /a/1 /a/2"),
             "{joined}"
         );
-        let anonymous = Run { token: None, ..run };
+        let anonymous = Run {
+            token: None,
+            ..run.clone()
+        };
         assert!(anonymous.args(Path::new("s.lua")).contains(&"-".to_owned()));
+        let paced = Run {
+            connections: 64,
+            threads: 2,
+            rate_per_second: Some(8.0),
+            ..run
+        };
+        let joined = paced.args(Path::new("s.lua")).join(" ");
+        assert!(
+            joined.ends_with("-- POST tok 75 250000 /a/1 /a/2"),
+            "two threads at 4 a second each: {joined}"
+        );
     }
 
     #[test]
-    fn only_the_counting_script_has_a_response_hook() {
-        assert!(!script(false).contains("function response"));
-        assert!(script(true).contains("function response"));
-        assert!(script(true).contains("wrk.thread:stop()"));
-        for lua in [script(false), script(true)] {
+    fn no_rate_or_a_nonsense_rate_means_no_pacing() {
+        let paths = vec!["/a".to_owned()];
+        let run = Run {
+            base_url: "http://127.0.0.1:9",
+            method: "GET",
+            token: None,
+            paths: &paths,
+            connections: 4,
+            threads: 1,
+            duration: Duration::from_secs(1),
+            budget_per_thread: 0,
+            rate_per_second: None,
+        };
+        assert_eq!(run.interval_per_thread_us(1), 0);
+        for rate in [0.0, -1.0, f64::NAN, f64::INFINITY] {
+            let odd = Run {
+                rate_per_second: Some(rate),
+                ..run.clone()
+            };
+            assert_eq!(odd.interval_per_thread_us(1), 0, "{rate}");
+        }
+        let ten = Run {
+            rate_per_second: Some(10.0),
+            ..run
+        };
+        assert_eq!(ten.interval_per_thread_us(1), 100_000);
+    }
+
+    #[test]
+    fn only_the_counting_script_has_a_response_hook_and_only_the_paced_one_a_delay() {
+        assert!(!script(false, false).contains("function response"));
+        assert!(script(true, false).contains("function response"));
+        assert!(script(true, false).contains("wrk.thread:stop()"));
+        assert!(!script(true, false).contains("function delay"));
+        assert!(script(true, true).contains("function delay"));
+        for lua in [script(false, false), script(true, false), script(true, true)] {
             assert!(lua.contains("function done"));
             assert!(lua.contains("io.write(string.format(\n      \"BENCH "));
         }

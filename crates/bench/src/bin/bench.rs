@@ -9,15 +9,16 @@
 //! 4. Runs `wrk` at each connection level, in rounds: the yardstick, `status` and `metrics` (with an admin
 //!    JWT, cycling through the connected creators) take turns, so that a burst of someone else's work on
 //!    the machine hits one round, and the ratio to the yardstick is the median of the rounds' ratios. Then
-//!    `sync`, a fixed number of requests per level, kept inside TikTok's Display API quota (600
-//!    `user/info` calls per sliding minute) by waiting when needed.
+//!    `sync`, a fixed number of requests per level sent at a steady rate under TikTok's 10 calls a second
+//!    per endpoint (the rate the service paces its TikTok calls at), and kept inside TikTok's Display API
+//!    quota (600 `user/info` calls per sliding minute) by waiting when needed.
 //! 5. Reads the service's peak resident set (`VmHWM`), prints the table and checks the targets.
 //!
 //! Exit code: 0 when every target holds, 1 when one is missed, 2 when the run itself failed.
 //!
 //! Environment: `BENCH_DATABASE_URL` (else `TEST_DATABASE_URL`, else `postgres://postgres@127.0.0.1:5432/postgres`),
 //! `BENCH_CONNECTIONS` (`1,16,64`), `BENCH_ROUNDS` (3), `BENCH_DURATION_SECS` (3 per round),
-//! `BENCH_SYNC_REQUESTS` (150 per level),
+//! `BENCH_SYNC_REQUESTS` (150 per level), `BENCH_SYNC_RATE` (8 syncs a second, at most 10),
 //! `BENCH_WRK` (`wrk`), `BENCH_OUT_DIR` (where wrk's reports and the logs go), `BENCH_BIN_DIR` (where the
 //! release binaries are; by default this binary's folder).
 
@@ -60,6 +61,7 @@ struct Config {
     connections: Vec<u32>,
     duration: Duration,
     sync_requests: u64,
+    sync_rate: f64,
     rounds: u32,
     wrk: String,
     out_dir: PathBuf,
@@ -95,6 +97,12 @@ impl Config {
         let duration = Duration::from_secs(env_number("BENCH_DURATION_SECS", 3u64)?.max(1));
         let rounds = env_number("BENCH_ROUNDS", 3u32)?.max(1);
         let sync_requests = env_number("BENCH_SYNC_REQUESTS", 150u64)?;
+        let sync_rate = env_number("BENCH_SYNC_RATE", 8.0f64)?;
+        if !(sync_rate > 0.0 && sync_rate <= 10.0) {
+            return Err(format!(
+                "BENCH_SYNC_RATE={sync_rate} must be above 0 and at most TikTok's 10 calls a second"
+            ));
+        }
         let out_dir = env("BENCH_OUT_DIR").map_or_else(
             || std::env::temp_dir().join(format!("tiktok-bench-{}", std::process::id())),
             PathBuf::from,
@@ -119,6 +127,7 @@ impl Config {
             connections,
             duration,
             sync_requests,
+            sync_rate,
             rounds,
             wrk: env("BENCH_WRK").unwrap_or_else(|| "wrk".to_owned()),
             out_dir,
@@ -469,8 +478,8 @@ fn run() -> Result<bool, String> {
 
     let read_script = config.out_dir.join("read.lua");
     let count_script = config.out_dir.join("count.lua");
-    std::fs::write(&read_script, wrk::script(false)).map_err(|e| e.to_string())?;
-    std::fs::write(&count_script, wrk::script(true)).map_err(|e| e.to_string())?;
+    std::fs::write(&read_script, wrk::script(false, false)).map_err(|e| e.to_string())?;
+    std::fs::write(&count_script, wrk::script(true, true)).map_err(|e| e.to_string())?;
     let admin = mint("bench-load", true)?;
     let paths = |endpoint: &str| -> Vec<String> {
         users
@@ -507,6 +516,7 @@ fn run() -> Result<bool, String> {
             threads: threads(top),
             duration: Duration::from_secs(2),
             budget_per_thread: 0,
+            rate_per_second: None,
         };
         run_wrk(&config, name, &run, &read_script)?;
     }
@@ -533,6 +543,7 @@ fn run() -> Result<bool, String> {
                     threads: threads(connections),
                     duration: config.duration,
                     budget_per_thread: 0,
+                    rate_per_second: None,
                 };
                 let outcome = run_wrk(
                     &config,
@@ -577,8 +588,11 @@ fn run() -> Result<bool, String> {
                 paths: &sync_paths,
                 connections,
                 threads,
-                duration: config.duration * 2,
+                // The paced sends take requests / rate; the rest is room for the last answers.
+                duration: Duration::from_secs_f64(config.sync_requests as f64 / config.sync_rate)
+                    + Duration::from_secs(5),
                 budget_per_thread: per_thread,
+                rate_per_second: Some(config.sync_rate),
             };
             let outcome = run_wrk(
                 &config,
