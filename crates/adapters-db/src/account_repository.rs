@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use tiktok_domain::ports::{AccountRepository, RefreshLease, RepositoryError};
 use tiktok_domain::{
-    ConnectionState, DisconnectReason, NewConnection, OpenId, Profile, Scopes, StoredGrant,
-    TikTokAccount, UserId,
+    ConnectionState, DisconnectReason, NewConnection, OpenId, Profile, Scopes, SealedToken,
+    StoredGrant, TikTokAccount, UserId,
 };
 
 use crate::account_erase;
@@ -130,12 +130,15 @@ impl AccountRepository for DieselAccountRepository {
     async fn mark_reauth_required(
         &self,
         user_id: &UserId,
+        refused: &SealedToken,
         at: DateTime<Utc>,
     ) -> Result<(), RepositoryError> {
-        let user = user_id.as_str().to_owned();
+        let (user, refused) = (user_id.as_str().to_owned(), refused.as_str().to_owned());
         let marked = self.db.run(move |conn| {
             let changed = diesel::update(accounts.filter(t::user_id.eq(user)))
                 .filter(t::is_active.eq(true))
+                // Only the grant judged dead: a reconnect or a rotation stored since is left alone.
+                .filter(t::refresh_token.eq(refused))
                 .set((
                     t::status.eq(ConnectionState::ReauthRequired.as_str()),
                     t::access_token.eq(None::<String>),

@@ -4,7 +4,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{at, connection, open_id, user};
+use common::{at, connection, grant, open_id, refresh_of, user};
 use tiktok_adapters_db::{Database, DieselAccountRepository};
 use tiktok_domain::ports::{AccountRepository, RepositoryError};
 use tiktok_domain::{ConnectionState, DisconnectReason, Profile};
@@ -33,6 +33,7 @@ on_both_backends!(
     switching_to_another_tiktok_account_reuses_the_row_and_drops_the_old_profile,
     writes_for_a_user_without_an_active_account_are_not_found,
     reauth_required_keeps_account_and_profile_but_erases_the_tokens,
+    a_mark_for_reauthorization_of_a_grant_replaced_since_changes_nothing,
     disconnect_erases_the_tokens_keeps_the_first_reason_and_is_idempotent,
     timestamps_round_trip_in_utc_with_sub_second_precision,
     counts_above_i32_max_round_trip,
@@ -166,7 +167,9 @@ async fn writes_for_a_user_without_an_active_account_are_not_found(db: Database)
         matches!(profiled, Err(RepositoryError::NotFound)),
         "{profiled:?}"
     );
-    let marked = repo.mark_reauth_required(&nobody, at(0, 0)).await;
+    let marked = repo
+        .mark_reauth_required(&nobody, &refresh_of("a"), at(0, 0))
+        .await;
     assert!(
         matches!(marked, Err(RepositoryError::NotFound)),
         "{marked:?}"
@@ -185,7 +188,9 @@ async fn writes_for_a_user_without_an_active_account_are_not_found(db: Database)
         matches!(profiled, Err(RepositoryError::NotFound)),
         "{profiled:?}"
     );
-    let marked = repo.mark_reauth_required(&user("user-1"), at(2, 0)).await;
+    let marked = repo
+        .mark_reauth_required(&user("user-1"), &refresh_of("a"), at(2, 0))
+        .await;
     assert!(
         matches!(marked, Err(RepositoryError::NotFound)),
         "{marked:?}"
@@ -199,6 +204,37 @@ async fn writes_for_a_user_without_an_active_account_are_not_found(db: Database)
     assert_eq!(account.state, ConnectionState::Disconnected);
 }
 
+async fn a_mark_for_reauthorization_of_a_grant_replaced_since_changes_nothing(db: Database) {
+    let repo = repo(db);
+    repo.save_connection(&connection("user-1", "open-1", "a", at(0, 0)))
+        .await
+        .expect("connected");
+    // The creator reconnects while a request holds TikTok's refusal of grant "a".
+    repo.save_connection(&connection("user-1", "open-1", "b", at(1, 0)))
+        .await
+        .expect("reconnected");
+
+    let marked = repo
+        .mark_reauth_required(&user("user-1"), &refresh_of("a"), at(2, 0))
+        .await;
+
+    assert!(
+        matches!(marked, Err(RepositoryError::NotFound)),
+        "{marked:?}"
+    );
+    let account = repo
+        .find_by_user(&user("user-1"))
+        .await
+        .expect("ok")
+        .expect("row");
+    assert_eq!(account.state, ConnectionState::Connected);
+    assert_eq!(
+        account.grant,
+        Some(grant("b", at(1, 0))),
+        "the new grant kept"
+    );
+}
+
 async fn reauth_required_keeps_account_and_profile_but_erases_the_tokens(db: Database) {
     let repo = repo(db);
     let saved = repo
@@ -208,7 +244,7 @@ async fn reauth_required_keeps_account_and_profile_but_erases_the_tokens(db: Dat
     repo.save_profile(&user("user-1"), &full_profile(), at(1, 0))
         .await
         .expect("profile");
-    repo.mark_reauth_required(&user("user-1"), at(2, 0))
+    repo.mark_reauth_required(&user("user-1"), &refresh_of("a"), at(2, 0))
         .await
         .expect("marked");
 

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
-use common::{at, connection, user};
+use common::{at, connection, refresh_of, user};
 use tiktok_adapters_db::{Database, DieselAccountRepository, DieselRequestBudget};
 use tiktok_domain::pacing::Pacing;
 use tiktok_domain::ports::{
@@ -85,7 +85,7 @@ async fn a_claim_is_held_until_it_expires_and_only_connected_accounts_are_claime
     repo.disconnect(&user("user-1"), DisconnectReason::Requested, at(1, 0))
         .await
         .expect("disconnected");
-    repo.mark_reauth_required(&user("user-2"), at(1, 0))
+    repo.mark_reauth_required(&user("user-2"), &refresh_of("a"), at(1, 0))
         .await
         .expect("marked");
 
@@ -119,7 +119,7 @@ async fn accounts_due_for_refresh_are_the_connected_ones_expiring_soonest_first(
         .await
         .expect("stored");
     }
-    repo.mark_reauth_required(&user("user-2"), at(300, 0))
+    repo.mark_reauth_required(&user("user-2"), &refresh_of("a"), at(300, 0))
         .await
         .expect("marked");
 

@@ -5,7 +5,7 @@ mod common;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use common::{at, connection, grant, user};
+use common::{at, connection, grant, refresh_of, user};
 use tiktok_adapters_db::{Database, DieselAccountRepository};
 use tiktok_domain::ports::{AccountRepository, RefreshLease, RepositoryError};
 use tiktok_domain::{ConnectionState, DisconnectReason};
@@ -158,7 +158,7 @@ async fn a_reconnect_disconnect_or_reauthorization_frees_the_lease(db: Database)
                     .expect("reconnected");
             }
             1 => {
-                repo.mark_reauth_required(&user, at(21, 0))
+                repo.mark_reauth_required(&user, &refresh_of("re"), at(21, 0))
                     .await
                     .expect("marked");
             }

@@ -481,7 +481,11 @@ BENCH requests=78000 duration_us=5000000 mean_us=4100 p50_us=3900 p90_us=5200 p9
         assert!(script(true, false).contains("wrk.thread:stop()"));
         assert!(!script(true, false).contains("function delay"));
         assert!(script(true, true).contains("function delay"));
-        for lua in [script(false, false), script(true, false), script(true, true)] {
+        for lua in [
+            script(false, false),
+            script(true, false),
+            script(true, true),
+        ] {
             assert!(lua.contains("function done"));
             assert!(lua.contains("io.write(string.format(\n      \"BENCH "));
         }

@@ -170,6 +170,11 @@ pub fn grant(tag: &str, received: DateTime<Utc>) -> StoredGrant {
     }
 }
 
+/// The sealed refresh token of [`grant`]`(tag, …)`.
+pub fn refresh_of(tag: &str) -> SealedToken {
+    grant(tag, DateTime::UNIX_EPOCH).refresh_token
+}
+
 pub fn connection(user_id: &str, open: &str, tag: &str, when: DateTime<Utc>) -> NewConnection {
     NewConnection {
         user_id: user(user_id),

@@ -2,7 +2,9 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use super::BoxError;
-use crate::account::{DisconnectReason, NewConnection, Profile, StoredGrant, TikTokAccount};
+use crate::account::{
+    DisconnectReason, NewConnection, Profile, SealedToken, StoredGrant, TikTokAccount,
+};
 use crate::values::{OpenId, Scopes, UserId};
 
 /// Why storage could not do what was asked.
@@ -76,11 +78,18 @@ pub trait AccountRepository: Send + Sync {
         synced_at: DateTime<Utc>,
     ) -> Result<TikTokAccount, RepositoryError>;
 
-    /// Keeps the account and its profile but records that TikTok no longer accepts the grant; the tokens are
-    /// erased, since they are of no further use, and the refresh lease is freed.
+    /// Keeps the account and its profile but records that TikTok no longer accepts the grant whose sealed
+    /// refresh token is `refused`; the tokens are erased, since they are of no further use, and the refresh
+    /// lease is freed. Only that grant is judged: a grant stored meanwhile (a reconnect, a concurrent
+    /// refresh) is left alone.
+    ///
+    /// # Errors
+    /// MUST return [`RepositoryError::NotFound`], writing nothing, when the user has no active account whose
+    /// refresh token is still `refused`.
     async fn mark_reauth_required(
         &self,
         user_id: &UserId,
+        refused: &SealedToken,
         at: DateTime<Utc>,
     ) -> Result<(), RepositoryError>;
 

@@ -108,11 +108,9 @@ impl AccountService {
         let now = self.ports.clock.now();
         if grant.refresh_token_expires_at <= now {
             tracing::warn!(user_id = %user_id, "refresh token expired; reauthorization required");
-            self.ports
-                .accounts
-                .mark_reauth_required(user_id, now)
-                .await?;
-            return Err(ServiceError::ReauthRequired);
+            return Err(self
+                .mark_reauth_required(user_id, &grant.refresh_token)
+                .await);
         }
         let refresh_token = match self.open(&current, &grant.refresh_token, TokenKind::Refresh) {
             Ok(secret) => RefreshToken::new(secret),

@@ -99,30 +99,33 @@ impl AccountService {
         &self,
         account: &TikTokAccount,
     ) -> Result<(UserInfo, AccessToken), ServiceError> {
-        let fresh = self.fresh_access_token(account, Need::IfDue).await?;
-        let mut token = fresh.token;
-        let first = self.ports.data.user_info(&token, &account.scopes).await;
+        let mut fresh = self.fresh_access_token(account, Need::IfDue).await?;
+        let first = self
+            .ports
+            .data
+            .user_info(&fresh.token, &account.scopes)
+            .await;
         let result = match first {
             Err(TikTokApiError::AccessTokenInvalid) => {
                 tracing::info!(user_id = %account.user_id, "TikTok refused the access token; refreshing once and retrying");
                 // Unless another request already replaced the refused grant, which is then used.
-                token = self
+                fresh = self
                     .fresh_access_token(account, Need::Replace(fresh.grant))
-                    .await?
-                    .token;
-                self.ports.data.user_info(&token, &account.scopes).await
+                    .await?;
+                self.ports
+                    .data
+                    .user_info(&fresh.token, &account.scopes)
+                    .await
             }
             other => other,
         };
         match result {
-            Ok(info) => Ok((info, token)),
+            Ok(info) => Ok((info, fresh.token)),
             Err(TikTokApiError::ScopeNotAuthorized) => {
                 tracing::warn!(user_id = %account.user_id, "TikTok says a scope was withdrawn; reauthorization required");
-                self.ports
-                    .accounts
-                    .mark_reauth_required(&account.user_id, self.ports.clock.now())
-                    .await?;
-                Err(ServiceError::ReauthRequired)
+                Err(self
+                    .mark_reauth_required(&account.user_id, &fresh.grant.refresh_token)
+                    .await)
             }
             Err(error) => Err(error.into()),
         }

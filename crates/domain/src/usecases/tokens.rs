@@ -2,8 +2,8 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::account::{StoredGrant, TikTokAccount, TokenKind};
-use crate::ports::{TokenCipher, TokenContext, TokenGrant};
+use crate::account::{SealedToken, StoredGrant, TikTokAccount, TokenKind};
+use crate::ports::{RepositoryError, TokenCipher, TokenContext, TokenGrant};
 use crate::values::{AccessToken, UserId};
 
 use super::{AccountService, ServiceError};
@@ -122,11 +122,35 @@ impl AccountService {
             }
         }
         tracing::warn!(user_id = %account.user_id, "TikTok refused the refresh token; reauthorization required");
-        self.ports
+        Err(self
+            .mark_reauth_required(&account.user_id, &used.refresh_token)
+            .await)
+    }
+
+    /// Marks the account for reauthorization because TikTok refused the grant whose refresh token is
+    /// `refused`, and answers the request's error. Only that grant is marked: when a reconnect or a
+    /// concurrent refresh stored another one meanwhile, the account is left as it is and the request is
+    /// told to retry (it will use the new grant).
+    pub(super) async fn mark_reauth_required(
+        &self,
+        user_id: &UserId,
+        refused: &SealedToken,
+    ) -> ServiceError {
+        let marked = self
+            .ports
             .accounts
-            .mark_reauth_required(&account.user_id, self.ports.clock.now())
-            .await?;
-        Err(ServiceError::ReauthRequired)
+            .mark_reauth_required(user_id, refused, self.ports.clock.now())
+            .await;
+        match marked {
+            Ok(()) => ServiceError::ReauthRequired,
+            Err(RepositoryError::NotFound) => {
+                tracing::info!(user_id = %user_id, "the refused grant was replaced meanwhile; account left as it is");
+                ServiceError::TikTokUnavailable(
+                    "the account's grant changed during this request; retry".into(),
+                )
+            }
+            Err(error) => error.into(),
+        }
     }
 
     pub(super) fn open(
@@ -148,14 +172,12 @@ impl AccountService {
         error: crate::ports::CipherError,
     ) -> ServiceError {
         tracing::error!(user_id = %account.user_id, %error, "stored token does not open; reauthorization required");
-        match self
-            .ports
-            .accounts
-            .mark_reauth_required(&account.user_id, self.ports.clock.now())
-            .await
-        {
-            Ok(()) => ServiceError::ReauthRequired,
-            Err(e) => e.into(),
+        match &account.grant {
+            Some(grant) => {
+                self.mark_reauth_required(&account.user_id, &grant.refresh_token)
+                    .await
+            }
+            None => ServiceError::ReauthRequired,
         }
     }
 }

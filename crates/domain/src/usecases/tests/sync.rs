@@ -46,14 +46,19 @@ fn expect_user_info(
         .return_once(move |_, _| result);
 }
 
-/// `mark_reauth_required(42, now)` is called once.
+/// `mark_reauth_required(42, <the stored refresh token>, now)` is called once: the grant judged dead is
+/// the one the account held.
 fn expect_reauth_marked(mocks: &mut Mocks) {
     mocks
         .accounts
         .expect_mark_reauth_required()
-        .withf(|user_id, at| user_id == &user() && *at == now())
+        .withf(|user_id, refused, at| {
+            user_id == &user()
+                && *refused == sealed(USER, TokenKind::Refresh, OLD_REFRESH)
+                && *at == now()
+        })
         .times(1)
-        .returning(|_, _| Ok(()));
+        .returning(|_, _, _| Ok(()));
 }
 
 /// Nothing is written and TikTok's data API is left alone.
@@ -266,6 +271,38 @@ async fn a_refused_refresh_marks_the_account_for_reauthorization_and_is_never_re
 
     // Assert
     assert_err!(result, ServiceError::ReauthRequired);
+}
+
+#[tokio::test]
+async fn a_refused_grant_replaced_between_the_check_and_the_mark_is_left_alone_and_the_caller_retries(
+) {
+    // Arrange: the re-read after TikTok's refusal still shows the refused grant, but a reconnect (or a
+    // rotated pair stored late) replaces it before the mark: storage finds no row holding the refused
+    // refresh token and changes nothing.
+    let mut mocks = Mocks::default();
+    let account = connected_account().access_expires_at(due()).build();
+    mocks.accounts_are(vec![Some(account.clone()), Some(account.clone())]);
+    mocks.lease_taken_on(vec![account]);
+    mocks.lease_released();
+    expect_refresh(&mut mocks, OLD_REFRESH, Err(OAuthError::InvalidGrant));
+    mocks
+        .accounts
+        .expect_mark_reauth_required()
+        .withf(|_, refused, _| *refused == sealed(USER, TokenKind::Refresh, OLD_REFRESH))
+        .times(1)
+        .returning(|_, _, _| Err(RepositoryError::NotFound));
+    expect_nothing_stored(&mut mocks);
+    mocks.data.expect_user_info().never();
+    let service = mocks.service();
+
+    // Act
+    let result = service.sync(&creator(), &user()).await;
+
+    // Assert: not `reauth_required` (the new grant is good); a retry uses it.
+    assert!(
+        matches!(result, Err(ServiceError::TikTokUnavailable(_))),
+        "{result:?}"
+    );
 }
 
 #[tokio::test]
@@ -707,7 +744,7 @@ async fn a_token_that_does_not_open_and_a_database_outage_is_database_unavailabl
         .accounts
         .expect_mark_reauth_required()
         .times(1)
-        .returning(|_, _| Err(RepositoryError::Unavailable(boom())));
+        .returning(|_, _, _| Err(RepositoryError::Unavailable(boom())));
     mocks.data.expect_user_info().never();
     let service = mocks.service();
 
