@@ -6,7 +6,9 @@ use std::time::{Duration, Instant};
 use reqwest::Method;
 use tiktok_integration_tests::db_proxy::DbProxy;
 use tiktok_integration_tests::flow::Answer;
+use tiktok_integration_tests::rows::stored_row;
 use tiktok_integration_tests::{Backend, TestApp};
+use tiktok_sandbox::{Endpoint, Fault, FaultKind};
 
 const BASE: &str = "/api/v1/integrations/tiktok";
 /// The fault bound: a request during an outage is answered within this (the pool gives up after 500 ms).
@@ -133,4 +135,62 @@ async fn a_service_started_while_the_database_is_down_becomes_ready_within_two_s
     answers_within(&app, "/health/ready", None, 200, RECOVERY).await;
     let connected = app.connect("42", "sandbox_creator").await;
     assert_eq!(connected.status, 200, "{}", connected.text);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotated_pair_in_hand_when_the_database_goes_down_is_stored_once_it_is_back() {
+    let Some((app, proxy)) = behind_proxy(false).await else {
+        return;
+    };
+    assert_eq!(app.connect("42", "sandbox_creator").await.status, 200);
+    let before = stored_row(&app.db, "42");
+    app.sandbox.expire_access_tokens();
+    let refreshes = app.sandbox.refresh_count();
+    // TikTok takes a second to answer the refresh; the database goes down meanwhile.
+    app.sandbox.inject_fault(
+        Fault::new(FaultKind::Slow { delay_ms: 1_000 })
+            .on(Endpoint::Token)
+            .times(1),
+    );
+
+    let (answer, ()) = tokio::join!(app.sync_at(&app.address, "42"), async {
+        tokio::time::sleep(Duration::from_millis(400)).await;
+        proxy.go_down();
+    });
+
+    assert_eq!(
+        (answer.status, answer.error_code()),
+        (503, Some("database_unavailable")),
+        "{}",
+        answer.text
+    );
+    assert_eq!(
+        app.sandbox.refresh_count(),
+        refreshes + 1,
+        "TikTok rotated the pair"
+    );
+    assert_eq!(stored_row(&app.db, "42").refresh_token, before.refresh_token);
+    // Down for longer than the request's own retries.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    proxy.come_back();
+    let started = Instant::now();
+    while stored_row(&app.db, "42").refresh_token == before.refresh_token {
+        assert!(
+            started.elapsed() < RECOVERY,
+            "the rotated pair is not stored {RECOVERY:?} after the database came back"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let after = stored_row(&app.db, "42");
+    assert_eq!(
+        (after.status.as_str(), after.refresh_lease_owner),
+        ("connected", None)
+    );
+    let next = app.sync_at(&app.address, "42").await;
+    assert_eq!(next.status, 200, "the stored pair works: {}", next.text);
+    assert_eq!(
+        app.sandbox.refresh_count(),
+        refreshes + 1,
+        "no further refresh was needed"
+    );
 }

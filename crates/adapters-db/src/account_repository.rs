@@ -15,7 +15,7 @@ use crate::account_upsert::save_connection_once;
 use crate::connection::write_transaction;
 use crate::errors::Failure;
 use crate::models::{naive, AccountRow};
-use crate::refresh_lease;
+use crate::refresh_lease::{self, Fence};
 use crate::schema::tiktok_accounts::{self as t, table as accounts};
 use crate::Database;
 
@@ -209,7 +209,19 @@ impl AccountRepository for DieselAccountRepository {
         grant: &StoredGrant,
         at: DateTime<Utc>,
     ) -> Result<(), RepositoryError> {
-        Ok(refresh_lease::save_refreshed_grant(&self.db, user_id, lease, grant, at).await?)
+        let fence = Fence::Lease(lease.owner.clone());
+        Ok(refresh_lease::save_refreshed_grant(&self.db, user_id, fence, grant, at).await?)
+    }
+
+    async fn save_late_rotated_grant(
+        &self,
+        user_id: &UserId,
+        replaced: &SealedToken,
+        grant: &StoredGrant,
+        at: DateTime<Utc>,
+    ) -> Result<(), RepositoryError> {
+        let fence = Fence::RefreshToken(replaced.as_str().to_owned());
+        Ok(refresh_lease::save_refreshed_grant(&self.db, user_id, fence, grant, at).await?)
     }
 
     async fn release_refresh_lease(

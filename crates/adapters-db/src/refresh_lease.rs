@@ -1,7 +1,7 @@
 //! The refresh lease on `tiktok_accounts`: taken with one conditional `UPDATE … RETURNING` (free or
 //! expired), so that of concurrent takers on any replica exactly one wins, on SQLite and PostgreSQL alike.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use tiktok_domain::ports::RefreshLease;
 use tiktok_domain::{ConnectionState, StoredGrant, TikTokAccount, UserId};
@@ -44,41 +44,72 @@ pub(crate) async fn try_acquire(
     .await
 }
 
-/// Stores the grant and frees the lease in one statement, if `lease.owner` still holds it.
+/// Which row a rotated grant may be stored over.
+pub(crate) enum Fence {
+    /// The one whose lease this owner holds.
+    Lease(String),
+    /// The one still holding this sealed refresh token (the grant was obtained with it).
+    RefreshToken(String),
+}
+
+/// Stores the grant and frees the lease in one statement, if the fence holds.
 pub(crate) async fn save_refreshed_grant(
     db: &Database,
     user_id: &UserId,
-    lease: &RefreshLease,
+    fence: Fence,
     grant: &StoredGrant,
     at: DateTime<Utc>,
 ) -> Result<(), Failure> {
-    let (user, owner, g) = (
-        user_id.as_str().to_owned(),
-        lease.owner.clone(),
-        grant.clone(),
-    );
+    let (user, g) = (user_id.as_str().to_owned(), grant.clone());
     db.run(move |conn| {
-        let changed = diesel::update(accounts.filter(t::user_id.eq(user)))
-            .filter(t::is_active.eq(true))
-            .filter(t::refresh_lease_owner.eq(owner))
-            .set((
-                t::access_token.eq(g.access_token.as_str()),
-                t::refresh_token.eq(g.refresh_token.as_str()),
-                t::access_token_expires_at.eq(naive(g.access_token_expires_at)),
-                t::refresh_token_expires_at.eq(naive(g.refresh_token_expires_at)),
-                t::scopes.eq(g.scopes.to_comma_separated()),
-                t::status.eq(ConnectionState::Connected.as_str()),
-                t::updated_at.eq(naive(at)),
-                t::refresh_lease_until.eq(None::<chrono::NaiveDateTime>),
-                t::refresh_lease_owner.eq(None::<String>),
-            ))
-            .execute(conn)?;
+        let row = accounts
+            .filter(t::user_id.eq(user))
+            .filter(t::is_active.eq(true));
+        let changed = match fence {
+            Fence::Lease(owner) => diesel::update(row.filter(t::refresh_lease_owner.eq(owner)))
+                .set(new_grant(&g, at))
+                .execute(conn)?,
+            Fence::RefreshToken(replaced) => {
+                diesel::update(row.filter(t::refresh_token.eq(replaced)))
+                    .set(new_grant(&g, at))
+                    .execute(conn)?
+            }
+        };
         if changed == 0 {
             return Err(Failure::NotFound);
         }
         Ok(())
     })
     .await
+}
+
+/// The columns a stored grant sets: tokens, expiries, scopes, `connected`, and the lease freed.
+#[derive(AsChangeset)]
+#[diesel(table_name = crate::schema::tiktok_accounts, treat_none_as_null = true)]
+struct NewGrant {
+    access_token: String,
+    refresh_token: String,
+    access_token_expires_at: NaiveDateTime,
+    refresh_token_expires_at: NaiveDateTime,
+    scopes: String,
+    status: &'static str,
+    updated_at: NaiveDateTime,
+    refresh_lease_until: Option<NaiveDateTime>,
+    refresh_lease_owner: Option<String>,
+}
+
+fn new_grant(g: &StoredGrant, at: DateTime<Utc>) -> NewGrant {
+    NewGrant {
+        access_token: g.access_token.as_str().to_owned(),
+        refresh_token: g.refresh_token.as_str().to_owned(),
+        access_token_expires_at: naive(g.access_token_expires_at),
+        refresh_token_expires_at: naive(g.refresh_token_expires_at),
+        scopes: g.scopes.to_comma_separated(),
+        status: ConnectionState::Connected.as_str(),
+        updated_at: naive(at),
+        refresh_lease_until: None,
+        refresh_lease_owner: None,
+    }
 }
 
 /// Frees the lease if `lease.owner` holds it.

@@ -34,6 +34,7 @@ on_both_backends!(
     the_refreshed_pair_is_refused_without_the_lease_and_nothing_is_written,
     a_reconnect_disconnect_or_reauthorization_frees_the_lease,
     release_frees_only_the_owners_lease,
+    a_late_rotated_pair_is_stored_over_the_refresh_token_it_replaced_whoever_holds_the_lease,
     no_lease_is_taken_for_an_unknown_or_disconnected_account,
 );
 
@@ -229,4 +230,44 @@ async fn no_lease_is_taken_for_an_unknown_or_disconnected_account(db: Database) 
         .try_acquire_refresh_lease(&user("user-1"), &lease("r1-2", at(30, 0)), at(2, 0))
         .await;
     assert_eq!(gone.expect("ok"), None);
+}
+
+async fn a_late_rotated_pair_is_stored_over_the_refresh_token_it_replaced_whoever_holds_the_lease(
+    db: Database,
+) {
+    let repo = connected(db).await;
+    let user = user("user-1");
+    // Our lease expired during the outage and another replica took it.
+    repo.try_acquire_refresh_lease(&user, &lease("r2-1", at(90, 0)), at(60, 0))
+        .await
+        .expect("ok")
+        .expect("taken");
+
+    repo.save_late_rotated_grant(&user, &refresh_of("a"), &grant("b", at(61, 0)), at(61, 0))
+        .await
+        .expect("stored over the row holding a");
+
+    let found = repo.find_by_user(&user).await.expect("ok").expect("found");
+    assert_eq!(found.grant, Some(grant("b", at(61, 0))));
+    assert!(
+        repo.try_acquire_refresh_lease(&user, &lease("r3-1", at(200, 0)), at(62, 0))
+            .await
+            .expect("ok")
+            .is_some(),
+        "the lease was freed"
+    );
+    // Once the row holds another refresh token (this pair, a reconnect), a late pair is refused.
+    let again = repo
+        .save_late_rotated_grant(&user, &refresh_of("a"), &grant("c", at(63, 0)), at(63, 0))
+        .await;
+    assert!(matches!(again, Err(RepositoryError::NotFound)), "{again:?}");
+    repo.disconnect(&user, DisconnectReason::Requested, at(64, 0))
+        .await
+        .expect("disconnected");
+    let gone = repo
+        .save_late_rotated_grant(&user, &refresh_of("b"), &grant("d", at(65, 0)), at(65, 0))
+        .await;
+    assert!(matches!(gone, Err(RepositoryError::NotFound)), "{gone:?}");
+    let found = repo.find_by_user(&user).await.expect("ok").expect("found");
+    assert_eq!(found.grant, None, "nothing written");
 }

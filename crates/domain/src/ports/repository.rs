@@ -132,6 +132,23 @@ pub trait AccountRepository: Send + Sync {
         at: DateTime<Utc>,
     ) -> Result<(), RepositoryError>;
 
+    /// Stores a rotated grant that could not be stored under its lease (the database was unavailable),
+    /// provided the active row still holds `replaced`, the refresh token the grant was obtained with: then
+    /// no reconnect, mark or other refresh has stored anything since, and TikTok has already killed
+    /// `replaced`, so this grant is the only good one. Sets the state to `connected` and frees the lease,
+    /// whoever holds it (a holder that refreshes with `replaced` is refused by TikTok and finds this grant).
+    ///
+    /// # Errors
+    /// MUST return [`RepositoryError::NotFound`], writing nothing, when the account is not active or holds
+    /// another refresh token.
+    async fn save_late_rotated_grant(
+        &self,
+        user_id: &UserId,
+        replaced: &SealedToken,
+        grant: &StoredGrant,
+        at: DateTime<Utc>,
+    ) -> Result<(), RepositoryError>;
+
     /// Frees the lease if `lease.owner` still holds it; otherwise changes nothing. Never fails on a lease
     /// that is gone.
     async fn release_refresh_lease(

@@ -7,6 +7,10 @@
 //! request that finds the lease taken reads the account again every `refresh_poll` until the new grant
 //! appears or `refresh_wait` has passed, then answers `TikTokUnavailable`.
 //!
+//! A rotated pair that cannot be stored because the database is down (through a few quick retries) is kept
+//! by a task outside the request, which stores it as soon as the database is back, over the row that still
+//! holds the refresh token it replaced; the request answers `DatabaseUnavailable`.
+//!
 //! A refresh whose outcome is unknown (timeout, connection lost after sending) keeps the stored grant,
 //! frees the lease and fails this request; it is never retried with the possibly spent refresh token in
 //! the same request. The next request tries the stored refresh token once; if TikTok had rotated it, that
@@ -14,13 +18,18 @@
 
 use tokio::time::Instant;
 
-use crate::account::{ConnectionState, StoredGrant, TikTokAccount, TokenKind};
+use crate::account::{ConnectionState, SealedToken, StoredGrant, TikTokAccount, TokenKind};
 use crate::ports::{OAuthError, RefreshLease, RepositoryError};
 use crate::values::{RefreshToken, UserId};
 
 use super::single_flight::{SharedFailure, Turn};
 use super::tokens::{seal_grant, FreshToken, Need};
 use super::{AccountService, ServiceError};
+
+/// How often a rotated pair that could not be stored is tried again (see `keep_rotated_pair`).
+pub(crate) const LATE_SAVE_PAUSE: std::time::Duration = std::time::Duration::from_millis(250);
+/// How long a rotated pair that could not be stored is kept trying: an outage longer than this loses it.
+pub(crate) const LATE_SAVE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
 /// The answer when another request's refresh of the same account outlasts our wait.
 fn refresh_busy() -> ServiceError {
@@ -140,6 +149,10 @@ impl AccountService {
                         })
                     }
                     Err(RepositoryError::NotFound) => self.after_lost_lease(user_id, &grant).await,
+                    Err(error @ RepositoryError::Unavailable(_)) => {
+                        self.keep_rotated_pair(user_id, &grant.refresh_token, stored, now);
+                        Err(error.into())
+                    }
                     Err(error) => Err(error.into()),
                 }
             }
@@ -216,6 +229,49 @@ impl AccountService {
             .accounts
             .save_refreshed_grant(user_id, lease, grant, at)
             .await
+    }
+
+    /// The database stayed unavailable through [`Self::save_rotated_pair`]'s retries, and the rotated pair
+    /// exists only here (sealed): TikTok has already killed the refresh token the row holds. A task outside
+    /// the request keeps trying to store it, every [`LATE_SAVE_PAUSE`] for up to [`LATE_SAVE_PATIENCE`],
+    /// over the row that still holds `replaced` (see `AccountRepository::save_late_rotated_grant`), so the
+    /// pair is stored as soon as the database is back. A request that needs a refresh meanwhile waits on
+    /// the lease or, once it expired, finds TikTok refusing `replaced` and then this pair stored.
+    fn keep_rotated_pair(
+        &self,
+        user_id: &UserId,
+        replaced: &SealedToken,
+        pair: StoredGrant,
+        at: chrono::DateTime<chrono::Utc>,
+    ) {
+        tracing::warn!(user_id = %user_id, "the database is unavailable with a rotated pair in hand; storing it once it is back");
+        let (service, user_id, replaced) = (self.clone(), user_id.clone(), replaced.clone());
+        tokio::spawn(async move {
+            let give_up = Instant::now() + LATE_SAVE_PATIENCE;
+            loop {
+                tokio::time::sleep(LATE_SAVE_PAUSE).await;
+                let saved = service
+                    .ports
+                    .accounts
+                    .save_late_rotated_grant(&user_id, &replaced, &pair, at)
+                    .await;
+                match saved {
+                    Ok(()) => {
+                        tracing::info!(user_id = %user_id, "rotated pair stored after the database came back");
+                        return;
+                    }
+                    Err(RepositoryError::NotFound) => {
+                        tracing::warn!(user_id = %user_id, "the account changed before the rotated pair could be stored; pair dropped");
+                        return;
+                    }
+                    Err(RepositoryError::Unavailable(_)) if Instant::now() < give_up => {}
+                    Err(error) => {
+                        tracing::error!(user_id = %user_id, %error, "rotated pair lost; the creator will have to reconnect");
+                        return;
+                    }
+                }
+            }
+        });
     }
 
     /// Frees the lease; a failure only delays the next refresh until the lease expires.

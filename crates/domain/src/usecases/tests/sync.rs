@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use mockall::Sequence;
 
 use super::support::*;
-use crate::account::{DisconnectReason, TokenKind};
+use crate::account::{DisconnectReason, SealedToken, StoredGrant, TokenKind};
 use crate::ports::{
     CipherError, MockTokenCipher, OAuthError, RepositoryError, TikTokApiError, TokenGrant, UserInfo,
 };
@@ -224,19 +224,16 @@ async fn a_token_expiring_within_the_margin_is_refreshed_and_the_new_pair_stored
     }
 }
 
-#[tokio::test]
-async fn the_new_access_token_is_never_used_when_the_rotated_pair_cannot_be_stored() {
-    // Arrange
-    let mut mocks = Mocks::default();
+/// Arranges a due account whose refresh TikTok answers with a rotated pair that the database does not take
+/// under the lease (four tries); returns the calls of the late save, which answers from `late`.
+fn rotated_pair_refused_under_the_lease(
+    mocks: &mut Mocks,
+    late: Vec<Result<(), RepositoryError>>,
+) -> Captured<(SealedToken, StoredGrant)> {
     let account = connected_account().access_expires_at(due()).build();
     mocks.account_is(Some(account.clone()));
     mocks.lease_taken_on(vec![account]);
-    expect_refresh(
-        &mut mocks,
-        OLD_REFRESH,
-        Ok(token_grant(NEW_ACCESS, NEW_REFRESH)),
-    );
-    // The write is tried four times (the pair exists nowhere else), then given up.
+    expect_refresh(mocks, OLD_REFRESH, Ok(token_grant(NEW_ACCESS, NEW_REFRESH)));
     mocks
         .accounts
         .expect_save_refreshed_grant()
@@ -244,13 +241,88 @@ async fn the_new_access_token_is_never_used_when_the_rotated_pair_cannot_be_stor
         .returning(|_, _, _, _| Err(RepositoryError::Unavailable(boom())));
     mocks.data.expect_user_info().never();
     mocks.accounts.expect_save_profile().never();
+    let calls = Captured::default();
+    let sink = calls.clone();
+    let answers = std::sync::Mutex::new(late.into_iter());
+    mocks
+        .accounts
+        .expect_save_late_rotated_grant()
+        .withf(|user_id, _, _, at| user_id == &user() && *at == now())
+        .returning(move |_, replaced, grant, _| {
+            sink.push((replaced.clone(), grant.clone()));
+            answers
+                .lock()
+                .unwrap()
+                .next()
+                .unwrap_or_else(|| Err(RepositoryError::Unavailable(boom())))
+        });
+    calls
+}
+
+/// Lets the paused clock run until `calls` holds `n` calls (or an hour passed).
+async fn until_called<T: Clone>(calls: &Captured<T>, n: usize) -> Vec<T> {
+    for _ in 0..14_400 {
+        if calls.all().len() >= n {
+            break;
+        }
+        tokio::time::sleep(StdDuration::from_millis(250)).await;
+    }
+    calls.all()
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_rotated_pair_the_database_refuses_is_never_used_and_is_stored_once_the_database_is_back()
+{
+    // Arrange: the database is back at the third late try.
+    let mut mocks = Mocks::default();
+    let late = rotated_pair_refused_under_the_lease(
+        &mut mocks,
+        vec![
+            Err(RepositoryError::Unavailable(boom())),
+            Err(RepositoryError::Unavailable(boom())),
+            Ok(()),
+        ],
+    );
     let service = mocks.service();
 
     // Act
     let result = service.sync(&creator(), &user()).await;
 
-    // Assert
+    // Assert: the request fails without using the new token; the pair is stored later, over the row
+    // that still holds the refresh token it replaced, and then no more is tried.
     assert_err!(result, ServiceError::DatabaseUnavailable(_));
+    let calls = until_called(&late, 3).await;
+    assert_eq!(calls.len(), 3);
+    for (replaced, grant) in &calls {
+        assert_eq!(replaced, &sealed(USER, TokenKind::Refresh, OLD_REFRESH));
+        assert_eq!(grant, &stored_grant(NEW_ACCESS, NEW_REFRESH));
+    }
+    tokio::time::sleep(StdDuration::from_secs(60)).await;
+    assert_eq!(late.all().len(), 3, "stored: nothing more to do");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_late_rotated_pair_stops_when_the_account_changed_and_gives_up_after_its_patience() {
+    // The account was reconnected meanwhile: the pair is dropped at once.
+    let mut mocks = Mocks::default();
+    let late =
+        rotated_pair_refused_under_the_lease(&mut mocks, vec![Err(RepositoryError::NotFound)]);
+    let result = mocks.service().sync(&creator(), &user()).await;
+    assert_err!(result, ServiceError::DatabaseUnavailable(_));
+    until_called(&late, 1).await;
+    tokio::time::sleep(StdDuration::from_secs(60)).await;
+    assert_eq!(late.all().len(), 1);
+
+    // The database never comes back: tried every 250 ms for 15 minutes, then given up.
+    let mut mocks = Mocks::default();
+    let late = rotated_pair_refused_under_the_lease(&mut mocks, vec![]);
+    let result = mocks.service().sync(&creator(), &user()).await;
+    assert_err!(result, ServiceError::DatabaseUnavailable(_));
+    tokio::time::sleep(StdDuration::from_secs(20 * 60)).await;
+    let tries = late.all().len();
+    assert!((3_590..=3_610).contains(&tries), "{tries} tries");
+    tokio::time::sleep(StdDuration::from_secs(60)).await;
+    assert_eq!(late.all().len(), tries, "given up");
 }
 
 #[tokio::test]
