@@ -169,7 +169,10 @@ async fn a_rotated_pair_in_hand_when_the_database_goes_down_is_stored_once_it_is
         refreshes + 1,
         "TikTok rotated the pair"
     );
-    assert_eq!(stored_row(&app.db, "42").refresh_token, before.refresh_token);
+    assert_eq!(
+        stored_row(&app.db, "42").refresh_token,
+        before.refresh_token
+    );
     // Down for longer than the request's own retries.
     tokio::time::sleep(Duration::from_secs(3)).await;
     proxy.come_back();

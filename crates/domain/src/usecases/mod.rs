@@ -13,6 +13,7 @@ mod content_reads;
 mod disconnect;
 mod error;
 mod refresh;
+mod retention;
 mod rotate_keys;
 mod single_flight;
 mod status;
@@ -32,6 +33,7 @@ pub use caller::Caller;
 pub use config::{ContentConfig, ServiceConfig};
 pub use content_reads::{HistorySeries, DEFAULT_HISTORY_DAYS};
 pub use error::ServiceError;
+pub use retention::RETENTION_EVERY;
 pub use rotate_keys::{KeyRotation, RotationReport};
 pub use videos::VIDEO_PAGE_SIZE;
 pub use views::{
@@ -73,6 +75,8 @@ pub struct AccountService {
     config: ServiceConfig,
     /// This process's refreshes in flight, shared by the clones of the service.
     flights: Arc<single_flight::Flights>,
+    /// When this process last ran the history retention.
+    retention: Arc<retention::RetentionSchedule>,
 }
 
 impl AccountService {
@@ -82,6 +86,7 @@ impl AccountService {
             ports,
             config,
             flights: Arc::new(single_flight::Flights::new()),
+            retention: Arc::default(),
         }
     }
 

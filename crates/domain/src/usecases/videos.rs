@@ -20,7 +20,8 @@ enum PageError {
 
 impl AccountService {
     /// Keeps the profile counts as the snapshot of the current history period (the latest sync of a
-    /// period wins), then deletes snapshots older than the retention. Failures are logged: the profile is
+    /// period wins), then, at most once per [`super::RETENTION_EVERY`] in this process, deletes snapshots
+    /// (of every account) older than the retention. Failures are logged: the profile is
     /// stored already, and history is a convenience.
     pub(super) async fn record_history(&self, account: &TikTokAccount) {
         let now = self.ports.clock.now();
@@ -48,11 +49,17 @@ impl AccountService {
                 tracing::warn!(user_id = %account.user_id, %error, "profile snapshot not recorded");
             }
         }
+        if !self.retention.due(now) {
+            return;
+        }
         let cutoff = now - content.history_retention;
         match self.ports.content.purge_history_before(cutoff).await {
             Ok(0) => {}
             Ok(purged) => tracing::info!(purged, "snapshots past the retention deleted"),
-            Err(error) => tracing::warn!(%error, "snapshots past the retention not deleted"),
+            Err(error) => {
+                self.retention.failed(now);
+                tracing::warn!(%error, "snapshots past the retention not deleted");
+            }
         }
     }
 

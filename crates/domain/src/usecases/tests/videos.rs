@@ -306,23 +306,17 @@ async fn a_video_scope_withdrawn_at_tiktok_is_recorded_and_the_profile_sync_succ
 }
 
 #[tokio::test]
-async fn each_sync_keeps_the_profile_counts_in_its_hour_and_drops_snapshots_past_retention() {
+async fn each_sync_keeps_the_profile_counts_in_its_hour_and_the_retention_runs_once_an_hour() {
     let mut mocks = Mocks::default();
-    let mut account = connected_account().build();
-    account.scopes = scopes().without(Scope::VIDEO_LIST);
-    mocks.account_is(Some(account.clone()));
-    mocks
-        .data
-        .expect_user_info()
-        .returning(|_, _| Ok(user_info()));
-    mocks.profile_saves_onto(account);
-    mocks.content.checkpoint();
+    let mut synced = connected_account().build();
+    synced.profile = fresh_profile();
+    synced.last_sync_at = Some(now());
     let snapshots = Captured::default();
     let sink = snapshots.clone();
     mocks
         .content
         .expect_record_profile_snapshot()
-        .times(1)
+        .times(2)
         .returning(move |_, s| {
             sink.push(*s);
             Ok(())
@@ -333,11 +327,13 @@ async fn each_sync_keeps_the_profile_counts_in_its_hour_and_drops_snapshots_past
         .withf(|cutoff| *cutoff == now() - Duration::days(730))
         .times(1)
         .returning(|_| Ok(3));
-    mocks.analytics_kept_quietly();
+    let service = mocks.service();
 
-    service_syncs(mocks).await;
+    // What two syncs within the hour (the clock stands still) keep: two snapshots, one retention run.
+    service.record_history(&synced).await;
+    service.record_history(&synced).await;
 
-    let snapshot = snapshots.only();
+    let snapshot = snapshots.all()[0];
     assert_eq!(snapshot.recorded_at, now());
     assert_eq!(
         snapshot.bucket_start,
