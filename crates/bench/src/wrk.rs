@@ -211,6 +211,21 @@ impl Run<'_> {
     }
 }
 
+/// The longest a connection of a paced run may stay idle: under actix-web's 5 s keep-alive and 5 s wait for
+/// a new connection's first request, after which the server closes it (or answers 408). wrk never retries,
+/// so it would count either as an error of the service.
+pub const MAX_PACED_IDLE: Duration = Duration::from_secs(2);
+
+/// The connection levels a run paced at `rate` a second can keep busy: each connection sends at least every
+/// [`MAX_PACED_IDLE`], so at most `rate × 2 s` connections; higher levels are capped there, and a level
+/// reached twice is run once.
+pub fn paced_levels(levels: &[u32], rate: f64) -> Vec<u32> {
+    let most = (rate * MAX_PACED_IDLE.as_secs_f64()).floor().max(1.0) as u32;
+    let mut paced: Vec<u32> = levels.iter().map(|c| (*c).clamp(1, most)).collect();
+    paced.dedup();
+    paced
+}
+
 /// What one wrk run measured. Latencies are in microseconds, as wrk keeps them.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Outcome {
@@ -443,6 +458,13 @@ BENCH requests=78000 duration_us=5000000 mean_us=4100 p50_us=3900 p90_us=5200 p9
             joined.ends_with("-- POST tok 75 250000 /a/1 /a/2"),
             "two threads at 4 a second each: {joined}"
         );
+    }
+
+    #[test]
+    fn paced_levels_keep_every_connection_busy_every_two_seconds() {
+        assert_eq!(paced_levels(&[1, 16, 64], 8.0), vec![1, 16]);
+        assert_eq!(paced_levels(&[1, 4, 8], 10.0), vec![1, 4, 8]);
+        assert_eq!(paced_levels(&[64], 0.1), vec![1]);
     }
 
     #[test]

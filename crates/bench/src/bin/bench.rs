@@ -564,7 +564,9 @@ fn run() -> Result<bool, String> {
     }
 
     if config.sync_requests > 0 {
-        for &connections in &config.connections {
+        // Paced at 8 a second, 64 connections would each sit idle for 8 s: past actix-web's keep-alive,
+        // which wrk, never retrying, would count as errors. So sync runs at the levels the rate keeps busy.
+        for connections in wrk::paced_levels(&config.connections, config.sync_rate) {
             service.check_alive()?;
             let threads = threads(connections);
             let per_thread = config.sync_requests.div_ceil(u64::from(threads));
