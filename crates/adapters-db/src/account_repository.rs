@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use tiktok_domain::analytics::Analytics;
 use tiktok_domain::ports::{AccountRepository, RefreshLease, RepositoryError};
 use tiktok_domain::{
     ConnectionState, DisconnectReason, NewConnection, OpenId, Profile, Scopes, SealedToken,
@@ -12,11 +13,13 @@ use tiktok_domain::{
 
 use crate::account_erase;
 use crate::account_upsert::save_connection_once;
+use crate::analytics_models::AnalyticsRow;
 use crate::connection::write_transaction;
 use crate::errors::Failure;
 use crate::models::{naive, AccountRow};
 use crate::refresh_lease::{self, Fence};
 use crate::schema::tiktok_accounts::{self as t, table as accounts};
+use crate::schema::tiktok_analytics as an;
 use crate::Database;
 
 /// How often `save_connection` retries when a concurrent first connection of the same user won the race.
@@ -56,6 +59,26 @@ impl AccountRepository for DieselAccountRepository {
                 .first::<AccountRow>(conn)
                 .optional()?;
             row.map(to_account).transpose()
+        });
+        Ok(found.await?)
+    }
+
+    async fn find_with_analytics(
+        &self,
+        user_id: &UserId,
+    ) -> Result<Option<(TikTokAccount, Option<Analytics>)>, RepositoryError> {
+        let user = user_id.as_str().to_owned();
+        let found = self.db.run(move |conn| {
+            let row = accounts
+                .left_join(an::table.on(an::user_id.eq(t::user_id)))
+                .filter(t::user_id.eq(user))
+                .select((t::all_columns, an::all_columns.nullable()))
+                .first::<(AccountRow, Option<AnalyticsRow>)>(conn)
+                .optional()?;
+            row.map(|(account, kept)| {
+                Ok::<_, Failure>((to_account(account)?, kept.and_then(|k| k.analytics())))
+            })
+            .transpose()
         });
         Ok(found.await?)
     }

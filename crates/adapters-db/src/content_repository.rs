@@ -182,22 +182,6 @@ impl ContentRepository for DieselContentRepository {
         Ok(saved.await?)
     }
 
-    async fn stored_analytics(
-        &self,
-        user_id: &UserId,
-    ) -> Result<Option<Analytics>, RepositoryError> {
-        let user = user_id.as_str().to_owned();
-        let row = self.db.run(move |conn| {
-            Ok::<_, Failure>(
-                an::table
-                    .find(user)
-                    .first::<AnalyticsRow>(conn)
-                    .optional()?,
-            )
-        });
-        Ok(row.await?.and_then(|row| row.analytics()))
-    }
-
     async fn purge(&self, user_id: &UserId) -> Result<(), RepositoryError> {
         let user = user_id.as_str().to_owned();
         let purged = self

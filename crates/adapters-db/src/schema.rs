@@ -147,3 +147,6 @@ diesel::table! {
         body -> Text,
     }
 }
+
+// The metrics read joins an account with its kept analytics.
+diesel::allow_tables_to_appear_in_same_query!(tiktok_accounts, tiktok_analytics);

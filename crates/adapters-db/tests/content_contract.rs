@@ -365,8 +365,28 @@ async fn kept_analytics_read_back_whole_and_an_older_computation_never_replaces_
     db: Database,
 ) {
     let repo = repo(&db);
+    let accounts = DieselAccountRepository::new(db.clone());
     let (u, other) = (user("user-1"), user("user-2"));
-    assert_eq!(repo.stored_analytics(&u).await.unwrap(), None);
+    for (who, open) in [("user-1", "open-1"), ("user-2", "open-2")] {
+        accounts
+            .save_connection(&connection(who, open, "a", at(0, 0)))
+            .await
+            .unwrap();
+    }
+    // The account with what its last sync kept, in one read.
+    let stored_analytics = |u| {
+        let accounts = accounts.clone();
+        async move {
+            let (account, kept) = accounts.find_with_analytics(&u).await.unwrap().unwrap();
+            assert_eq!(account.user_id, u);
+            kept
+        }
+    };
+    assert_eq!(stored_analytics(u.clone()).await, None);
+    assert_eq!(
+        accounts.find_with_analytics(&user("nobody")).await.unwrap(),
+        None
+    );
     let mut stored = StoredVideo {
         video: video(3, 1_234),
         first_seen_at: at(0, 0),
@@ -402,11 +422,8 @@ async fn kept_analytics_read_back_whole_and_an_older_computation_never_replaces_
     };
 
     repo.save_analytics(&u, &computed, at(2, 0)).await.unwrap();
-    assert_eq!(
-        repo.stored_analytics(&u).await.unwrap(),
-        Some(computed.clone())
-    );
-    assert_eq!(repo.stored_analytics(&other).await.unwrap(), None);
+    assert_eq!(stored_analytics(u.clone()).await, Some(computed.clone()));
+    assert_eq!(stored_analytics(other.clone()).await, None);
 
     let older = Analytics {
         views_total: Some(1),
@@ -414,16 +431,16 @@ async fn kept_analytics_read_back_whole_and_an_older_computation_never_replaces_
     };
     repo.save_analytics(&u, &older, at(1, 0)).await.unwrap();
     assert_eq!(
-        repo.stored_analytics(&u).await.unwrap(),
+        stored_analytics(u.clone()).await,
         Some(computed),
         "a computation that finished late but started earlier is dropped"
     );
     repo.save_analytics(&u, &older, at(3, 0)).await.unwrap();
-    assert_eq!(repo.stored_analytics(&u).await.unwrap(), Some(older));
+    assert_eq!(stored_analytics(u.clone()).await, Some(older));
 
     repo.purge(&u).await.unwrap();
     assert_eq!(
-        repo.stored_analytics(&u).await.unwrap(),
+        stored_analytics(u.clone()).await,
         None,
         "purged with the content"
     );

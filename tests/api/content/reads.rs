@@ -60,7 +60,7 @@ async fn videos_history_and_metrics_run_as_many_queries_for_5000_videos_as_for_4
     assert_eq!(counts[0], counts[1], "no query per video or per snapshot");
     let (videos, history, metrics) = counts[0];
     assert!(
-        videos <= 6 && history <= 6 && metrics <= 2,
+        videos <= 6 && history <= 6 && metrics == 1,
         "{:?}",
         counts[0]
     );

@@ -73,7 +73,8 @@ pub trait ContentRepository: Send + Sync {
     ) -> Result<AnalyticsData, RepositoryError>;
 
     /// Keeps the analytics computed at `computed_at` as the user's current ones, so that reading them
-    /// is one lookup rather than the queries of [`ContentRepository::analytics_data`]. An older
+    /// (with the account: [`super::AccountRepository::find_with_analytics`]) is one lookup rather than the
+    /// queries of [`ContentRepository::analytics_data`]. An older
     /// computation never replaces a newer one (two syncs may finish out of order).
     async fn save_analytics(
         &self,
@@ -81,13 +82,6 @@ pub trait ContentRepository: Send + Sync {
         analytics: &Analytics,
         computed_at: DateTime<Utc>,
     ) -> Result<(), RepositoryError>;
-
-    /// The analytics last kept by [`ContentRepository::save_analytics`]; `None` when none were (or
-    /// what was kept can no longer be read, e.g. written by a version with another layout).
-    async fn stored_analytics(
-        &self,
-        user_id: &UserId,
-    ) -> Result<Option<Analytics>, RepositoryError>;
 
     /// Erases every video, snapshot, sync state and kept analytics of the user.
     async fn purge(&self, user_id: &UserId) -> Result<(), RepositoryError>;

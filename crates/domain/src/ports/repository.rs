@@ -5,6 +5,7 @@ use super::BoxError;
 use crate::account::{
     DisconnectReason, NewConnection, Profile, SealedToken, StoredGrant, TikTokAccount,
 };
+use crate::analytics::Analytics;
 use crate::values::{OpenId, Scopes, UserId};
 
 /// Why storage could not do what was asked.
@@ -50,6 +51,15 @@ pub trait AccountRepository: Send + Sync {
         &self,
         user_id: &UserId,
     ) -> Result<Option<TikTokAccount>, RepositoryError>;
+
+    /// The account of a product user with the analytics its last sync kept
+    /// ([`super::ContentRepository::save_analytics`]), in one read: what the metrics page shows. The
+    /// analytics are `None` when none were kept, or what was kept can no longer be read (written by a
+    /// version with another layout).
+    async fn find_with_analytics(
+        &self,
+        user_id: &UserId,
+    ) -> Result<Option<(TikTokAccount, Option<Analytics>)>, RepositoryError>;
 
     /// The active account (connected or awaiting reauthorization) with this TikTok `open_id`.
     async fn find_active_by_open_id(

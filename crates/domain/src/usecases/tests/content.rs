@@ -161,16 +161,22 @@ fn engagement_is_interactions_over_views_and_unknown_without_views() {
     );
 }
 
+/// `find_with_analytics(42)` answers the connected account with `kept`, once.
+fn kept_analytics_are(mocks: &mut Mocks, kept: Option<Analytics>) {
+    mocks
+        .accounts
+        .expect_find_with_analytics()
+        .withf(|user_id| user_id == &user())
+        .times(1)
+        .returning(move |_| Ok(Some((connected_account().build(), kept.clone()))));
+}
+
 #[tokio::test]
 async fn metrics_report_without_kept_analytics_asks_storage_once_for_the_three_windows_and_keeps_them(
 ) {
     // Arrange
     let mut mocks = Mocks::default();
-    mocks.account_is(Some(connected_account().build()));
-    mocks
-        .content
-        .expect_stored_analytics()
-        .returning(|_| Ok(None));
+    kept_analytics_are(&mut mocks, None);
     mocks
         .content
         .expect_analytics_data()
@@ -225,19 +231,12 @@ async fn metrics_report_without_kept_analytics_asks_storage_once_for_the_three_w
 async fn metrics_report_answers_the_kept_analytics_without_computing_them() {
     // Arrange
     let mut mocks = Mocks::default();
-    mocks.account_is(Some(connected_account().build()));
     let kept = Analytics {
         views_total: Some(1_234),
         engagement_rate_30d: Some(0.0421),
         ..Analytics::default()
     };
-    let answer = kept.clone();
-    mocks
-        .content
-        .expect_stored_analytics()
-        .withf(|user_id| user_id == &user())
-        .times(1)
-        .returning(move |_| Ok(Some(answer.clone())));
+    kept_analytics_are(&mut mocks, Some(kept.clone()));
     mocks.content.expect_analytics_data().times(0);
     mocks.content.expect_save_analytics().times(0);
     let service = mocks.service();
@@ -250,12 +249,38 @@ async fn metrics_report_answers_the_kept_analytics_without_computing_them() {
 }
 
 #[tokio::test]
+async fn metrics_of_a_disconnected_or_unknown_account_are_not_shown() {
+    for found in [
+        Some(
+            connected_account()
+                .disconnected(DisconnectReason::Requested)
+                .build(),
+        ),
+        None,
+    ] {
+        let mut mocks = Mocks::default();
+        mocks
+            .accounts
+            .expect_find_with_analytics()
+            .times(1)
+            .returning(move |_| Ok(found.clone().map(|a| (a, Some(Analytics::default())))));
+        mocks.content.expect_analytics_data().never();
+
+        let report = mocks.service().metrics_report(&creator(), &user()).await;
+
+        assert!(
+            matches!(report, Err(ServiceError::NotConnected)),
+            "{report:?}"
+        );
+    }
+}
+
+#[tokio::test]
 async fn metrics_report_fails_as_unavailable_when_the_kept_analytics_cannot_be_read() {
     let mut mocks = Mocks::default();
-    mocks.account_is(Some(connected_account().build()));
     mocks
-        .content
-        .expect_stored_analytics()
+        .accounts
+        .expect_find_with_analytics()
         .returning(|_| Err(RepositoryError::Unavailable("down".into())));
     let service = mocks.service();
 
