@@ -31,6 +31,17 @@ pub(crate) const LATE_SAVE_PAUSE: std::time::Duration = std::time::Duration::fro
 /// How long a rotated pair that could not be stored is kept trying: an outage longer than this loses it.
 pub(crate) const LATE_SAVE_PATIENCE: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
+/// Logs, when dropped still holding a user, that this user's rotated pair is lost.
+struct Unsettled(Option<UserId>);
+
+impl Drop for Unsettled {
+    fn drop(&mut self) {
+        if let Some(user_id) = &self.0 {
+            tracing::error!(user_id = %user_id, "stopped before the rotated pair could be stored; the creator will have to reconnect");
+        }
+    }
+}
+
 /// The answer when another request's refresh of the same account outlasts our wait.
 fn refresh_busy() -> ServiceError {
     ServiceError::TikTokUnavailable(
@@ -247,6 +258,8 @@ impl AccountService {
         tracing::warn!(user_id = %user_id, "the database is unavailable with a rotated pair in hand; storing it once it is back");
         let (service, user_id, replaced) = (self.clone(), user_id.clone(), replaced.clone());
         tokio::spawn(async move {
+            // Dropped unfinished when the runtime stops (the replica shuts down): says what is lost.
+            let mut unsettled = Unsettled(Some(user_id.clone()));
             let give_up = Instant::now() + LATE_SAVE_PATIENCE;
             loop {
                 tokio::time::sleep(LATE_SAVE_PAUSE).await;
@@ -256,20 +269,19 @@ impl AccountService {
                     .save_late_rotated_grant(&user_id, &replaced, &pair, at)
                     .await;
                 match saved {
+                    Err(RepositoryError::Unavailable(_)) if Instant::now() < give_up => continue,
                     Ok(()) => {
                         tracing::info!(user_id = %user_id, "rotated pair stored after the database came back");
-                        return;
                     }
                     Err(RepositoryError::NotFound) => {
                         tracing::warn!(user_id = %user_id, "the account changed before the rotated pair could be stored; pair dropped");
-                        return;
                     }
-                    Err(RepositoryError::Unavailable(_)) if Instant::now() < give_up => {}
                     Err(error) => {
                         tracing::error!(user_id = %user_id, %error, "rotated pair lost; the creator will have to reconnect");
-                        return;
                     }
                 }
+                unsettled.0 = None;
+                return;
             }
         });
     }
