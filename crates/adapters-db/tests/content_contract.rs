@@ -599,6 +599,13 @@ async fn the_account_writes_of_the_content_feature_work_and_a_new_tiktok_account
     repo.upsert_videos(&u, &[video(1, 1)], at(4, 0), at(4, 0))
         .await
         .unwrap();
+    let old_analytics = Analytics {
+        views_total: Some(1),
+        ..Analytics::default()
+    };
+    repo.save_analytics(&u, &old_analytics, at(4, 0))
+        .await
+        .unwrap();
     accounts
         .save_connection(&connection("user-1", "open-2", "b", at(5, 0)))
         .await
@@ -609,6 +616,8 @@ async fn the_account_writes_of_the_content_feature_work_and_a_new_tiktok_account
         after: None,
     };
     assert!(repo.list_videos(&u, &all).await.unwrap().videos.is_empty());
+    let (_, kept) = accounts.find_with_analytics(&u).await.unwrap().unwrap();
+    assert_eq!(kept, None, "nor are the analytics kept of it");
 
     repo.upsert_videos(&u, &[video(1, 1)], at(6, 0), at(6, 0))
         .await
