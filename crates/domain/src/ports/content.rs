@@ -74,8 +74,8 @@ pub trait ContentRepository: Send + Sync {
 
     /// Keeps the analytics computed at `computed_at` as the user's current ones, so that reading them
     /// (with the account: [`super::AccountRepository::find_with_analytics`]) is one lookup rather than the
-    /// queries of [`ContentRepository::analytics_data`]. An older
-    /// computation never replaces a newer one (two syncs may finish out of order).
+    /// queries of [`ContentRepository::analytics_data`]. An older computation never replaces a newer one
+    /// (two syncs may finish out of order).
     async fn save_analytics(
         &self,
         user_id: &UserId,
