@@ -5,6 +5,9 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
+use tokio::sync::Semaphore;
+use tokio::time::{timeout_at, Instant};
+
 use diesel::connection::SimpleConnection;
 use diesel::r2d2::Pool;
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
@@ -15,6 +18,9 @@ use crate::errors::{DbError, Failure};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
+
+/// The least time a checkout may wait once a permit is held (a permit always frees a connection soon).
+const MIN_CHECKOUT: Duration = Duration::from_millis(50);
 
 /// Key of the PostgreSQL advisory lock that keeps two replicas from migrating at once.
 const MIGRATION_LOCK_KEY: i64 = 0x7469_6b74_6f6b_6462; // "tiktokdb"
@@ -55,6 +61,10 @@ impl Default for PoolOptions {
 #[derive(Clone)]
 pub struct Database {
     pool: Pool<Manager>,
+    /// One permit per pooled connection: callers wait for one on the async runtime, so that only as many
+    /// blocking threads as there are connections run at once (instead of one per waiting request, each
+    /// parked on the pool's lock).
+    permits: Arc<Semaphore>,
     backend: Backend,
     migrated: Arc<AtomicBool>,
     gated: bool,
@@ -112,6 +122,7 @@ impl Database {
         let queries = Arc::new(AtomicU64::new(0));
         let pool = builder.build_unchecked(Manager::new(target, Arc::clone(&queries)));
         Ok(Database {
+            permits: Arc::new(Semaphore::new(pool.max_size() as usize)),
             pool,
             backend,
             migrated: Arc::new(AtomicBool::new(false)),
@@ -194,10 +205,20 @@ impl Database {
         F: FnOnce(&mut AnyConnection) -> Result<T, Failure> + Send + 'static,
         T: Send + 'static,
     {
+        // The whole wait (a permit, then a connection) is bounded by the pool's timeout, so that callers
+        // still fail fast while the database is down.
+        let deadline = Instant::now() + self.pool.connection_timeout();
+        let permit = timeout_at(deadline, Arc::clone(&self.permits).acquire_owned())
+            .await
+            .map_err(|_| Failure::Busy)?
+            .map_err(|_| Failure::Busy)?;
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
-            let mut conn = pool.get()?;
-            work(&mut conn)
+            let left = deadline.saturating_duration_since(Instant::now());
+            let mut conn = pool.get_timeout(left.max(MIN_CHECKOUT))?;
+            let done = work(&mut conn);
+            drop(permit);
+            done
         })
         .await?
     }
@@ -232,5 +253,73 @@ fn create_parent_directory(path: &str) -> Result<(), DbError> {
                 source,
             }),
         _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::AtomicUsize;
+
+    use super::*;
+
+    fn pool_of(size: u32, timeout_ms: u64) -> (tempfile::TempDir, Database) {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let url = format!("sqlite://{}/pool.db", dir.path().display());
+        let options = PoolOptions {
+            max_size: size,
+            connection_timeout: Duration::from_millis(timeout_ms),
+        };
+        (dir, Database::connect(&url, options).expect("pool"))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn no_more_calls_run_at_once_than_there_are_connections() {
+        let (_dir, db) = pool_of(3, 5_000);
+        let (running, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
+        let calls = (0..24).map(|_| {
+            let (db, running, most) = (db.clone(), Arc::clone(&running), Arc::clone(&most));
+            tokio::spawn(async move {
+                db.run(move |_conn| {
+                    let now = running.fetch_add(1, Ordering::SeqCst) + 1;
+                    most.fetch_max(now, Ordering::SeqCst);
+                    std::thread::sleep(Duration::from_millis(20));
+                    running.fetch_sub(1, Ordering::SeqCst);
+                    Ok(())
+                })
+                .await
+            })
+        });
+        for call in calls.collect::<Vec<_>>() {
+            call.await.expect("joined").expect("ran");
+        }
+        assert_eq!(most.load(Ordering::SeqCst), 3);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_call_that_finds_every_connection_busy_fails_within_the_timeout() {
+        let (_dir, db) = pool_of(1, 300);
+        let holder = db.clone();
+        let held = tokio::spawn(async move {
+            holder
+                .run(|_conn| {
+                    std::thread::sleep(Duration::from_millis(1_500));
+                    Ok(())
+                })
+                .await
+        });
+        tokio::time::sleep(Duration::from_millis(100)).await;
+
+        let started = std::time::Instant::now();
+        let waited = db.run(|_conn| Ok(())).await;
+
+        let took = started.elapsed();
+        assert!(matches!(waited, Err(Failure::Busy)), "{waited:?}");
+        let for_callers = waited.map_err(RepositoryError::from);
+        assert!(
+            matches!(for_callers, Err(RepositoryError::Unavailable(_))),
+            "{for_callers:?}"
+        );
+        assert!(took < Duration::from_millis(600), "answered in {took:?}");
+        held.await.expect("joined").expect("ran");
     }
 }

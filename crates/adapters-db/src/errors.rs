@@ -51,6 +51,9 @@ pub(crate) struct CorruptRow {
 pub(crate) enum Failure {
     #[error("no pooled connection: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
+    /// Every pooled connection stayed in use for the whole checkout timeout.
+    #[error("no pooled connection was free within the checkout timeout")]
+    Busy,
     #[error(transparent)]
     Diesel(#[from] DieselError),
     #[error("the blocking task failed: {0}")]
@@ -70,7 +73,7 @@ impl Failure {
     /// Whether the failure means the database cannot be reached right now.
     pub(crate) fn is_unavailable(&self) -> bool {
         match self {
-            Failure::Pool(_) | Failure::NotMigrated => true,
+            Failure::Pool(_) | Failure::Busy | Failure::NotMigrated => true,
             Failure::Diesel(DieselError::DatabaseError(kind, info)) => {
                 matches!(
                     kind,
