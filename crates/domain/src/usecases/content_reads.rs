@@ -91,13 +91,14 @@ impl AccountService {
         user_id: &UserId,
     ) -> Result<MetricsReport, ServiceError> {
         self.authorize(caller, user_id)?;
-        let (account, kept) = match self.ports.accounts.find_with_analytics(user_id).await? {
-            Some((account, kept)) if account.state != ConnectionState::Disconnected => {
-                (account, kept)
-            }
-            _ => return Err(ServiceError::NotConnected),
-        };
-        let analytics = match kept {
+        let (account, kept) = self
+            .ports
+            .accounts
+            .find_with_analytics(user_id)
+            .await?
+            .unzip();
+        let account = shown(account)?;
+        let analytics = match kept.flatten() {
             Some(kept) => kept,
             // Never synced since analytics were kept (or kept by an older layout): computed now, and kept.
             None => self.keep_analytics(user_id).await?,
@@ -117,22 +118,15 @@ impl AccountService {
     ) -> Result<MetricsReport, ServiceError> {
         self.authorize(caller, user_id)?;
         let synced = self.synced_account(user_id).await?;
-        let analytics = match synced.analytics {
-            Some(computed) => computed,
-            None => self.compute_analytics(user_id).await?,
-        };
         Ok(MetricsReport {
             metrics: AccountMetrics::of(&synced.account),
-            analytics,
+            analytics: synced.analytics?,
         })
     }
 
     /// Applies the analytics rules to the stored content, now: growth up to the latest snapshot, engagement
     /// over the videos posted in the [`ENGAGEMENT_DAYS`] before now.
-    pub(super) async fn compute_analytics(
-        &self,
-        user_id: &UserId,
-    ) -> Result<Analytics, ServiceError> {
+    async fn compute_analytics(&self, user_id: &UserId) -> Result<Analytics, ServiceError> {
         let query = AnalyticsQuery {
             growth_days: GROWTH_DAYS.to_vec(),
             recent_since: self.ports.clock.now() - Duration::days(ENGAGEMENT_DAYS),
@@ -164,9 +158,14 @@ impl AccountService {
         &self,
         user_id: &UserId,
     ) -> Result<TikTokAccount, ServiceError> {
-        match self.ports.accounts.find_by_user(user_id).await? {
-            Some(account) if account.state != ConnectionState::Disconnected => Ok(account),
-            _ => Err(ServiceError::NotConnected),
-        }
+        shown(self.ports.accounts.find_by_user(user_id).await?)
+    }
+}
+
+/// The account found, if its stored data may be shown: connected or awaiting reauthorization.
+fn shown(found: Option<TikTokAccount>) -> Result<TikTokAccount, ServiceError> {
+    match found {
+        Some(account) if account.state != ConnectionState::Disconnected => Ok(account),
+        _ => Err(ServiceError::NotConnected),
     }
 }

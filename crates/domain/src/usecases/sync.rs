@@ -11,7 +11,7 @@ use super::{AccountMetrics, AccountService, Caller, ServiceError};
 /// What a sync stored: the account with its new profile, and the analytics of its content.
 pub(super) struct Synced {
     pub(super) account: TikTokAccount,
-    pub(super) analytics: Option<Analytics>,
+    pub(super) analytics: Result<Analytics, ServiceError>,
 }
 
 impl AccountService {
@@ -37,7 +37,7 @@ impl AccountService {
     }
 
     /// The sync itself, for an authorized caller: answers the account as stored after it, and the
-    /// analytics computed from what it stored (`None` when they could not be computed: the sync itself
+    /// analytics computed from what it stored (an error when they could not be computed: the sync itself
     /// succeeded, the log says why).
     pub(super) async fn synced_account(&self, user_id: &UserId) -> Result<Synced, ServiceError> {
         let account = self.active_account(user_id).await?;
@@ -62,13 +62,10 @@ impl AccountService {
         if saved.scopes.contains(Scope::VIDEO_LIST) {
             self.sync_videos(&saved, token).await;
         }
-        let analytics = match self.keep_analytics(user_id).await {
-            Ok(analytics) => Some(analytics),
-            Err(error) => {
-                tracing::warn!(user_id = %user_id, %error, "analytics not computed after the sync");
-                None
-            }
-        };
+        let analytics = self.keep_analytics(user_id).await;
+        if let Err(error) = &analytics {
+            tracing::warn!(user_id = %user_id, %error, "analytics not computed after the sync");
+        }
         Ok(Synced {
             account: saved,
             analytics,
