@@ -132,7 +132,11 @@ async fn assert_no_content(db: &Database, u: &UserId) {
         .unwrap();
     assert!(history.is_empty(), "profile snapshots stored: {history:?}");
     let state = content.video_sync_state(u).await.unwrap();
-    assert_eq!(state, VideoSyncState::default(), "a video sync state stored");
+    assert_eq!(
+        state,
+        VideoSyncState::default(),
+        "a video sync state stored"
+    );
     let kept = DieselAccountRepository::new(db.clone())
         .find_with_analytics(u)
         .await
@@ -160,7 +164,10 @@ async fn after_a_disconnect_every_write_of_the_connection_is_refused_and_changes
 
     assert_no_content(&db, &u).await;
     let row = accounts.find_by_user(&u).await.unwrap().unwrap();
-    assert_eq!(row.generation, None, "a disconnected account has no connection");
+    assert_eq!(
+        row.generation, None,
+        "a disconnected account has no connection"
+    );
     assert_eq!(
         (row.profile, row.last_sync_at),
         (Profile::default(), None),

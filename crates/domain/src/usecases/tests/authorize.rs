@@ -956,3 +956,73 @@ async fn a_database_outage_while_storing_the_connection_is_database_unavailable(
     // Assert
     assert_err!(result, ServiceError::DatabaseUnavailable(_));
 }
+
+#[tokio::test]
+async fn another_users_callback_with_your_state_is_invalid_state_and_leaves_the_state_to_you() {
+    // Arrange: user 43 sends user 42's state; the store takes states only for their own user.
+    let mut mocks = Mocks::default();
+    mocks
+        .states
+        .expect_take()
+        .withf(|fingerprint, user_id| {
+            fingerprint == callback_state().fingerprint() && user_id == &other_user()
+        })
+        .times(1)
+        .return_once(|_, _| Ok(None));
+    expect_no_exchange(&mut mocks);
+    let service = mocks.service();
+
+    // Act
+    let result = service
+        .complete_authorization(&other_creator(), &other_user(), &callback_state(), code())
+        .await;
+
+    // Assert
+    assert_err!(result, ServiceError::InvalidState);
+}
+
+#[tokio::test]
+async fn every_connect_stores_a_new_generation_and_the_profile_under_it() {
+    let mut generations = Vec::new();
+    for _ in 0..2 {
+        // Arrange
+        let mut mocks = Mocks::default();
+        expect_take(&mut mocks, Some(pending()));
+        expect_exchange(&mut mocks, Ok(token_grant(NEW_ACCESS, NEW_REFRESH)));
+        let saved = expect_connection_saved(&mut mocks);
+        mocks
+            .data
+            .expect_user_info()
+            .returning(|_, _| Ok(user_info()));
+        let profiled = Captured::default();
+        let sink = profiled.clone();
+        mocks
+            .accounts
+            .expect_save_profile()
+            .times(1)
+            .returning(move |_, generation, _, _| {
+                sink.push(generation.clone());
+                Ok(connected_account().build())
+            });
+        let service = mocks.service();
+
+        // Act
+        let status = service
+            .complete_authorization(&creator(), &user(), &callback_state(), code())
+            .await;
+
+        // Assert
+        assert!(status.is_ok(), "{status:?}");
+        let generation = saved.only().generation;
+        assert_eq!(
+            profiled.only(),
+            generation,
+            "the profile is stored under the new connection"
+        );
+        generations.push(generation);
+    }
+    assert_ne!(
+        generations[0], generations[1],
+        "a new generation per connect"
+    );
+}
