@@ -242,12 +242,9 @@ async fn a_sync_writing_while_its_account_is_purged_leaves_nothing_behind(db: Da
             let mut first_page = Some(first_page);
             for page in 0..200u32 {
                 let videos: Vec<Video> = (0..20).map(|i| video(page * 20 + i)).collect();
-                let written = content
+                content
                     .upsert_videos(&u, &generation("a"), &videos, at(1, 0), at(1, 0))
-                    .await;
-                if let Err(error) = written {
-                    return Err(error);
-                }
+                    .await?;
                 if let Some(signal) = first_page.take() {
                     signal.send(()).unwrap();
                 }
