@@ -30,5 +30,6 @@ mod refresh_crash;
 mod replicas;
 mod security_auth;
 mod security_secrets;
+mod startup_keys;
 mod tiktok_faults;
 mod webhooks;

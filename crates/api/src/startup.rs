@@ -49,9 +49,11 @@ impl Application {
     /// Builds the adapters and binds the listener (port 0 picks a free one). In development without a
     /// `TIKTOK_CLIENT_ID`, the TikTok sandbox is started first and TikTok's URLs point at it.
     pub async fn build(mut settings: Settings) -> Result<Self, StartupError> {
-        let sandbox = wiring::start_sandbox_if_needed(&mut settings).await?;
+        // The keys first: whether the development keys may be used depends on the sandbox standing in for
+        // TikTok, which starting it hides (it sets the client id).
         let cipher = wiring::token_cipher(&settings)?;
         let authenticator = wiring::authenticator(&settings)?;
+        let sandbox = wiring::start_sandbox_if_needed(&mut settings).await?;
         let database = wiring::database(&settings).await?;
         let client = Arc::new(
             TikTokHttpClient::new(wiring::tiktok_client_config(&settings)?)
