@@ -17,6 +17,7 @@ macro_rules! on_both_backends {
     )*};
 }
 
+mod account_in_use;
 mod background;
 mod connect_flow;
 mod content;
