@@ -25,6 +25,7 @@ mod database_outage;
 mod edge_errors;
 mod edge_hardening;
 mod graceful_shutdown;
+mod header_limit;
 mod identity_claims;
 mod key_rotation;
 mod refresh_crash;
