@@ -50,50 +50,54 @@ async fn real_tiktok_without_real_keys_refuses_to_start_and_names_the_variable(b
         return;
     };
     let dev_key_retired = format!("{ENCRYPTION_KEY},{}", KeyRing::DEVELOPMENT_KEY_ENTRY);
-    let cases: Vec<(&str, Vec<(&str, Option<&str>)>, &str)> = vec![
+    let cases: Vec<(&str, &str, Option<&str>, &str)> = vec![
         (
             "no JWT key at all",
-            vec![("AUTH_JWT_SECRET", None)],
+            "AUTH_JWT_SECRET",
+            None,
             "AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY",
         ),
         (
             "the development JWT secret",
-            vec![("AUTH_JWT_SECRET", Some(DEVELOPMENT_JWT_SECRET))],
+            "AUTH_JWT_SECRET",
+            Some(DEVELOPMENT_JWT_SECRET),
             "AUTH_JWT_SECRET",
         ),
         (
             "a JWT secret under 32 bytes",
-            vec![("AUTH_JWT_SECRET", Some("only-24-bytes-of-secret!"))],
+            "AUTH_JWT_SECRET",
+            Some("only-24-bytes-of-secret!"),
             "AUTH_JWT_SECRET",
         ),
         (
             "no token key at all",
-            vec![("TOKEN_ENCRYPTION_KEY", None)],
+            "TOKEN_ENCRYPTION_KEY",
+            None,
             "TOKEN_ENCRYPTION_KEY",
         ),
         (
             "the development token key",
-            vec![("TOKEN_ENCRYPTION_KEY", Some(KeyRing::DEVELOPMENT_KEY_ENTRY))],
+            "TOKEN_ENCRYPTION_KEY",
+            Some(KeyRing::DEVELOPMENT_KEY_ENTRY),
             "TOKEN_ENCRYPTION_KEY",
         ),
         (
             "the development token key as a retired key",
-            vec![("TOKEN_ENCRYPTION_KEY", Some(dev_key_retired.as_str()))],
+            "TOKEN_ENCRYPTION_KEY",
+            Some(dev_key_retired.as_str()),
             "TOKEN_ENCRYPTION_KEY",
         ),
     ];
     for app_env in [None, Some("development"), Some("test")] {
-        for (what, changes, variable) in &cases {
+        for (what, name, value, variable) in &cases {
             let vars = real_tiktok_vars(&db, |vars| {
                 if let Some(env) = app_env {
                     vars.insert("APP_ENV".into(), env.into());
                 }
-                for (name, value) in changes {
-                    match value {
-                        Some(value) => vars.insert((*name).into(), (*value).into()),
-                        None => vars.remove(*name),
-                    };
-                }
+                match value {
+                    Some(value) => vars.insert((*name).into(), (*value).into()),
+                    None => vars.remove(*name),
+                };
             });
             let what = format!("APP_ENV={app_env:?}, real TikTok, {what}");
             let Err(message) = build(&vars).await else {
