@@ -59,7 +59,7 @@ async fn verifiers_page_in_fingerprint_order_and_swap_only_while_unchanged(db: D
         .await
         .expect("stale swap"));
     let taken = states
-        .take(&row.state_fingerprint)
+        .take(&row.state_fingerprint, &user("user-1"))
         .await
         .expect("take")
         .expect("the state is still there");
@@ -67,7 +67,10 @@ async fn verifiers_page_in_fingerprint_order_and_swap_only_while_unchanged(db: D
     // A state spent meanwhile is not brought back.
     assert!(!rotation.reseal_verifier(row, &new).await.expect("swap"));
     assert_eq!(
-        states.take(&row.state_fingerprint).await.expect("take"),
+        states
+            .take(&row.state_fingerprint, &user("user-1"))
+            .await
+            .expect("take"),
         None
     );
 }
