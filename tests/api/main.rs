@@ -20,6 +20,7 @@ macro_rules! on_both_backends {
 mod background;
 mod connect_flow;
 mod content;
+mod contract_edges;
 mod database_outage;
 mod edge_errors;
 mod edge_hardening;
