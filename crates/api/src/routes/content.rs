@@ -22,6 +22,7 @@ pub struct VideosQuery {
     #[param(schema_with = param_docs::limit)]
     limit: Option<String>,
     /// The `next_cursor` of the previous page (opaque; bound to its sort).
+    #[param(required = false, value_type = String)]
     cursor: Option<String>,
     /// `newest` (default), `oldest` or `most_viewed`.
     #[param(schema_with = param_docs::sort)]

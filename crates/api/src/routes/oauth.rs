@@ -15,9 +15,10 @@ use crate::rate_limit::CallerRateLimiter;
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct InitQuery {
     /// The product's user id.
-    #[param(required = true, pattern = "^[A-Za-z0-9._:@-]{1,128}$")]
+    #[param(required = true, value_type = String, pattern = "^[A-Za-z0-9._:@-]{1,128}$")]
     user_id: Option<String>,
     /// One URI of the allow-list; the configured default when absent.
+    #[param(required = false, value_type = String)]
     redirect_uri: Option<String>,
 }
 
@@ -45,16 +46,19 @@ pub async fn init(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct CallbackQuery {
     /// The authorization code (absent when the creator declined).
+    #[param(required = false, value_type = String)]
     code: Option<String>,
     /// The state issued by init.
-    #[param(required = true)]
+    #[param(required = true, value_type = String)]
     state: Option<String>,
     /// The product's user id.
-    #[param(required = true, pattern = "^[A-Za-z0-9._:@-]{1,128}$")]
+    #[param(required = true, value_type = String, pattern = "^[A-Za-z0-9._:@-]{1,128}$")]
     user_id: Option<String>,
     /// TikTok's error when the creator declined.
+    #[param(required = false, value_type = String)]
     error: Option<String>,
     /// TikTok's description of the error.
+    #[param(required = false, value_type = String)]
     error_description: Option<String>,
 }
 

@@ -17,6 +17,7 @@ fn string_enum(values: &[&str]) -> ObjectBuilder {
 /// `sort` of the videos endpoint.
 pub fn sort() -> RefOr<Schema> {
     string_enum(&["newest", "oldest", "most_viewed"])
+        .description(Some("`newest` (default), `oldest` or `most_viewed`."))
         .default(Some("newest".into()))
         .into()
 }
@@ -24,6 +25,9 @@ pub fn sort() -> RefOr<Schema> {
 /// `interval` of the history endpoint.
 pub fn interval() -> RefOr<Schema> {
     string_enum(&["day", "week"])
+        .description(Some(
+            "`day` (default: UTC days) or `week` (ISO weeks starting Monday 00:00 UTC).",
+        ))
         .default(Some("day".into()))
         .into()
 }
@@ -31,6 +35,9 @@ pub fn interval() -> RefOr<Schema> {
 /// `purge` of disconnect.
 pub fn purge() -> RefOr<Schema> {
     string_enum(&["true", "false"])
+        .description(Some(
+            "`true` erases everything stored for the creator; `false` (default) keeps the history.",
+        ))
         .default(Some("false".into()))
         .into()
 }
@@ -39,6 +46,9 @@ pub fn purge() -> RefOr<Schema> {
 pub fn limit() -> RefOr<Schema> {
     ObjectBuilder::new()
         .schema_type(SchemaType::new(Type::Integer))
+        .description(Some(
+            "Videos per page (default 20); more than `content.videos_max_limit` (100) is capped.",
+        ))
         .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int64)))
         .minimum(Some(1))
         .maximum(Some(u32::MAX))
@@ -55,6 +65,11 @@ pub fn instant() -> RefOr<Schema> {
             .pattern(Some(YEAR_PATTERN))
     };
     AnyOfBuilder::new()
+        .description(Some(
+            "RFC 3339 with any offset (converted to UTC) or a UTC date `YYYY-MM-DD`, years 1970 to 9999 as \
+             written; an offset that carries it past 9999-12-31T23:59:59Z or before 1970-01-01T00:00:00Z is \
+             clamped to that end.",
+        ))
         .item(form(KnownFormat::DateTime))
         .item(form(KnownFormat::Date))
         .into()
