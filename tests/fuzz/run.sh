@@ -48,13 +48,14 @@ trap stop EXIT
 
 BASE="http://127.0.0.1:$PORT"
 for _ in $(seq 1 100); do
-  curl -fsS "$BASE/health/live" >/dev/null 2>&1 && break
+  python3 -c 'import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=1)' "$BASE/health/live" 2>/dev/null && break
   kill -0 "$SERVICE" 2>/dev/null || { cat "$WORK/service.log"; exit 1; }
   sleep 0.1
 done
 
 CREATOR="$("$BIN" dev-token 42)"
 ADMIN="$("$BIN" dev-token 42 --admin)"
+python3 tests/fuzz/connect.py "$BASE" "$CREATOR"
 
 status=0
 for who in creator admin anonymous; do
