@@ -22,6 +22,8 @@ if [ ! -x "$VENV/bin/st" ] || ! "$VENV/bin/pip" show schemathesis 2>/dev/null | 
 fi
 
 "$CARGO" build --quiet -p tiktok-api --bin tiktok-integration
+ROOT="$PWD"
+mkdir -p target/fuzz-work
 BIN="$PWD/target/debug/tiktok-integration"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
@@ -65,7 +67,8 @@ for who in creator admin anonymous; do
     anonymous) auth=() ;;
   esac
   echo "== Schemathesis $SCHEMATHESIS_VERSION, --checks all, as $who"
-  (cd tests/fuzz && "$OLDPWD/$VENV/bin/st" run "$BASE/api/v1/openapi.json" \
+  # Schemathesis and Hypothesis keep their caches in the working directory: target/fuzz-work, not the tree.
+  (cd target/fuzz-work && "$ROOT/$VENV/bin/st" --config-file "$ROOT/tests/fuzz/schemathesis.toml" run "$BASE/api/v1/openapi.json" \
     --url "$BASE" \
     --checks all \
     --phases examples,coverage,fuzzing,stateful \
