@@ -164,3 +164,51 @@ async fn a_webhook_body_built_from_the_documents_schema_is_accepted(backend: Bac
     let answer = deliver_signed(&app, &Value::Object(event).to_string()).await;
     assert_eq!(answer.status, 200, "{}", answer.text);
 }
+
+/// What actix-http answers before any middleware (docs/api.md, "Errors actix-http answers itself"): a status
+/// and an empty body, and the connection is closed — never a hang. This pins the documented table.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn requests_the_http_parser_refuses_get_the_documented_empty_answers() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let Some(app) = TestApp::spawn(Backend::Sqlite).await else {
+        return;
+    };
+    let long_url = format!(
+        "GET /health/live?{} HTTP/1.1\r\nHost: x\r\n\r\n",
+        "a".repeat(70_000)
+    );
+    let many_headers = format!(
+        "GET /health/live HTTP/1.1\r\nHost: x\r\n{}\r\n",
+        (0..100)
+            .map(|i| format!("X-{i}: a\r\n"))
+            .collect::<String>()
+    );
+    for (name, request, status) in [
+        ("a URL over 64 KiB", long_url, "400"),
+        (
+            "a request line that is not HTTP",
+            "GARBAGE\r\n\r\n".to_owned(),
+            "400",
+        ),
+        ("more than 96 header fields", many_headers, "431"),
+    ] {
+        let address = app.address.trim_start_matches("http://");
+        let mut stream = tokio::net::TcpStream::connect(address)
+            .await
+            .expect("connects");
+        stream.write_all(request.as_bytes()).await.expect("sends");
+        let mut answer = String::new();
+        tokio::time::timeout(
+            std::time::Duration::from_secs(5),
+            stream.read_to_string(&mut answer),
+        )
+        .await
+        .unwrap_or_else(|_| panic!("{name}: the connection is closed, not left hanging"))
+        .expect("reads");
+        assert!(
+            answer.starts_with(&format!("HTTP/1.1 {status} ")),
+            "{name}: {answer}"
+        );
+        assert!(answer.contains("content-length: 0"), "{name}: {answer}");
+    }
+}
