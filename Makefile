@@ -25,13 +25,17 @@ fmt: ## Format the code
 fmt-check:
 	$(CARGO) fmt --all -- --check
 
-check-deps: ## The dependency rule: the domain depends on no adapter, no actix, no diesel, no reqwest
+check-deps: ## The dependency rule: the domain depends on no adapter, no actix, no diesel, no reqwest; no test machinery in the service binary
 	@bad=$$($(CARGO) tree -p tiktok-domain -e normal --prefix none --format '{p}' | grep -E '^(actix|diesel|reqwest|hyper|tiktok-adapters|tiktok-api|tiktok-sandbox|libsqlite3|pq-sys)' | sort -u); \
 	if [ -n "$$bad" ]; then echo "dependency rule broken: tiktok-domain depends on:"; echo "$$bad"; exit 1; fi; \
 	for a in tiktok-adapters-db tiktok-adapters-tiktok tiktok-adapters-crypto; do \
 	  bad=$$($(CARGO) tree -p $$a -e normal --prefix none --format '{p}' | grep -E '^(tiktok-api|tiktok-adapters)' | grep -v "^$$a " | sort -u); \
 	  if [ -n "$$bad" ]; then echo "dependency rule broken: $$a depends on:"; echo "$$bad"; exit 1; fi; \
 	done; \
+	if $(CARGO) tree --workspace -e normal --prefix none --format '{p} {f}' | grep -E '^tiktok-domain .*failpoints' >/dev/null; then \
+	  echo "failpoints are unified into the workspace build (they belong in dev-dependencies only)"; exit 1; fi; \
+	if $(CARGO) tree -p tiktok-api --no-default-features -e normal --prefix none --format '{p}' | grep -E '^tiktok-sandbox ' >/dev/null; then \
+	  echo "the release build (--no-default-features) still depends on tiktok-sandbox"; exit 1; fi; \
 	echo "dependency rule holds"
 
 migrate: ## Apply pending migrations to DATABASE_URL
@@ -46,8 +50,11 @@ doc:
 build:
 	$(CARGO) build --workspace
 
-release:
-	$(CARGO) build --release -p tiktok-api --bin $(BIN)
+release: ## The production binary: no TikTok sandbox, no failpoints (checked on the built binary)
+	$(CARGO) build --release -p tiktok-api --no-default-features --bin $(BIN)
+	@if grep -aqE 'tiktok-sandbox/src|tiktok_sandbox::|failpoints' target/release/$(BIN); then \
+	  echo "target/release/$(BIN) contains the sandbox or the failpoints"; exit 1; fi
+	@echo "target/release/$(BIN): no sandbox, no failpoints"
 
 bench: ## Load benchmark (wrk): the release service on PostgreSQL + sandbox beside a bare actix-web + Diesel yardstick; docs/performance.md
 	@command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)

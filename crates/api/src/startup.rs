@@ -12,7 +12,6 @@ use tiktok_adapters_db::{
 use tiktok_adapters_tiktok::TikTokHttpClient;
 use tiktok_domain::ports::SystemClock;
 use tiktok_domain::usecases::{AccountService, Ports};
-use tiktok_sandbox::SandboxHandle;
 use tokio_util::sync::CancellationToken;
 use tracing_actix_web::TracingLogger;
 
@@ -26,7 +25,7 @@ use crate::routes;
 use crate::routes::webhook::WebhookSecret;
 use crate::settings::Settings;
 use crate::shutdown::{stop_on_signal, StopHandle};
-use crate::wiring::{self, StartupError};
+use crate::wiring::{self, SandboxHandle, StartupError};
 
 /// A built service, bound to its port, not yet serving.
 ///
