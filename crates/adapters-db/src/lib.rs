@@ -11,6 +11,7 @@ mod content_models;
 mod content_repository;
 mod content_videos;
 mod database;
+mod directory;
 mod errors;
 mod history_models;
 mod models;
