@@ -18,6 +18,7 @@ macro_rules! on_both_backends {
 }
 
 mod background;
+mod cli;
 mod connect_flow;
 mod content;
 mod database_outage;

@@ -29,7 +29,10 @@ impl AccountDirectory for DieselAccountRepository {
             .filter_map(|(status, n)| {
                 let state = ConnectionState::parse(&status);
                 if state.is_none() {
-                    tracing::warn!(status, "accounts with an unknown status left out of the counts");
+                    tracing::warn!(
+                        status,
+                        "accounts with an unknown status left out of the counts"
+                    );
                 }
                 Some((state?, u64::try_from(n).unwrap_or(0)))
             })

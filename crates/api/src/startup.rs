@@ -1,17 +1,12 @@
 //! The composition root: builds every adapter from the settings, wraps each in its port, and serves.
 
 use std::net::TcpListener;
-use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
-use tiktok_adapters_db::{
-    Database, DieselAccountRepository, DieselContentRepository, DieselOAuthStateStore,
-};
-use tiktok_adapters_tiktok::TikTokHttpClient;
-use tiktok_domain::ports::SystemClock;
-use tiktok_domain::usecases::{AccountService, Ports};
+use tiktok_adapters_db::Database;
+use tiktok_domain::usecases::AccountService;
 use tokio_util::sync::CancellationToken;
 use tracing_actix_web::TracingLogger;
 
@@ -49,28 +44,9 @@ impl Application {
     /// `TIKTOK_CLIENT_ID`, the TikTok sandbox is started first and TikTok's URLs point at it.
     pub async fn build(mut settings: Settings) -> Result<Self, StartupError> {
         let sandbox = wiring::start_sandbox_if_needed(&mut settings).await?;
-        let cipher = wiring::token_cipher(&settings)?;
         let authenticator = wiring::authenticator(&settings)?;
         let database = wiring::database(&settings).await?;
-        let client = Arc::new(
-            TikTokHttpClient::new(wiring::tiktok_client_config(&settings)?)
-                .map_err(|e| {
-                    StartupError::Config(format!("the TikTok client cannot be built: {e}"))
-                })?
-                .with_request_budget(wiring::request_budget(&settings, database.clone())),
-        );
-        let repository = Arc::new(DieselAccountRepository::new(database.clone()));
-        let ports = Ports {
-            accounts: repository.clone(),
-            content: Arc::new(DieselContentRepository::new(database.clone())),
-            states: Arc::new(DieselOAuthStateStore::new(database.clone())),
-            oauth: client.clone(),
-            data: client,
-            cipher,
-            clock: Arc::new(SystemClock),
-            schedule: repository,
-        };
-        let service = AccountService::new(ports, wiring::service_config(&settings)?);
+        let service = wiring::account_service(&settings, database.clone())?;
         let background = Background::start(service.clone(), &settings.background);
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
             .map_err(|e| {

@@ -5,12 +5,17 @@ use std::time::Duration;
 
 use secrecy::ExposeSecret;
 use tiktok_adapters_crypto::{AesGcmTokenCipher, KeyRing};
-use tiktok_adapters_db::{Database, DieselRequestBudget, PoolOptions};
-use tiktok_adapters_tiktok::TikTokClientConfig;
+use tiktok_adapters_db::{
+    Database, DieselAccountRepository, DieselContentRepository, DieselOAuthStateStore,
+    DieselRequestBudget, PoolOptions,
+};
+use tiktok_adapters_tiktok::{TikTokClientConfig, TikTokHttpClient};
 use tiktok_domain::content::HistoryPeriod;
 use tiktok_domain::pacing::Pacing;
 use tiktok_domain::ports::{RequestBudget, SystemClock, TokenCipher};
-use tiktok_domain::usecases::{ContentConfig, KeyRotation, ServiceConfig};
+use tiktok_domain::usecases::{
+    AccountOverview, AccountService, ContentConfig, KeyRotation, Ports, ServiceConfig,
+};
 use tiktok_domain::{RedirectUri, Scopes};
 #[cfg(feature = "sandbox")]
 pub use tiktok_sandbox::SandboxHandle;
@@ -170,6 +175,37 @@ pub fn pool(settings: &Settings) -> Result<Database, StartupError> {
     };
     Database::connect(settings.database.url.expose_secret(), options)
         .map_err(|e| StartupError::Config(format!("DATABASE_URL: {e}")))
+}
+
+/// The use cases over the configured TikTok client, this database and the token cipher: what the HTTP API
+/// serves, and what the `sync` command runs.
+pub fn account_service(
+    settings: &Settings,
+    database: Database,
+) -> Result<AccountService, StartupError> {
+    let cipher = token_cipher(settings)?;
+    let client = Arc::new(
+        TikTokHttpClient::new(tiktok_client_config(settings)?)
+            .map_err(|e| StartupError::Config(format!("the TikTok client cannot be built: {e}")))?
+            .with_request_budget(request_budget(settings, database.clone())),
+    );
+    let repository = Arc::new(DieselAccountRepository::new(database.clone()));
+    let ports = Ports {
+        accounts: repository.clone(),
+        content: Arc::new(DieselContentRepository::new(database.clone())),
+        states: Arc::new(DieselOAuthStateStore::new(database)),
+        oauth: client.clone(),
+        data: client,
+        cipher,
+        clock: Arc::new(SystemClock),
+        schedule: repository,
+    };
+    Ok(AccountService::new(ports, service_config(settings)?))
+}
+
+/// The operator's overview of the stored accounts (counts by status, listings).
+pub fn account_overview(database: Database) -> AccountOverview {
+    AccountOverview::new(Arc::new(DieselAccountRepository::new(database)))
 }
 
 /// Key rotation over the configured database with the configured key ring.

@@ -164,6 +164,9 @@ mod tests {
             .counts()
             .await
             .expect_err("storage down");
-        assert!(matches!(error, ServiceError::DatabaseUnavailable(_)), "{error:?}");
+        assert!(
+            matches!(error, ServiceError::DatabaseUnavailable(_)),
+            "{error:?}"
+        );
     }
 }
