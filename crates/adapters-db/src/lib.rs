@@ -24,7 +24,7 @@ mod state_store;
 
 pub use account_repository::DieselAccountRepository;
 pub use content_repository::DieselContentRepository;
-pub use database::{Backend, Database, PoolOptions};
+pub use database::{Backend, Database, PoolOptions, PoolStats};
 pub use errors::DbError;
 pub use request_budget::DieselRequestBudget;
 pub use state_store::DieselOAuthStateStore;

@@ -5,6 +5,7 @@ pub mod background;
 pub mod cli;
 pub mod error;
 pub mod middleware;
+pub mod monitoring;
 pub mod rate_limit;
 pub mod routes;
 pub mod settings;

@@ -15,6 +15,7 @@ use crate::telemetry::RedactedRootSpan;
 
 use crate::auth::Authenticator;
 use crate::middleware;
+use crate::monitoring;
 use crate::rate_limit::CallerRateLimiter;
 use crate::routes;
 use crate::routes::webhook::WebhookSecret;
@@ -34,6 +35,8 @@ pub struct Application {
     database: Database,
     background: Background,
     shutdown: CancellationToken,
+    /// `GET /metrics` on its own address, when switched on.
+    metrics: Option<monitoring::MetricsServer>,
     /// How long a stopping background round may take: at least one whole TikTok request and its commit,
     /// so that a refresh in hand is stored rather than cut off.
     background_grace: Duration,
@@ -65,10 +68,11 @@ impl Application {
             database.clone(),
             webhook,
         )?;
+        let metrics = monitoring::serve(&settings.metrics, database.clone())?;
         tracing::info!(
             port,
             environment = settings.environment.as_str(),
-            "TikTok integration service listening"
+            "API server listening (TikTok integration service)"
         );
         Ok(Self {
             port,
@@ -76,6 +80,7 @@ impl Application {
             sandbox,
             database,
             background,
+            metrics,
             shutdown: CancellationToken::new(),
             background_grace: Duration::from_secs(settings.server.shutdown_timeout_seconds).max(
                 Duration::from_millis(settings.tiktok.request_timeout_ms) + Duration::from_secs(2),
@@ -86,6 +91,11 @@ impl Application {
     /// The bound port.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of `GET /metrics`, when metrics are switched on.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|m| m.port)
     }
 
     /// The sandbox's base URL, when the sandbox stands in for TikTok.
@@ -122,8 +132,27 @@ impl Application {
             self.server.handle(),
             self.shutdown.clone(),
         )));
+        let metrics = self.metrics.map(|metrics| {
+            let handle = metrics.server.handle();
+            tokio::spawn(metrics.server);
+            let recorder = monitoring::recorder().ok();
+            let gauge = recorder.map(|recorder| {
+                monitoring::spawn_account_gauge(
+                    wiring::account_overview(self.database.clone()),
+                    recorder,
+                    self.shutdown.child_token(),
+                )
+            });
+            (handle, gauge)
+        });
         let served = self.server.await;
         self.shutdown.cancel();
+        if let Some((handle, gauge)) = metrics {
+            handle.stop(true).await;
+            if let Some(gauge) = gauge {
+                gauge.abort();
+            }
+        }
         signals.abort();
         self.background.stop(self.background_grace).await;
         tracing::info!("TikTok integration service stopped");
@@ -177,6 +206,7 @@ fn serve(
             .wrap(actix_web::middleware::from_fn(
                 middleware::request_id_header,
             ))
+            .wrap(actix_web::middleware::from_fn(monitoring::observe))
             .wrap(TracingLogger::<RedactedRootSpan>::new())
     })
     .listen(listener)
