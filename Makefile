@@ -6,12 +6,12 @@ BIN   := tiktok-integration
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export TEST_DATABASE_URL
 
-.PHONY: run test lint fmt fmt-check check-deps migrate openapi doc build release bench clean
+.PHONY: run test lint fmt fmt-check check-deps check-alerts migrate openapi doc build release bench clean
 
 run: ## Serve the API (development: SQLite under data/, TikTok sandbox on :8081 unless TIKTOK_CLIENT_ID is set)
 	$(CARGO) run -p tiktok-api --bin $(BIN) -- serve
 
-test: check-deps ## Every test: domain (mocks), adapters (SQLite, PostgreSQL, sandbox), API end to end
+test: check-deps check-alerts ## Every test: domain (mocks), adapters (SQLite, PostgreSQL, sandbox), API end to end
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
 
@@ -37,6 +37,11 @@ check-deps: ## The dependency rule: the domain depends on no adapter, no actix, 
 	if $(CARGO) tree -p tiktok-api --no-default-features -e normal --prefix none --format '{p}' | grep -E '^tiktok-sandbox ' >/dev/null; then \
 	  echo "the release build (--no-default-features) still depends on tiktok-sandbox"; exit 1; fi; \
 	echo "dependency rule holds"
+
+check-alerts: ## The Prometheus alert rules parse and are valid (promtool, from Debian's prometheus package)
+	@command -v promtool >/dev/null || { echo "promtool is missing: apt-get install prometheus (.ci/run does)"; exit 1; }
+	promtool check rules docs/monitoring/alerts.yml
+	promtool test rules docs/monitoring/alerts_test.yml
 
 migrate: ## Apply pending migrations to DATABASE_URL
 	$(CARGO) run -p tiktok-api --bin $(BIN) -- migrate
