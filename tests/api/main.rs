@@ -17,6 +17,7 @@ macro_rules! on_both_backends {
     )*};
 }
 
+mod access_log;
 mod background;
 mod cli;
 mod connect_flow;
