@@ -102,7 +102,8 @@ impl From<Status> for ConnectionState {
     }
 }
 
-/// A command's failure: printed once on standard error, exit code 1 (2 for settings that do not load).
+/// A command's failure: printed once on standard error, exit code 1 (2 for settings at fault, 2 also for a
+/// command line that does not parse).
 #[derive(Debug)]
 pub struct CommandError {
     /// The exit code.
@@ -122,8 +123,18 @@ impl CommandError {
 }
 
 impl From<StartupError> for CommandError {
+    /// A setting at fault exits 2 like settings that do not load (a process manager should not retry);
+    /// the others (a port taken, I/O) exit 1.
     fn from(error: StartupError) -> Self {
-        Self::new(error_chain(&error))
+        let code = if matches!(error, StartupError::Config(_)) {
+            2
+        } else {
+            1
+        };
+        Self {
+            code,
+            message: error_chain(&error),
+        }
     }
 }
 
