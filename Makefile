@@ -14,6 +14,7 @@ run: ## Serve the API (development: SQLite under data/, TikTok sandbox on :8081 
 test: check-deps check-alerts ## Every test: domain (mocks), adapters (SQLite, PostgreSQL, sandbox), API end to end
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
+	$(CARGO) test -p tiktok-api --no-default-features --lib
 
 lint: check-deps ## fmt check + clippy, warnings are errors
 	$(CARGO) fmt --all -- --check
@@ -57,9 +58,13 @@ build:
 
 release: ## The production binary: no TikTok sandbox, no failpoints (checked on the built binary)
 	$(CARGO) build --release -p tiktok-api --no-default-features --bin $(BIN)
-	@if grep -aqE 'tiktok-sandbox/src|tiktok_sandbox::|failpoints' target/release/$(BIN); then \
+	@if grep -aqE 'tiktok.sandbox|failpoint' target/release/$(BIN); then \
 	  echo "target/release/$(BIN) contains the sandbox or the failpoints"; exit 1; fi
-	@echo "target/release/$(BIN): no sandbox, no failpoints"
+	@dir=$$(mktemp -d); out=$$(cd $$dir && env -i PATH="$$PATH" DATABASE_URL=sqlite::memory: $(CURDIR)/target/release/$(BIN) serve 2>&1); \
+	code=$$?; rmdir $$dir; \
+	if [ $$code -eq 0 ] || ! echo "$$out" | grep -q TIKTOK_CLIENT_ID; then \
+	  echo "target/release/$(BIN) started without TIKTOK_CLIENT_ID: $$out"; exit 1; fi
+	@echo "target/release/$(BIN): no sandbox, no failpoints, refuses to start without TIKTOK_CLIENT_ID"
 
 bench: ## Load benchmark (wrk): the release service on PostgreSQL + sandbox beside a bare actix-web + Diesel yardstick; docs/performance.md
 	@command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
