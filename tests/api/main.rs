@@ -18,6 +18,7 @@ macro_rules! on_both_backends {
 }
 
 mod access_log;
+mod account_in_use;
 mod background;
 mod cli;
 mod connect_flow;
@@ -26,11 +27,14 @@ mod database_outage;
 mod edge_errors;
 mod edge_hardening;
 mod graceful_shutdown;
+mod header_limit;
+mod identity_claims;
 mod key_rotation;
 mod metrics_endpoint;
 mod refresh_crash;
 mod replicas;
 mod security_auth;
 mod security_secrets;
+mod startup_keys;
 mod tiktok_faults;
 mod webhooks;

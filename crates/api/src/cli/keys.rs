@@ -25,6 +25,10 @@ pub(super) async fn rotate_keys(settings: &Settings, batch: u32) -> Result<(), C
         "key rotation done: {} scanned, {} re-sealed, {} already current, {} changed meanwhile, {} unreadable",
         report.scanned, report.resealed, report.current, report.changed_meanwhile, report.unreadable
     );
+    println!(
+        "pending OAuth states: {} with a PKCE verifier, {} re-sealed, {} unreadable",
+        report.pending_states, report.pending_states_resealed, report.pending_states_unreadable
+    );
     Ok(())
 }
 

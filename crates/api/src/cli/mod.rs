@@ -36,7 +36,8 @@ pub enum Command {
     Serve,
     /// Apply pending migrations to DATABASE_URL and exit.
     Migrate,
-    /// Re-seal every stored token with the active TOKEN_ENCRYPTION_KEY, so that old keys can be removed.
+    /// Re-seal every stored token and pending PKCE verifier with the active TOKEN_ENCRYPTION_KEY, so that old
+    /// keys can be removed.
     RotateKeys {
         /// Accounts read per page.
         #[arg(long, default_value_t = 100, value_parser = clap::value_parser!(u32).range(1..=10_000))]

@@ -17,9 +17,11 @@ use crate::wiring;
 const PAGE: u32 = 500;
 
 pub(super) async fn run(mut settings: Settings, args: SyncArgs) -> Result<(), CommandError> {
+    // The cipher before the sandbox: whether the development key may be used depends on it.
+    let cipher = wiring::token_cipher(&settings)?;
     let _sandbox = wiring::start_sandbox_if_needed(&mut settings).await?;
     let database = wiring::pool(&settings)?;
-    let service = wiring::account_service(&settings, database.clone())?;
+    let service = wiring::account_service(&settings, database.clone(), cipher)?;
     let caller = Caller::Service {
         name: "cli-sync".into(),
     };
