@@ -17,8 +17,10 @@ macro_rules! on_both_backends {
     )*};
 }
 
+mod access_log;
 mod account_in_use;
 mod background;
+mod cli;
 mod connect_flow;
 mod content;
 mod contract_edges;
@@ -29,6 +31,7 @@ mod graceful_shutdown;
 mod header_limit;
 mod identity_claims;
 mod key_rotation;
+mod metrics_endpoint;
 mod property;
 mod refresh_crash;
 mod replicas;

@@ -23,7 +23,18 @@ impl TikTokHttpClient {
         let Some(budget) = &self.budget else {
             return Ok(());
         };
-        match budget.acquire(endpoint, self.config.pacing_max_wait).await {
+        let started = std::time::Instant::now();
+        let acquired = budget.acquire(endpoint, self.config.pacing_max_wait).await;
+        let outcome = match &acquired {
+            Ok(()) => "admitted",
+            Err(BudgetError::Exhausted { .. }) => "exhausted",
+            Err(BudgetError::Unavailable(_)) => "budget_unavailable",
+        };
+        metrics::counter!("tiktok_pacing_total", "endpoint" => endpoint.as_str(), "outcome" => outcome)
+            .increment(1);
+        metrics::histogram!("tiktok_pacing_wait_seconds", "endpoint" => endpoint.as_str())
+            .record(started.elapsed().as_secs_f64());
+        match acquired {
             Ok(()) => Ok(()),
             Err(BudgetError::Exhausted { retry_after }) => {
                 tracing::info!(

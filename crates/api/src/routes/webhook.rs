@@ -65,12 +65,32 @@ pub async fn receive(
     secret: web::Data<WebhookSecret>,
     service: web::Data<AccountService>,
 ) -> Result<HttpResponse, ApiError> {
+    let handled = handle(&req, &body, &secret, &service).await;
+    let outcome = match &handled {
+        Ok(outcome) => *outcome,
+        Err(error) => match actix_web::ResponseError::status_code(error).as_u16() {
+            401 => "bad_signature",
+            400 => "invalid",
+            _ => "failed",
+        },
+    };
+    metrics::counter!("tiktok_webhook_events_total", "outcome" => outcome).increment(1);
+    handled.map(|_| HttpResponse::Ok().json(serde_json::json!({})))
+}
+
+/// Verifies and applies one event; answers `processed` or `ignored` (for the metrics).
+async fn handle(
+    req: &HttpRequest,
+    body: &[u8],
+    secret: &WebhookSecret,
+    service: &AccountService,
+) -> Result<&'static str, ApiError> {
     let header = req
         .headers()
         .get("TikTok-Signature")
         .and_then(|v| v.to_str().ok());
-    verify(header, &body, &secret.client_secret, Utc::now())?;
-    let event: WebhookEvent = serde_json::from_slice(&body)
+    verify(header, body, &secret.client_secret, Utc::now())?;
+    let event: WebhookEvent = serde_json::from_slice(body)
         .map_err(|_| ApiError::invalid_request("the webhook body is not a TikTok event"))?;
     if event.client_key != secret.client_key {
         return Err(ApiError::invalid_request(
@@ -88,12 +108,13 @@ pub async fn receive(
                 .ok_or_else(|| ApiError::invalid_request("create_time is out of range"))?;
             let outcome = service.authorization_removed(&open_id, reason, at).await?;
             tracing::info!(?outcome, "authorization.removed processed");
+            Ok("processed")
         }
         other => {
-            tracing::info!(event = %other.chars().take(64).collect::<String>(), "webhook event acknowledged and ignored")
+            tracing::info!(event = %other.chars().take(64).collect::<String>(), "webhook event acknowledged and ignored");
+            Ok("ignored")
         }
     }
-    Ok(HttpResponse::Ok().json(serde_json::json!({})))
 }
 
 /// Checks `TikTok-Signature` against the raw body.
