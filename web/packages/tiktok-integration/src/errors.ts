@@ -30,6 +30,7 @@ export class TikTokIntegrationError extends Error {
   }
 }
 
+const REAUTH_UNKNOWN = "TikTok no longer accepts this connection. Reconnect TikTok to continue.";
 const REAUTH_REASONS: Record<string, string> = {
   refresh_token_expired:
     "Your TikTok connection expired after a long time without use. Reconnect TikTok to keep your stats up to date.",
@@ -37,26 +38,27 @@ const REAUTH_REASONS: Record<string, string> = {
     "TikTok no longer gives us access to your account (the access was removed). Reconnect TikTok to continue.",
   scope_withdrawn:
     "A permission this dashboard needs was withdrawn in TikTok. Reconnect TikTok and allow it again.",
-  unknown: "TikTok no longer accepts this connection. Reconnect TikTok to continue.",
+  unknown: REAUTH_UNKNOWN,
 };
 
 /** The sentence shown when a reconnect is needed, by `reauth_reason`. */
 export function reauthMessage(reason?: ReauthReason | string | null): string {
-  return REAUTH_REASONS[reason ?? "unknown"] ?? REAUTH_REASONS.unknown;
+  return REAUTH_REASONS[reason ?? "unknown"] ?? REAUTH_UNKNOWN;
 }
 
+const DISCONNECT_UNKNOWN = "TikTok ended the connection.";
 const DISCONNECT_REASONS: Record<string, string> = {
   user_disconnected: "You disconnected this app in TikTok.",
   account_deleted: "Your TikTok account was deleted, so the connection ended.",
   age_changed: "TikTok ended the connection after a change to your account's age.",
   account_banned: "TikTok suspended the account, so the connection ended.",
   developer_revoked: "TikTok ended this app's access to your account.",
-  unknown: "TikTok ended the connection.",
+  unknown: DISCONNECT_UNKNOWN,
 };
 
 /** The sentence shown for `disconnect_reason` (TikTok removed the authorization). */
 export function disconnectMessage(reason?: string | null): string {
-  return DISCONNECT_REASONS[reason ?? "unknown"] ?? DISCONNECT_REASONS.unknown;
+  return DISCONNECT_REASONS[reason ?? "unknown"] ?? DISCONNECT_UNKNOWN;
 }
 
 /** "in 30 seconds", "in 2 minutes": the wait for a creator. */
