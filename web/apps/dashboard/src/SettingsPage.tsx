@@ -9,7 +9,14 @@ import { devToken } from "./devAuth";
 const TABS = ["Profile", "Integrations"] as const;
 type Tab = (typeof TABS)[number];
 
-const DEFAULT_USER = new URLSearchParams(window.location.search).get("as") ?? window.localStorage.getItem("dev-user-id") ?? "42";
+/** The development user: `?as=<id>` (remembered), else the last one chosen, else 42. */
+function initialUser(): string {
+  const asked = new URLSearchParams(window.location.search).get("as");
+  if (asked) window.localStorage.setItem("dev-user-id", asked);
+  return asked ?? window.localStorage.getItem("dev-user-id") ?? "42";
+}
+
+const DEFAULT_USER = initialUser();
 
 /** The settings page with its development sign-in. */
 export function SettingsPage() {

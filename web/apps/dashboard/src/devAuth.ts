@@ -27,6 +27,9 @@ export async function devToken(userId: string): Promise<string> {
       "Development sign-in is not available: the service must run in development with the TikTok sandbox (make run).",
     );
   }
+  if (response.status >= 500) {
+    throw new DevSignInError("Development sign-in failed: the TikTok integration service is not reachable.");
+  }
   const body: unknown = await response.json().catch(() => null);
   if (!response.ok || typeof body !== "object" || body === null || typeof (body as { token?: unknown }).token !== "string") {
     throw new DevSignInError(`Development sign-in failed (HTTP ${response.status}).`);

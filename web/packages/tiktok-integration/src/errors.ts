@@ -81,6 +81,8 @@ export function messageFor(code: string, retryAfter?: number, reauthReason?: str
       return "This connection attempt expired or was already used. Please click Connect TikTok again.";
     case "invalid_grant":
       return "TikTok did not accept this sign-in (it may have expired). Please click Connect TikTok again.";
+    case "tiktok_account_in_use":
+      return "This TikTok account is already connected to another creator here. Sign in with that creator, or connect a different TikTok account.";
     case "invalid_redirect_uri":
       return "This page is not allowed to connect TikTok. Please contact support.";
     case "reauth_required":
