@@ -166,6 +166,8 @@ describe.each(kinds)("the settings page on %s", (kind) => {
     await connect();
     await visible(card().getByText("@sandbox_creator"));
     expect((await service.api(user, "GET", `videos/${user}`)).status).toBe(200);
+    await visible(card().getByRole("heading", { name: "Top videos" }));
+    expect(await card().locator("ol.videos li").count()).toBeGreaterThan(0);
     await card().getByRole("button", { name: "Disconnect" }).click();
     const dialog = page.getByRole("dialog", { name: "Disconnect TikTok?" });
     await visible(dialog);
@@ -174,7 +176,7 @@ describe.each(kinds)("the settings page on %s", (kind) => {
     await dialog.getByRole("button", { name: "Disconnect" }).click();
     await visible(card().getByRole("button", { name: "Connect TikTok" }));
     await visible(card().getByText("Not connected", { exact: true }));
-    expect(await card().getByText("Top videos").count()).toBe(0);
+    expect(await card().getByRole("heading", { name: "Top videos" }).count()).toBe(0);
     const videos = await service.api(user, "GET", `videos/${user}`);
     expect(videos.status).toBe(404);
     await page.reload();
@@ -213,8 +215,8 @@ describe.each(kinds)("the settings page on %s", (kind) => {
     await screenshot(page, `${testName}-down`);
     await service.start(database);
     await card().getByRole("button", { name: "Try again" }).click();
-    await visible(card().getByRole("button", { name: "Sync now" }));
-    expect(await card().getByRole("alert").count()).toBe(0);
+    await card().getByRole("alert").waitFor({ state: "detached", timeout: 15_000 });
+    await visible(card().getByRole("button", { name: "Sync now", disabled: false }));
     await visible(card().getByText("@sandbox_creator"));
   });
 });

@@ -4,11 +4,14 @@
 import { useEffect, useId, useMemo, useRef } from "react";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import type { HistoryPoint } from "@creator-platform/tiktok-integration";
+import type { MetricsHistory } from "@creator-platform/tiktok-integration";
 import { formatCount, formatDate } from "./format";
 
-/** The chart of follower counts, one point per day with a sync. */
-export function FollowersChart({ points }: { points: HistoryPoint[] | undefined }) {
+/** The chart of follower counts over the history's window, one point per day with a sync. */
+export function FollowersChart({ history }: { history: MetricsHistory | null }) {
+  const points = history?.points;
+  const from = history ? Date.parse(history.from) / 1000 : 0;
+  const to = history ? Date.parse(history.to) / 1000 : 0;
   const box = useRef<HTMLDivElement>(null);
   const titleId = useId();
   const series = useMemo(
@@ -28,7 +31,7 @@ export function FollowersChart({ points }: { points: HistoryPoint[] | undefined 
         height: 200,
         legend: { show: false },
         cursor: { show: false },
-        scales: { x: { time: true } },
+        scales: { x: { time: true, range: [from, to] } },
         axes: [{}, { size: 60 }],
         series: [{}, { label: "Followers", stroke: "#0f766e", width: 2, fill: "rgba(15,118,110,0.08)", points: { size: 7 } }],
       },
@@ -41,7 +44,7 @@ export function FollowersChart({ points }: { points: HistoryPoint[] | undefined 
       observer.disconnect();
       plot.destroy();
     };
-  }, [series]);
+  }, [series, from, to]);
 
   return (
     <figure className="chart" aria-labelledby={titleId} data-points={series.length}>

@@ -30,6 +30,8 @@ export function TikTokCard({ userId, getToken }: TikTokCardProps) {
   const { connectionStatus: status, metrics, loading, error, errorCode } = tiktok;
   const headingId = useId();
   const account = status?.account ?? null;
+  // The reconnect notice already says why; the same sentence twice would only be noise.
+  const shownError = errorCode === "reauth_required" && status?.status === "reauth_required" ? null : error;
 
   return (
     <article className="card" aria-labelledby={headingId} aria-busy={loading}>
@@ -39,9 +41,9 @@ export function TikTokCard({ userId, getToken }: TikTokCardProps) {
       </header>
 
       <div aria-live="polite">
-        {error && (
+        {shownError && (
           <div className="notice notice-error" role="alert">
-            <p>{error}</p>
+            <p>{shownError}</p>
             {(errorCode === "service_unavailable" || errorCode === "network_offline" || !status) && (
               <button type="button" onClick={() => void tiktok.checkConnectionStatus()} disabled={loading}>
                 Try again
@@ -79,11 +81,7 @@ export function TikTokCard({ userId, getToken }: TikTokCardProps) {
       {account && (
         <div className="card-body">
           <div className="profile">
-            {account.avatar_url ? (
-              <img className="avatar" src={account.avatar_url} alt="" width={56} height={56} referrerPolicy="no-referrer" />
-            ) : (
-              <span className="avatar avatar-empty" aria-hidden="true" />
-            )}
+            <Avatar url={account.avatar_url} />
             <div>
               <p className="display-name">{account.display_name ?? "TikTok creator"}</p>
               {account.username && <p className="muted">@{account.username}</p>}
@@ -142,7 +140,7 @@ export function TikTokCard({ userId, getToken }: TikTokCardProps) {
             </div>
           )}
 
-          <FollowersChart points={tiktok.history?.points} />
+          <FollowersChart history={tiktok.history} />
 
           <section aria-labelledby={`${headingId}-videos`}>
             <h3 id={`${headingId}-videos`}>Top videos</h3>
@@ -162,6 +160,23 @@ export function TikTokCard({ userId, getToken }: TikTokCardProps) {
         </div>
       )}
     </article>
+  );
+}
+
+/** The profile picture; a plain circle when there is none or it does not load (signed CDN links expire). */
+function Avatar({ url }: { url: string | null | undefined }) {
+  const [failed, setFailed] = useState<string | null>(null);
+  if (!url || failed === url) return <span className="avatar avatar-empty" aria-hidden="true" />;
+  return (
+    <img
+      className="avatar"
+      src={url}
+      alt=""
+      width={56}
+      height={56}
+      referrerPolicy="no-referrer"
+      onError={() => setFailed(url)}
+    />
   );
 }
 

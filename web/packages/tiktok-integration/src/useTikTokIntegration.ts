@@ -19,6 +19,11 @@ export interface UseTikTokIntegrationOptions {
   redirectUri?: string;
   /** Complete an OAuth return found in the address bar (default true: mount the hook on the callback page). */
   handleRedirect?: boolean;
+  /**
+   * After a successful OAuth return, sync once at once, so that videos and the first history point show without
+   * waiting for the service's scheduled sync (default true).
+   */
+  syncAfterConnect?: boolean;
   /** How many days of follower history to load (default 30). */
   historyDays?: number;
   /** How many top videos to load (default 5; 0 loads none). */
@@ -61,8 +66,14 @@ export interface TikTokIntegration {
   syncing: boolean;
 }
 
+/** What completing an OAuth return gave: the callback's status, and the first sync's failure if any. */
+interface ReturnOutcome {
+  status: ConnectionStatus;
+  syncFailure: unknown;
+}
+
 /** Callback exchanges in flight in this page, by return key: a second mount awaits the first one's. */
-const pendingReturns = new Map<string, Promise<ConnectionStatus>>();
+const pendingReturns = new Map<string, Promise<ReturnOutcome>>();
 
 interface Failure {
   error: string | null;
@@ -81,7 +92,15 @@ function failure(thrown: unknown, status?: ConnectionStatus | null): Failure {
 
 /** The TikTok connection of `userId`: state, creator-readable errors, and the actions of the settings card. */
 export function useTikTokIntegration(options: UseTikTokIntegrationOptions): TikTokIntegration {
-  const { userId, baseUrl, redirectUri, handleRedirect = true, historyDays = 30, videoLimit = 5 } = options;
+  const {
+    userId,
+    baseUrl,
+    redirectUri,
+    handleRedirect = true,
+    syncAfterConnect = true,
+    historyDays = 30,
+    videoLimit = 5,
+  } = options;
   const getTokenRef = useRef(options.getToken);
   getTokenRef.current = options.getToken;
   const navigateRef = useRef(options.navigate);
@@ -214,7 +233,15 @@ export function useTikTokIntegration(options: UseTikTokIntegrationOptions): TikT
       if (oauth) {
         let exchange = pendingReturns.get(oauth.key);
         if (!exchange && claimOAuthReturn(oauth.key)) {
-          exchange = client.callback(userId, oauth);
+          exchange = client.callback(userId, oauth).then(async (status): Promise<ReturnOutcome> => {
+            if (!syncAfterConnect || !status.connected) return { status, syncFailure: null };
+            try {
+              await client.sync(userId);
+              return { status, syncFailure: null };
+            } catch (thrown) {
+              return { status, syncFailure: thrown };
+            }
+          });
           pendingReturns.set(oauth.key, exchange);
           exchange.then(
             () => pendingReturns.delete(oauth.key),
@@ -224,7 +251,7 @@ export function useTikTokIntegration(options: UseTikTokIntegrationOptions): TikT
         cleanAddressBar();
         if (exchange) {
           try {
-            await exchange;
+            returnFailure = (await exchange).syncFailure;
           } catch (thrown) {
             returnFailure = thrown;
           }

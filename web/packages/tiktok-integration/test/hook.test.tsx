@@ -256,10 +256,14 @@ describe("useTikTokIntegration: actions", () => {
 describe("useTikTokIntegration: the OAuth return", () => {
   const returnUrl = "/creator-dashboard/settings?tab=integrations&code=c0de&state=st4te&scopes=user.info.basic,video.list#card";
 
-  function callbackCounter(answer: () => Response = () => HttpResponse.json(status())) {
+  function callbackCounter(answer: () => Response = () => HttpResponse.json(status()), syncs: string[] = []) {
     const calls: URL[] = [];
     server.use(
       ...connectedHandlers(),
+      http.post(`${API}/sync/:userId`, ({ params }) => {
+        syncs.push(String(params.userId));
+        return HttpResponse.json(metrics());
+      }),
       http.post(`${API}/auth/callback`, ({ request }) => {
         calls.push(new URL(request.url));
         return answer();
@@ -268,16 +272,18 @@ describe("useTikTokIntegration: the OAuth return", () => {
     return calls;
   }
 
-  it("completes the callback exactly once under StrictMode and cleans the address bar", async () => {
+  it("completes the callback exactly once under StrictMode, syncs once, and cleans the address bar", async () => {
     window.history.replaceState(null, "", returnUrl);
     const replace = vi.spyOn(window.history, "replaceState");
-    const calls = callbackCounter();
+    const syncs: string[] = [];
+    const calls = callbackCounter(undefined, syncs);
     const { result } = render({}, true);
     await settled(result);
     expect(calls).toHaveLength(1);
     expect(calls[0]?.searchParams.get("code")).toBe("c0de");
     expect(calls[0]?.searchParams.get("state")).toBe("st4te");
     expect(calls[0]?.searchParams.get("user_id")).toBe("42");
+    expect(syncs).toEqual(["42"]);
     expect(result.current.isConnected).toBe(true);
     expect(result.current.error).toBeNull();
     expect(`${window.location.pathname}${window.location.search}${window.location.hash}`).toBe(
@@ -333,6 +339,26 @@ describe("useTikTokIntegration: the OAuth return", () => {
     expect(result.current.error).toBe(
       "This connection attempt expired or was already used. Please click Connect TikTok again.",
     );
+  });
+
+  it("shows a failed first sync after connecting, and skips it with syncAfterConnect: false", async () => {
+    window.history.replaceState(null, "", returnUrl);
+    callbackCounter();
+    server.use(http.post(`${API}/sync/:userId`, () => errorBody("rate_limited", "x", { status: 429, retryAfter: "10" })));
+    const first = render();
+    await settled(first.result);
+    expect(first.result.current.isConnected).toBe(true);
+    expect(first.result.current.error).toBe("TikTok is busy right now. Please try again in 10 seconds.");
+    first.unmount();
+
+    window.sessionStorage.clear();
+    window.history.replaceState(null, "", returnUrl.replace("c0de", "c0de2"));
+    const syncs: string[] = [];
+    callbackCounter(undefined, syncs);
+    const second = render({ syncAfterConnect: false });
+    await settled(second.result);
+    expect(syncs).toEqual([]);
+    expect(second.result.current.error).toBeNull();
   });
 
   it("leaves the address alone with handleRedirect: false", async () => {
