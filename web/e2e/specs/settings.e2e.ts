@@ -95,6 +95,39 @@ describe.each(kinds)("the settings page on %s", (kind) => {
     }
   });
 
+  it("works with the keyboard alone on a phone-width screen", async () => {
+    await page.setViewportSize({ width: 375, height: 800 });
+    await openSettings();
+    const connectButton = card().getByRole("button", { name: "Connect TikTok" });
+    await visible(connectButton);
+    for (let i = 0; i < 20 && !(await connectButton.evaluate((el) => el === document.activeElement)); i++) {
+      await page.keyboard.press("Tab");
+    }
+    expect(await connectButton.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press("Enter");
+    await page.waitForURL((url) => url.pathname.startsWith("/v2/auth/authorize"));
+    await visible(page.getByRole("button", { name: "Authorize" }));
+    await page.getByRole("button", { name: "Authorize" }).focus();
+    await page.keyboard.press("Enter");
+    await visible(card().getByText("@sandbox_creator"));
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    // The disconnect dialog: opened, then closed with Escape, focus back in the page.
+    await card().getByRole("button", { name: "Disconnect" }).focus();
+    await page.keyboard.press("Enter");
+    await visible(page.getByRole("dialog", { name: "Disconnect TikTok?" }));
+    await page.keyboard.press("Escape");
+    await page.getByRole("dialog").waitFor({ state: "hidden" });
+    await visible(card().getByText("Connected", { exact: true }));
+    await accessible();
+  });
+
+  it("serves the API reference next to the settings page", async () => {
+    await page.goto(`${preview.origin}/creator-dashboard/api-reference`);
+    await visible(page.getByRole("heading", { name: "TikTok integration API" }));
+    await visible(page.getByText("/api/v1/integrations/tiktok/status/{user_id}"), 30_000);
+  });
+
   it("Sync now updates the last sync and the counts", async () => {
     await openSettings();
     await connect();
