@@ -7,6 +7,7 @@ web="$root/web"
 "$web/scripts/ensure-deps.sh"
 
 api_port="${PORT:-8080}"
+page_port="${PAGE_PORT:-3000}"   # the redirect URI (TIKTOK_REDIRECT_URI) names this port
 api_pid=""
 page_pid=""
 stop() {
@@ -26,13 +27,13 @@ for _ in $(seq 1 600); do
   sleep 1
 done
 
-(cd "$web/apps/dashboard" && TIKTOK_API_URL="http://127.0.0.1:$api_port" exec node "$web/node_modules/vite/bin/vite.js" --port 3000 --strictPort) &
+(cd "$web/apps/dashboard" && TIKTOK_API_URL="http://127.0.0.1:$api_port" exec node "$web/node_modules/vite/bin/vite.js" --port "$page_port" --strictPort) &
 page_pid=$!
 sleep 1
 cat <<MSG
 
-  Settings page:  http://localhost:3000/creator-dashboard/settings
-  API reference:  http://localhost:3000/creator-dashboard/api-reference
+  Settings page:  http://localhost:$page_port/creator-dashboard/settings
+  API reference:  http://localhost:$page_port/creator-dashboard/api-reference
   API:            http://127.0.0.1:$api_port   (sandbox TikTok on its own port, see the log)
 
   Ctrl-C stops everything.
