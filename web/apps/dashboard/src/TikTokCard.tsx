@@ -8,9 +8,10 @@ import {
   reauthMessage,
   useTikTokIntegration,
   type ConnectionStatus,
+  type Metrics,
 } from "@creator-platform/tiktok-integration";
 import { FollowersChart } from "./FollowersChart";
-import { formatCount, formatDate, formatDateTime } from "./format";
+import { formatCount, formatDate, formatDateTime, formatPercent } from "./format";
 
 /** Props of {@link TikTokCard}. */
 export interface TikTokCardProps {
@@ -120,6 +121,8 @@ export function TikTokCard({ userId, getToken }: TikTokCardProps) {
             <Count label="Videos" value={metrics?.video_count} />
           </dl>
 
+          {metrics && <Analytics metrics={metrics} />}
+
           <p className="muted" data-testid="last-sync">
             Last sync:{" "}
             {account.last_sync_at ? <time dateTime={account.last_sync_at}>{formatDateTime(account.last_sync_at)}</time> : "never"}
@@ -177,6 +180,25 @@ function Avatar({ url }: { url: string | null | undefined }) {
       referrerPolicy="no-referrer"
       onError={() => setFailed(url)}
     />
+  );
+}
+
+/** Follower growth over 7 days and the 30-day engagement rate, when the data supports them. */
+function Analytics({ metrics }: { metrics: Metrics }) {
+  const week = metrics.growth.d7 ?? metrics.growth.d1;
+  const days = metrics.growth.d7 ? 7 : 1;
+  if (!week && metrics.engagement_rate_30d == null) return null;
+  return (
+    <p className="muted">
+      {week && (
+        <span>
+          Followers {week.absolute >= 0 ? "+" : "−"}
+          {formatCount(Math.abs(week.absolute))} in {days} day{days === 1 ? "" : "s"}
+        </span>
+      )}
+      {week && metrics.engagement_rate_30d != null && " · "}
+      {metrics.engagement_rate_30d != null && <span>Engagement (30 days) {formatPercent(metrics.engagement_rate_30d)}</span>}
+    </p>
   );
 }
 

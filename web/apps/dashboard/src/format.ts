@@ -19,3 +19,8 @@ export function formatDate(iso: string): string {
   const at = new Date(iso);
   return Number.isNaN(at.getTime()) ? iso : date.format(at);
 }
+
+/** 0.0523 → "5.2 %". */
+export function formatPercent(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)} %`;
+}
