@@ -160,6 +160,22 @@ describe.each(kinds)("the settings page on %s", (kind) => {
     await accessible();
   });
 
+  it("shows why the last sync failed, with TikTok's wait, until a sync works again", async () => {
+    await openSettings();
+    await connect();
+    await visible(card().getByText("@sandbox_creator"));
+    await service.sandbox("POST", "/sandbox/faults", { endpoint: "user_info", kind: "service_unavailable" });
+    await card().getByRole("button", { name: "Sync now" }).click();
+    await visible(card().getByRole("alert").getByText(/TikTok is not responding right now\. Please try again in \d+ (second|minute)/));
+    await visible(card().getByText(/The last sync failed on .*TikTok is not responding/));
+    await accessible();
+    await screenshot(page, `${testName}-failed`);
+    await service.sandbox("DELETE", "/sandbox/faults");
+    await card().getByRole("button", { name: "Sync now" }).click();
+    await card().getByRole("alert").waitFor({ state: "detached", timeout: 15_000 });
+    expect(await card().getByText(/The last sync failed/).count()).toBe(0);
+  });
+
   it("explains missing data after a partial grant and offers to reconnect", async () => {
     await openSettings();
     await connect({ untick: ["video.list"] });
