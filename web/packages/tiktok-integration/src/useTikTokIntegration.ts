@@ -119,6 +119,7 @@ export function useTikTokIntegration(options: UseTikTokIntegrationOptions): TikT
   const [inFlight, setInFlight] = useState(1); // the first status check starts at mount
   const [syncing, setSyncing] = useState(false);
   const mounted = useRef(false);
+  const firstRun = useRef(true);
   const statusRef = useRef<ConnectionStatus | null>(null);
 
   const begin = useCallback(() => setInFlight((n) => n + 1), []);
@@ -227,6 +228,9 @@ export function useTikTokIntegration(options: UseTikTokIntegrationOptions): TikT
   // At mount: complete an OAuth return once (StrictMode, reloads), clean the address bar, then load the status.
   useEffect(() => {
     mounted.current = true;
+    // The initial count of 1 stands for the first run; a later run (new user, StrictMode's second) adds its own.
+    if (firstRun.current) firstRun.current = false;
+    else setInFlight((n) => n + 1);
     const start = async () => {
       let returnFailure: unknown = null;
       const oauth = handleRedirect ? readOAuthReturn(window.location.href) : null;
