@@ -128,6 +128,27 @@ describe("useTikTokIntegration: states", () => {
   });
 });
 
+describe("useTikTokIntegration: another user", () => {
+  it("loads the new user's status when userId changes", async () => {
+    const asked: string[] = [];
+    server.use(
+      http.get(`${API}/status/:userId`, ({ params }) => {
+        asked.push(String(params.userId));
+        return HttpResponse.json({ ...notConnected, user_id: String(params.userId) });
+      }),
+    );
+    const { result, rerender } = renderHook(
+      ({ userId }) => useTikTokIntegration({ userId, getToken: () => "jwt", baseUrl: BASE }),
+      { initialProps: { userId: "42" } },
+    );
+    await settled(result);
+    rerender({ userId: "43" });
+    await waitFor(() => expect(result.current.connectionStatus?.user_id).toBe("43"));
+    await settled(result);
+    expect(asked).toEqual(["42", "43"]);
+  });
+});
+
 describe("useTikTokIntegration: actions", () => {
   it("connectTikTok calls auth/init and sends the browser to the authorization URL", async () => {
     const navigate = vi.fn();
