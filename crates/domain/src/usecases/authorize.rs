@@ -1,6 +1,6 @@
 //! Starting and completing TikTok's authorization (Login Kit v2).
 
-use crate::account::{NewConnection, TokenKind};
+use crate::account::{ConnectionGeneration, NewConnection, TokenKind};
 use crate::ports::{AuthorizationRequest, PendingAuthorization, TokenContext};
 use crate::values::{CodeVerifier, OAuthState, RedirectUri, UserId};
 
@@ -69,8 +69,10 @@ impl AccountService {
         })
     }
 
-    /// Completes the authorization: spends the state (whatever the outcome), exchanges the code with the
-    /// redirect URI the state was issued for, stores the sealed grant, then reads the profile.
+    /// Completes the authorization: spends the state (whatever the outcome) if it was issued to `user_id`,
+    /// exchanges the code with the redirect URI the state was issued for, stores the sealed grant under a
+    /// new [`ConnectionGeneration`], then reads the profile. A state issued to another user is refused
+    /// (`invalid_state`) and left to its owner.
     ///
     /// The grant is stored before the profile is read, so a TikTok failure on the profile loses nothing:
     /// the account is connected and the next sync fills the profile in.
@@ -86,7 +88,7 @@ impl AccountService {
         let pending = self
             .ports
             .states
-            .take(&state.fingerprint())
+            .take(&state.fingerprint(), user_id)
             .await?
             .ok_or(ServiceError::InvalidState)?;
         if pending.expires_at <= now || &pending.user_id != user_id {
@@ -133,6 +135,7 @@ impl AccountService {
             tiktok_user_id: grant.open_id.clone(),
             grant: stored,
             connected_at: now,
+            generation: ConnectionGeneration::generate(),
         };
         let mut account = self.ports.accounts.save_connection(&connection).await?;
         tracing::info!(user_id = %user_id, scopes = %grant.scopes.to_comma_separated(), "TikTok account connected");
@@ -146,7 +149,12 @@ impl AccountService {
                 account = self
                     .ports
                     .accounts
-                    .save_profile(user_id, &info.profile, self.ports.clock.now())
+                    .save_profile(
+                        user_id,
+                        &connection.generation,
+                        &info.profile,
+                        self.ports.clock.now(),
+                    )
                     .await?
             }
             Err(error) => {

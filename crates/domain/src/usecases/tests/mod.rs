@@ -17,6 +17,7 @@ mod authorize;
 mod background;
 mod content;
 mod disconnect;
+mod erasure;
 mod single_flight;
 mod status;
 mod support;
