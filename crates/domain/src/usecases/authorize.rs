@@ -1,8 +1,8 @@
 //! Starting and completing TikTok's authorization (Login Kit v2).
 
 use crate::account::{ConnectionGeneration, NewConnection, TokenKind};
-use crate::ports::{AuthorizationRequest, PendingAuthorization, TokenContext};
-use crate::values::{CodeVerifier, OAuthState, RedirectUri, UserId};
+use crate::ports::{AuthorizationRequest, PendingAuthorization, RepositoryError, TokenContext};
+use crate::values::{AccessToken, CodeVerifier, OAuthState, RedirectUri, UserId};
 
 use super::tokens::seal_grant;
 use super::{
@@ -137,7 +137,14 @@ impl AccountService {
             connected_at: now,
             generation: ConnectionGeneration::generate(),
         };
-        let mut account = self.ports.accounts.save_connection(&connection).await?;
+        let mut account = match self.ports.accounts.save_connection(&connection).await {
+            Ok(account) => account,
+            Err(RepositoryError::Conflict) => {
+                self.revoke_unused_grant(user_id, &access_token).await;
+                return Err(ServiceError::AccountInUse);
+            }
+            Err(error) => return Err(error.into()),
+        };
         tracing::info!(user_id = %user_id, scopes = %grant.scopes.to_comma_separated(), "TikTok account connected");
         match self
             .ports
@@ -163,6 +170,20 @@ impl AccountService {
         }
         Ok(ConnectionStatus::of(user_id.clone(), Some(account))
             .with_reauth_warning(self.ports.clock.now(), self.config.reauth_warning))
+    }
+
+    /// TikTok just issued a grant we will not store (its TikTok account is connected to another user):
+    /// revoke it rather than leave it live and unaccounted for. A failure is logged; the answer stays
+    /// `account_in_use`.
+    async fn revoke_unused_grant(&self, user_id: &UserId, access_token: &AccessToken) {
+        match self.ports.oauth.revoke(access_token).await {
+            Ok(()) => {
+                tracing::info!(user_id = %user_id, "TikTok account already connected to another user; the new grant was revoked")
+            }
+            Err(error) => {
+                tracing::warn!(user_id = %user_id, %error, "TikTok account already connected to another user; the new grant could not be revoked")
+            }
+        }
     }
 
     /// Refuses callers who may not act for `user_id`.

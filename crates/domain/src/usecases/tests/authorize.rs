@@ -912,7 +912,40 @@ async fn a_profile_tiktok_cannot_serve_yet_still_leaves_the_account_connected() 
 }
 
 #[tokio::test]
-async fn a_tiktok_account_connected_to_another_user_is_account_in_use() {
+async fn a_tiktok_account_connected_to_another_user_is_account_in_use_and_the_new_grant_is_revoked()
+{
+    // Arrange
+    let mut mocks = Mocks::default();
+    let mut seq = Sequence::new();
+    expect_take(&mut mocks, Some(pending()));
+    expect_exchange(&mut mocks, Ok(token_grant(NEW_ACCESS, NEW_REFRESH)));
+    mocks
+        .accounts
+        .expect_save_connection()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|_| Err(RepositoryError::Conflict));
+    mocks
+        .oauth
+        .expect_revoke()
+        .withf(|token| token.expose() == NEW_ACCESS)
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|_| Ok(()));
+    mocks.data.expect_user_info().never();
+    let service = mocks.service();
+
+    // Act
+    let result = service
+        .complete_authorization(&creator(), &user(), &callback_state(), code())
+        .await;
+
+    // Assert
+    assert_err!(result, ServiceError::AccountInUse);
+}
+
+#[tokio::test]
+async fn a_grant_that_cannot_be_revoked_still_answers_account_in_use() {
     // Arrange
     let mut mocks = Mocks::default();
     expect_take(&mut mocks, Some(pending()));
@@ -922,6 +955,11 @@ async fn a_tiktok_account_connected_to_another_user_is_account_in_use() {
         .expect_save_connection()
         .times(1)
         .returning(|_| Err(RepositoryError::Conflict));
+    mocks
+        .oauth
+        .expect_revoke()
+        .times(1)
+        .returning(|_| Err(OAuthError::Unavailable(boom())));
     mocks.data.expect_user_info().never();
     let service = mocks.service();
 
@@ -946,6 +984,8 @@ async fn a_database_outage_while_storing_the_connection_is_database_unavailable(
         .times(1)
         .returning(|_| Err(RepositoryError::Unavailable(boom())));
     mocks.data.expect_user_info().never();
+    // Whether the grant was stored is unknown: it is not revoked.
+    mocks.oauth.expect_revoke().never();
     let service = mocks.service();
 
     // Act
