@@ -206,7 +206,7 @@ describe.each(kinds)("the settings page on %s", (kind) => {
     await card().getByRole("button", { name: "Sync now" }).click();
     await visible(card().getByText("Reconnect needed", { exact: true }));
     await visible(card().getByRole("button", { name: "Reconnect TikTok" }));
-    await visible(card().getByRole("status").getByText(/Reconnect TikTok|no longer/));
+    await visible(card().getByRole("status").getByText(/the access was removed/));
     await accessible();
   });
 

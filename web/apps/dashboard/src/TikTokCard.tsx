@@ -127,7 +127,7 @@ export function TikTokCard({ userId, getToken }: TikTokCardProps) {
             Last sync:{" "}
             {account.last_sync_at ? <time dateTime={account.last_sync_at}>{formatDateTime(account.last_sync_at)}</time> : "never"}
           </p>
-          {status?.last_sync_error && (
+          {status?.last_sync_error && !(status.status === "reauth_required" && status.last_sync_error.code === "reauth_required") && (
             <p className="notice notice-error" role="status">
               The last sync failed on {formatDateTime(status.last_sync_error.at)}:{" "}
               {messageFor(status.last_sync_error.code)}
