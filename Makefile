@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export TEST_DATABASE_URL
 
 # The web part (web/) needs Node.js >= 20.19 and npm; its scripts say so when they are missing.
-.PHONY: run run-api test test-web lint fmt fmt-check check-deps migrate openapi doc build release bench clean
+.PHONY: run run-api test test-web lint fmt fmt-check check-deps migrate openapi doc build release bench clean fuzz
 
 run: ## Serve the API + TikTok sandbox and the settings page (http://localhost:3000/creator-dashboard/settings); Ctrl-C stops both
 	web/scripts/run-dev.sh
@@ -19,6 +19,7 @@ run-api: ## Serve the API only (development: SQLite under data/, TikTok sandbox 
 test: check-deps ## Every test: domain (mocks), adapters (SQLite, PostgreSQL, sandbox), API end to end
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
+	$(MAKE) fuzz
 	web/scripts/test.sh
 
 test-web: ## The web part of `make test` only: tsc, eslint, vitest, browser end to end (Chromium)
@@ -50,6 +51,9 @@ openapi: ## Regenerate docs/openapi.json from the code, then the TypeScript type
 	UPDATE_OPENAPI=1 $(CARGO) test -p tiktok-api --test openapi
 	web/scripts/ensure-deps.sh
 	npm --prefix web run -s generate
+
+fuzz: ## Schemathesis --checks all against the served OpenAPI document, as creator, admin and anonymous (tests/fuzz/run.sh)
+	CARGO="$(CARGO)" tests/fuzz/run.sh
 
 doc:
 	$(CARGO) doc --workspace --no-deps

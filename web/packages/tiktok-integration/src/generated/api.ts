@@ -470,6 +470,29 @@ export interface components {
              */
             total?: number | null;
         };
+        /** @description A TikTok webhook event (TikTok's reference, webhooks). */
+        WebhookEvent: {
+            /** @description The client key of the app the event is for; another app's events are refused. */
+            client_key: string;
+            /**
+             * @description The event's details, a JSON document serialized as a string (for `authorization.removed`:
+             *     `{"reason": 0..5}`).
+             * @example {"reason": 1}
+             */
+            content?: string;
+            /**
+             * Format: int64
+             * @description When TikTok created the event (Unix seconds).
+             */
+            create_time: number;
+            /**
+             * @description The event type, e.g. `authorization.removed`; other types are acknowledged and ignored.
+             * @example authorization.removed
+             */
+            event: string;
+            /** @description The creator's `open_id`. */
+            user_openid: string;
+        };
     };
     responses: never;
     parameters: never;
@@ -481,17 +504,17 @@ export type $defs = Record<string, never>;
 export interface operations {
     callback: {
         parameters: {
-            query?: {
+            query: {
                 /** @description The authorization code (absent when the creator declined). */
-                code?: string | null;
+                code?: string;
                 /** @description The state issued by init. */
-                state?: string | null;
+                state: string;
                 /** @description The product's user id. */
-                user_id?: string | null;
+                user_id: string;
                 /** @description TikTok's error when the creator declined. */
-                error?: string | null;
+                error?: string;
                 /** @description TikTok's description of the error. */
-                error_description?: string | null;
+                error_description?: string;
             };
             header?: never;
             path?: never;
@@ -509,6 +532,22 @@ export interface operations {
             };
             /** @description invalid_request, invalid_state, authorization_denied, invalid_grant */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -553,11 +592,11 @@ export interface operations {
     };
     init: {
         parameters: {
-            query?: {
+            query: {
                 /** @description The product's user id. */
-                user_id?: string | null;
+                user_id: string;
                 /** @description One URI of the allow-list; the configured default when absent. */
-                redirect_uri?: string | null;
+                redirect_uri?: string;
             };
             header?: never;
             path?: never;
@@ -619,11 +658,7 @@ export interface operations {
     disconnect: {
         parameters: {
             query?: {
-                /**
-                 * @description `true` erases everything stored for the creator (videos, history, profile, the account row);
-                 *     `false` or absent keeps the history for a reconnect. Anything else is 400.
-                 */
-                purge?: string | null;
+                purge?: "true" | "false";
             };
             header?: never;
             path: {
@@ -642,7 +677,24 @@ export interface operations {
                     "application/json": components["schemas"]["StatusBody"];
                 };
             };
+            /** @description invalid_request: bad user_id or purge */
             400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -680,6 +732,32 @@ export interface operations {
                     "application/json": components["schemas"]["MetricsBody"];
                 };
             };
+            /** @description invalid_request: bad user_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_connected */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -701,15 +779,9 @@ export interface operations {
     history: {
         parameters: {
             query?: {
-                /**
-                 * @description Window start, inclusive: RFC 3339 (any offset; converted to UTC) or a UTC date `YYYY-MM-DD`.
-                 *     Default: 30 days before `to`.
-                 */
-                from?: string | null;
-                /** @description Window end, exclusive, in the same forms. Default: now. */
-                to?: string | null;
-                /** @description `day` (default: UTC days) or `week` (ISO weeks starting Monday 00:00 UTC). */
-                interval?: string | null;
+                from?: string;
+                to?: string;
+                interval?: "day" | "week";
             };
             header?: never;
             path: {
@@ -728,7 +800,7 @@ export interface operations {
                     "application/json": components["schemas"]["HistoryBody"];
                 };
             };
-            /** @description invalid_request: bad from, to or interval */
+            /** @description invalid_request: bad from, to or interval, or from not before to */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -846,6 +918,32 @@ export interface operations {
                     "application/json": components["schemas"]["MetricsBody"];
                 };
             };
+            /** @description invalid_request: bad user_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_connected */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -854,6 +952,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description reauth_required */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -891,12 +990,10 @@ export interface operations {
     videos: {
         parameters: {
             query?: {
-                /** @description Videos per page, 1 or more (default 20); more than `content.videos_max_limit` (100) is capped. */
-                limit?: string | null;
+                limit?: number;
                 /** @description The `next_cursor` of the previous page (opaque; bound to its sort). */
-                cursor?: string | null;
-                /** @description `newest` (default), `oldest` or `most_viewed`. */
-                sort?: string | null;
+                cursor?: string;
+                sort?: "newest" | "oldest" | "most_viewed";
             };
             header?: never;
             path: {
@@ -972,16 +1069,18 @@ export interface operations {
         /** @description TikTok's event */
         requestBody: {
             content: {
-                "application/json": string;
+                "application/json": components["schemas"]["WebhookEvent"];
             };
         };
         responses: {
-            /** @description acknowledged */
+            /** @description acknowledged: `{}` */
             200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": Record<string, never>;
+                };
             };
             400: {
                 headers: {
@@ -993,6 +1092,15 @@ export interface operations {
             };
             /** @description bad or stale signature */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
