@@ -31,7 +31,7 @@ export function readOAuthReturn(href: string): OAuthReturn | null {
     return {
       error,
       errorDescription: q.get("error_description") ?? undefined,
-      state,
+      state: state ?? "",
       key: `error:${state ?? ""}:${error}`,
     };
   }

@@ -29,8 +29,8 @@ export interface TikTokClientOptions {
 export interface CallbackParams {
   /** The authorization code (absent when the creator declined). */
   code?: string;
-  /** The state issued by init. */
-  state?: string;
+  /** The state issued by init (TikTok returns it with the code and with an error). */
+  state: string;
   /** TikTok's error (`access_denied` when the creator declined). */
   error?: string;
   /** TikTok's description of the error. */
@@ -160,7 +160,7 @@ export function createTikTokClient(options: TikTokClientOptions): TikTokClient {
             query: {
               user_id: userId,
               ...(p.code !== undefined ? { code: p.code } : {}),
-              ...(p.state !== undefined ? { state: p.state } : {}),
+              state: p.state,
               ...(p.error !== undefined ? { error: p.error } : {}),
               ...(p.errorDescription !== undefined ? { error_description: p.errorDescription } : {}),
             },

@@ -139,7 +139,7 @@ export function useTikTokIntegration(options: UseTikTokIntegrationOptions): TikT
         client.metrics(userId).catch(optional),
         client.history(userId, { from, interval: "day" }).catch(optional),
         videoLimit > 0
-          ? client.videos(userId, { sort: "most_viewed", limit: String(videoLimit) }).catch(optional)
+          ? client.videos(userId, { sort: "most_viewed", limit: videoLimit }).catch(optional)
           : Promise.resolve(null),
       ]);
       nextMetrics = m;
