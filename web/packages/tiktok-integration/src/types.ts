@@ -5,6 +5,9 @@ import type { components, operations } from "./generated/api";
 
 type Schemas = components["schemas"];
 
+// `reauth_reason` and `last_sync_error` are taken from the generated document; the fallbacks after `:` only
+// describe the agreed shape while a document without them is checked in, and vanish once it has them.
+
 /** `reauth_reason` as the status body carries it (present only with `reauth_required`). */
 export type ReauthReason = Schemas["StatusBody"] extends { reauth_reason?: infer R }
   ? NonNullable<R>
@@ -17,7 +20,7 @@ export type LastSyncError = Schemas["StatusBody"] extends { last_sync_error?: in
 
 /** The status body of `GET status/{user_id}` (also the callback's and disconnect's body). */
 export type ConnectionStatus = Schemas["StatusBody"] & {
-  reauth_reason?: ReauthReason;
+  reauth_reason?: ReauthReason | null;
   last_sync_error?: LastSyncError;
 };
 /** The account part of the status body. */
