@@ -1,14 +1,19 @@
 # The one entry point for people and CI. `make run` serves the API (SQLite + the TikTok sandbox in
-# development); `make test` runs every test (PostgreSQL tests run when one is reachable, and say so when not).
+# development) and the settings page on http://localhost:3000; `make test` runs every test (PostgreSQL tests run
+# when one is reachable, and say so when not), then the web checks (types, lint, unit, browser end to end).
 
 CARGO ?= cargo
 BIN   := tiktok-integration
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export TEST_DATABASE_URL
 
-.PHONY: run test lint fmt fmt-check check-deps check-alerts migrate openapi doc build release bench clean fuzz
+# The web part (web/) needs Node.js >= 20.19 and npm; its scripts say so when they are missing.
+.PHONY: run run-api test test-web lint fmt fmt-check check-deps check-alerts migrate openapi doc build release bench clean fuzz
 
-run: ## Serve the API (development: SQLite under data/, TikTok sandbox on :8081 unless TIKTOK_CLIENT_ID is set)
+run: ## Serve the API + TikTok sandbox and the settings page (http://localhost:3000/creator-dashboard/settings); Ctrl-C stops both
+	web/scripts/run-dev.sh
+
+run-api: ## Serve the API only (development: SQLite under data/, TikTok sandbox on :8081 unless TIKTOK_CLIENT_ID is set)
 	$(CARGO) run -p tiktok-api --bin $(BIN) -- serve
 
 test: check-deps check-alerts ## Every test: domain (mocks), adapters (SQLite, PostgreSQL, sandbox), API end to end
@@ -16,6 +21,10 @@ test: check-deps check-alerts ## Every test: domain (mocks), adapters (SQLite, P
 	$(CARGO) test --workspace --doc
 	$(CARGO) test -p tiktok-api --no-default-features --lib
 	$(MAKE) fuzz
+	web/scripts/test.sh
+
+test-web: ## The web part of `make test` only: tsc, eslint, vitest, browser end to end (Chromium)
+	web/scripts/test.sh
 
 lint: check-deps ## fmt check + clippy, warnings are errors
 	$(CARGO) fmt --all -- --check
@@ -48,8 +57,10 @@ check-alerts: ## The Prometheus alert rules parse and are valid (promtool, from 
 migrate: ## Apply pending migrations to DATABASE_URL
 	$(CARGO) run -p tiktok-api --bin $(BIN) -- migrate
 
-openapi: ## Regenerate docs/openapi.json from the code
+openapi: ## Regenerate docs/openapi.json from the code, then the TypeScript types of web/ from it
 	UPDATE_OPENAPI=1 $(CARGO) test -p tiktok-api --test openapi
+	web/scripts/ensure-deps.sh
+	npm --prefix web run -s generate
 
 fuzz: ## Schemathesis --checks all against the served OpenAPI document, as creator, admin and anonymous (tests/fuzz/run.sh)
 	CARGO="$(CARGO)" tests/fuzz/run.sh

@@ -1,0 +1,14 @@
+/**
+ * `@creator-platform/tiktok-integration`: the typed client of the TikTok integration service and the React hook
+ * `useTikTokIntegration` the creator dashboard uses.
+ */
+export { useTikTokIntegration } from "./useTikTokIntegration";
+export type { TikTokIntegration, UseTikTokIntegrationOptions } from "./useTikTokIntegration";
+export { createTikTokClient, parseRetryAfter } from "./client";
+export type { TikTokClient, TikTokClientOptions, CallbackParams } from "./client";
+export { TikTokIntegrationError, messageFor, reauthMessage, disconnectMessage, formatWait } from "./errors";
+export type { ClientErrorCode } from "./errors";
+export { readOAuthReturn, withoutOAuthParams, OAUTH_RETURN_PARAMS } from "./callback";
+export type { OAuthReturn } from "./callback";
+export type * from "./types";
+export type { paths, components, operations } from "./generated/api";
