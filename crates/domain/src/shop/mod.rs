@@ -1,0 +1,12 @@
+//! TikTok Shop: a seller's connection, their shops, orders and products (beside the account integration).
+//!
+//! Shop is a different platform from Login Kit (other hosts, credentials, envelope, signing, absolute token
+//! expiries); it shares only the generic ports (cipher, clock, state store).
+
+mod decimal;
+mod model;
+mod ports;
+
+pub use decimal::*;
+pub use model::*;
+pub use ports::*;
