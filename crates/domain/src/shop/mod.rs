@@ -4,9 +4,13 @@
 //! expiries); it shares only the generic ports (cipher, clock, state store).
 
 mod decimal;
+mod fetch;
+mod figures;
 mod model;
 mod ports;
 
 pub use decimal::*;
+pub use fetch::*;
+pub use figures::*;
 pub use model::*;
 pub use ports::*;
