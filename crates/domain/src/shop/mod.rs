@@ -8,9 +8,15 @@ mod fetch;
 mod figures;
 mod model;
 mod ports;
+mod repository;
+mod sync;
+#[cfg(test)]
+mod tests;
 
 pub use decimal::*;
 pub use fetch::*;
 pub use figures::*;
 pub use model::*;
 pub use ports::*;
+pub use repository::*;
+pub use sync::*;
