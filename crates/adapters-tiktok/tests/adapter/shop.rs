@@ -260,3 +260,86 @@ async fn transient_codes_are_retried_and_the_cap_is_reported() {
         .expect("a narrower window passes");
     assert!(page.total_count <= 100);
 }
+
+#[tokio::test]
+async fn no_token_cipher_code_or_app_secret_appears_in_logs_or_errors() {
+    let capture = crate::logs::Capture::default();
+    let _guard = tracing::subscriber::set_default(capture.clone());
+    let sbx = shop_sandbox(|_| {});
+    let client = client(&sbx);
+    let code = authorize(&sbx, &client).await;
+    let grant = client.exchange_code(&code).await.expect("grant");
+    let mut errors = vec![format!("{:?}", client.exchange_code(&code).await)];
+    let shops = client
+        .authorized_shops(&grant.access_token)
+        .await
+        .expect("shops");
+    for (api, status, code) in [
+        (ShopApi::Orders, 200, 36_009_003),
+        (ShopApi::Orders, 401, 106_001),
+        (ShopApi::TokenRefresh, 200, 36_004_001),
+        (ShopApi::Shops, 429, 36_009_002),
+    ] {
+        sbx.shop_inject_fault(ShopFault {
+            api,
+            http_status: status,
+            code,
+            message: "fault".into(),
+            times: 3,
+        });
+    }
+    errors.push(format!(
+        "{:?}",
+        client
+            .search_orders(&grant.access_token, &shops[0].cipher, &window(10))
+            .await
+    ));
+    errors.push(format!(
+        "{:?}",
+        client
+            .search_orders(&grant.access_token, &shops[0].cipher, &window(10))
+            .await
+    ));
+    errors.push(format!("{:?}", client.refresh(&grant.refresh_token).await));
+    errors.push(format!(
+        "{:?}",
+        client.authorized_shops(&grant.access_token).await
+    ));
+    // Token endpoint unreachable: the error must not carry the URL (it holds the app secret).
+    let shop = sbx.shop_config();
+    let mut dead = ShopClientConfig::new(
+        shop.app_key.clone(),
+        SecretString::from(shop.app_secret.clone()),
+        "svc",
+    );
+    dead.token_base_url = Url::parse("http://127.0.0.1:1").expect("url");
+    let dead = ShopHttpClient::new(dead).expect("client");
+    errors.push(format!("{:?}", dead.refresh(&grant.refresh_token).await));
+    errors.push(
+        dead.refresh(&grant.refresh_token)
+            .await
+            .map(|_| String::new())
+            .unwrap_or_else(|e| {
+                let mut text = e.to_string();
+                let mut source = std::error::Error::source(&e);
+                while let Some(s) = source {
+                    text.push_str(&format!(": {s}"));
+                    source = s.source();
+                }
+                text
+            }),
+    );
+
+    let logs = capture.text();
+    assert!(logs.contains("request_id"), "the capture works: {logs}");
+    let mut secrets = sbx.shop_known_tokens();
+    secrets.extend([shop.app_secret.clone(), code.expose().to_owned()]);
+    secrets.extend(shop.shops.iter().map(tiktok_sandbox::FakeShop::cipher));
+    let everything = format!("{logs}\n{}", errors.join("\n"));
+    for secret in &secrets {
+        assert!(
+            !everything.contains(secret.as_str()),
+            "a secret leaked: {secret}"
+        );
+    }
+}
