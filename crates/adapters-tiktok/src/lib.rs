@@ -10,3 +10,6 @@ mod wire;
 
 pub use client::TikTokHttpClient;
 pub use config::{ClientBuildError, TikTokClientConfig};
+mod shop;
+
+pub use shop::{verify_webhook_signature, ShopClientConfig, ShopHttpClient};

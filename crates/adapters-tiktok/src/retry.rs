@@ -63,7 +63,7 @@ fn full_jitter(config: &TikTokClientConfig, attempt: u32) -> Duration {
 
 /// A number in `[0, 1)`. `RandomState` is seeded from the OS and re-keyed per instance: plenty for jitter,
 /// which needs spread, not secrecy.
-fn random_unit() -> f64 {
+pub(crate) fn random_unit() -> f64 {
     let bits = RandomState::new().build_hasher().finish();
     (bits >> 11) as f64 / (1u64 << 53) as f64
 }

@@ -7,6 +7,7 @@ pub mod content;
 pub mod failpoints;
 pub mod pacing;
 pub mod ports;
+pub mod shop;
 pub mod usecases;
 pub mod values;
 

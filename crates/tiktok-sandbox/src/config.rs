@@ -25,6 +25,8 @@ pub struct SandboxConfig {
     pub rate_limit_per_minute: u32,
     /// Redirect URIs the authorize page accepts; empty accepts any absolute `http(s)` URI.
     pub registered_redirect_uris: Vec<String>,
+    /// TikTok Shop: app, seller, shops and lifetimes.
+    pub shop: crate::shop::ShopSandboxConfig,
 }
 
 impl Default for SandboxConfig {
@@ -39,6 +41,7 @@ impl Default for SandboxConfig {
             code_ttl: Duration::from_secs(600),
             rate_limit_per_minute: 600,
             registered_redirect_uris: Vec::new(),
+            shop: crate::shop::ShopSandboxConfig::default(),
         }
     }
 }

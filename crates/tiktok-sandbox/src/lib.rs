@@ -6,6 +6,7 @@ mod faults;
 mod ids;
 mod routes;
 mod server;
+mod shop;
 mod store;
 mod videos;
 
@@ -13,3 +14,4 @@ pub use changes::VideoCounts;
 pub use config::{FakeUser, SandboxConfig};
 pub use faults::{Endpoint, Fault, FaultKind};
 pub use server::{Sandbox, SandboxHandle};
+pub use shop::{FakeShop, ShopApi, ShopFault, ShopSandboxConfig};

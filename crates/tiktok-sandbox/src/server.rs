@@ -23,6 +23,8 @@ pub(crate) struct Shared {
     faults: Mutex<FaultBook>,
     /// Per user (same order as `config.users`): deleted videos and changed counts.
     changes: Mutex<Vec<VideoChanges>>,
+    /// TikTok Shop's state.
+    pub(crate) shop: crate::shop::ShopState,
 }
 
 impl Shared {
@@ -79,7 +81,9 @@ impl Sandbox {
             .iter()
             .map(|u| ids::open_id(&config.client_key, &u.username))
             .collect();
+        let shop = crate::shop::ShopState::new(config.shop.clone());
         let shared = Arc::new(Shared {
+            shop,
             config,
             open_ids,
             store: Mutex::new(Store::default()),
@@ -91,6 +95,7 @@ impl Sandbox {
             App::new()
                 .app_data(data.clone())
                 .configure(crate::routes::configure)
+                .configure(crate::shop::configure)
         })
         .workers(1)
         .disable_signals()
@@ -115,7 +120,7 @@ impl Sandbox {
 
 /// A running sandbox. Dropping it (or [`SandboxHandle::stop`]) stops the server.
 pub struct SandboxHandle {
-    shared: Arc<Shared>,
+    pub(crate) shared: Arc<Shared>,
     addr: SocketAddr,
     server: ServerHandle,
 }

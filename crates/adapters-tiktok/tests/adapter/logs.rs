@@ -14,7 +14,7 @@ use crate::common::*;
 
 /// Records every event's and span's fields as text.
 #[derive(Clone, Default)]
-struct Capture(Arc<Mutex<String>>);
+pub(crate) struct Capture(Arc<Mutex<String>>);
 
 struct Fields<'a>(&'a mut String);
 
@@ -25,7 +25,7 @@ impl Visit for Fields<'_> {
 }
 
 impl Capture {
-    fn text(&self) -> String {
+    pub(crate) fn text(&self) -> String {
         self.0.lock().map(|t| t.clone()).unwrap_or_default()
     }
     fn with(&self, f: impl FnOnce(&mut Fields<'_>)) {

@@ -6,3 +6,4 @@ mod display;
 mod logs;
 mod oauth;
 mod pacing;
+mod shop;
