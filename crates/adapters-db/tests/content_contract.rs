@@ -134,6 +134,7 @@ async fn a_complete_listing_hides_unseen_videos_and_a_video_seen_again_comes_bac
     let end = VideoSyncEnd {
         at: at(101, 0),
         complete_listing_since: Some(at(100, 0)),
+        resume: None,
     };
     assert_eq!(repo.finish_video_sync(&u, &end).await.unwrap(), 1);
     let newest = VideoQuery {
@@ -167,6 +168,7 @@ async fn a_complete_listing_hides_unseen_videos_and_a_video_seen_again_comes_bac
     let end = VideoSyncEnd {
         at: at(201, 0),
         complete_listing_since: None,
+        resume: None,
     };
     assert_eq!(repo.finish_video_sync(&u, &end).await.unwrap(), 0);
     assert_eq!(repo.list_videos(&u, &newest).await.unwrap().videos.len(), 4);

@@ -130,6 +130,7 @@ fn synced_recently() -> VideoSyncState {
     VideoSyncState {
         videos_synced_at: Some(now() - Duration::hours(1)),
         last_full_sync_at: Some(now() - Duration::hours(1)),
+        resume: None,
     }
 }
 
