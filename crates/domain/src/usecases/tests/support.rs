@@ -180,7 +180,9 @@ pub(super) fn free_sync_lease() -> MockAccountSchedule {
     schedule
         .expect_try_acquire_sync_lease()
         .returning(|_, _, _, _| Ok(true));
-    schedule.expect_release_sync_lease().returning(|_, _| Ok(()));
+    schedule
+        .expect_release_sync_lease()
+        .returning(|_, _| Ok(()));
     schedule
 }
 

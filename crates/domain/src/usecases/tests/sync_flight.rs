@@ -44,7 +44,11 @@ async fn concurrent_syncs_in_one_process_make_one_sync_and_share_its_exact_error
         assert_eq!(error.as_deref(), Some("TikTok is unavailable; retry later"));
     }
     let calls: Vec<u32> = answers.iter().map(|(_, _, calls)| *calls).collect();
-    assert_eq!(calls.iter().sum::<u32>(), 1, "one call, charged once: {calls:?}");
+    assert_eq!(
+        calls.iter().sum::<u32>(),
+        1,
+        "one call, charged once: {calls:?}"
+    );
     assert_eq!(service.sync_flights.len(), 0, "no flight left behind");
 }
 

@@ -8,7 +8,8 @@ use chrono::{Duration, TimeZone, Utc};
 use super::support::*;
 use crate::account::TikTokAccount;
 use crate::content::{
-    AnalyticsData, ListingResume, ProfileCounts, UpsertReport, VideoSyncEnd, VideoSyncState, VideoTotals,
+    AnalyticsData, ListingResume, ProfileCounts, UpsertReport, VideoSyncEnd, VideoSyncState,
+    VideoTotals,
 };
 use crate::ports::{RepositoryError, TikTokApiError, Video, VideoPage};
 use crate::values::{Scope, Scopes};
@@ -283,7 +284,11 @@ async fn a_kept_listing_continues_from_its_cursor_and_deletes_only_what_it_did_n
 
     service_syncs(mocks).await;
 
-    assert_eq!(asked.all(), vec![Some(7), Some(6)], "resumed, not restarted");
+    assert_eq!(
+        asked.all(),
+        vec![Some(7), Some(6)],
+        "resumed, not restarted"
+    );
     let end = ends.only();
     assert_eq!(end.complete_listing_since, Some(began));
     assert_eq!(end.resume, None, "the listing is done");
