@@ -25,6 +25,7 @@ mod edge_errors;
 mod edge_hardening;
 mod graceful_shutdown;
 mod key_rotation;
+mod quota;
 mod refresh_crash;
 mod replicas;
 mod security_auth;

@@ -3,6 +3,7 @@
 
 mod purge;
 mod reads;
+mod resume;
 mod sync;
 
 use reqwest::Method;
