@@ -12,7 +12,8 @@ use crate::models::naive;
 use crate::schema::account_sync_leases::{self as l, table as leases};
 use crate::Database;
 
-/// Takes the lease of the user's active account for `owner` until `until`, if free or expired at `now`.
+/// Takes the lease of the user's active account for `owner` until `until`, if free, expired at `now`, or
+/// `owner`'s already (a renewal).
 pub(crate) async fn try_acquire(
     db: &Database,
     user_id: &UserId,
@@ -32,7 +33,8 @@ pub(crate) async fn try_acquire(
             .filter(
                 l::sync_lease_until
                     .is_null()
-                    .or(l::sync_lease_until.le(now)),
+                    .or(l::sync_lease_until.le(now))
+                    .or(l::sync_lease_owner.eq(owner.clone())),
             )
             .set((l::sync_lease_owner.eq(owner), l::sync_lease_until.eq(until)))
             .execute(conn)?;

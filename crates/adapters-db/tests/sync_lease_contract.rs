@@ -21,7 +21,7 @@ use tiktok_domain::DisconnectReason;
 
 on_both_backends!(
     of_many_replicas_taking_one_accounts_sync_lease_at_once_exactly_one_wins,
-    a_sync_lease_holds_until_freed_by_its_owner_or_expired,
+    a_sync_lease_holds_until_freed_by_its_owner_or_expired_and_its_owner_renews_it,
     an_unfinished_listing_is_kept_for_the_next_sync_and_cleared_when_done,
 );
 
@@ -49,7 +49,9 @@ async fn of_many_replicas_taking_one_accounts_sync_lease_at_once_exactly_one_win
     assert_eq!(won.iter().filter(|w| **w).count(), 1, "{won:?}");
 }
 
-async fn a_sync_lease_holds_until_freed_by_its_owner_or_expired(db: Database) {
+async fn a_sync_lease_holds_until_freed_by_its_owner_or_expired_and_its_owner_renews_it(
+    db: Database,
+) {
     let repo = DieselAccountRepository::new(db);
     let alice = user("user-1");
     repo.save_connection(&connection("user-1", "open-1", "a", at(0, 0)))
@@ -69,6 +71,16 @@ async fn a_sync_lease_holds_until_freed_by_its_owner_or_expired(db: Database) {
             .expect("take"),
         "held until 70 s"
     );
+    assert!(
+        repo.try_acquire_sync_lease(&alice, "a", at(60, 0), at(120, 0))
+            .await
+            .expect("renew"),
+        "its holder renews it"
+    );
+    assert!(repo
+        .sync_lease_held(&alice, at(100, 0))
+        .await
+        .expect("read"));
     repo.release_sync_lease(&alice, "b")
         .await
         .expect("a release by another owner changes nothing");

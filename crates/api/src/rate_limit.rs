@@ -3,7 +3,8 @@
 //!
 //! A budget counts TikTok calls, not requests: a request is refused up front when its caller has no call
 //! left ([`CallerRateLimiter::check`] takes one), and once it is answered the calls it really made are
-//! charged ([`CallerRateLimiter::settle`]): a sync that listed 50 pages costs 51 calls. A caller may go
+//! charged ([`CallerRateLimiter::settle`]): a sync that listed 50 pages costs 51 calls; a request costs at
+//! least one, TikTok called or not, so that the limit still holds back floods. A caller may go
 //! into debt by one request's calls; it is then refused until the debt is paid back at the sustained rate.
 //! Creators and internal services (`tiktok:admin`) have separate budgets, sized in `[rate_limit]`.
 //!
@@ -61,19 +62,17 @@ impl Budget {
         Ok(())
     }
 
-    /// Charges `key` `calls` more calls (`calls` may be negative: a refund, down to a full allowance).
+    /// Charges `key` `calls` more calls.
     fn adjust(&self, key: &str, calls: i64, now: Instant) {
+        if calls <= 0 {
+            return;
+        }
         let mut tats = self.tats.lock().unwrap_or_else(PoisonError::into_inner);
         let tat = tats.get(key).copied().unwrap_or(now).max(now);
         let shift = self
             .interval
-            .saturating_mul(u32::try_from(calls.unsigned_abs()).unwrap_or(u32::MAX));
-        let moved = if calls >= 0 {
-            tat + shift
-        } else {
-            tat.checked_sub(shift).unwrap_or(now).max(now)
-        };
-        tats.insert(key.to_owned(), moved);
+            .saturating_mul(u32::try_from(calls).unwrap_or(u32::MAX));
+        tats.insert(key.to_owned(), tat + shift);
     }
 }
 
@@ -130,10 +129,12 @@ impl CallerRateLimiter {
     }
 
     /// After a request that passed [`CallerRateLimiter::check`]: charges the TikTok calls it really made
-    /// (the one taken up front counts as the first; none made gives it back).
+    /// (the one taken up front counts as the first). A request costs at least that one call, TikTok
+    /// called or not, so that requests answered without TikTok still cannot flood the service.
     pub fn settle(&self, caller: &Caller, tiktok_calls: u32) {
         if let Some(budget) = self.budget(caller) {
-            budget.adjust(&key(caller), i64::from(tiktok_calls) - 1, Instant::now());
+            let more = i64::from(tiktok_calls.max(1)) - 1;
+            budget.adjust(&key(caller), more, Instant::now());
         }
     }
 }

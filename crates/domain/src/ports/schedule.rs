@@ -31,8 +31,8 @@ pub trait AccountSchedule: Send + Sync {
     ) -> Result<Vec<UserId>, RepositoryError>;
 
     /// Takes the sync lease of the user's active account for `owner` until `until`, provided no one holds
-    /// it or the holder's lease expired at or before `now`. At most one sync per account runs at a time,
-    /// across replicas.
+    /// it, the holder's lease expired at or before `now`, or `owner` holds it already (a renewal). At most
+    /// one sync per account runs at a time, across replicas.
     ///
     /// Returns `false`, changing nothing, when someone else holds an unexpired lease or the user has no
     /// active account.

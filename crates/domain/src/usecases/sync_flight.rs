@@ -5,7 +5,8 @@
 //! its error included, after waiting at most `sync_wait`. The TikTok calls it made are charged to the
 //! request that started it only.
 //!
-//! Across replicas, the task first takes the account's sync lease in storage. If another replica holds
+//! Across replicas, the task first takes the account's sync lease in storage (renewed while the sync runs,
+//! freed at its end). If another replica holds
 //! it, the task waits (polling every `refresh_poll`, at most `sync_wait`) until the lease is freed, then
 //! answers the account as stored by that sync, without calling TikTok. A wait that times out answers
 //! `TikTokUnavailable` (503 with `Retry-After`): the sync is still running and its result will be stored.
@@ -14,13 +15,15 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use futures::future::{BoxFuture, FutureExt, Shared};
+use futures::future::{BoxFuture, Either, FutureExt, Shared};
 use tokio::time::Instant;
 
 use crate::account::ConnectionState;
+use crate::ports::AccountSchedule;
 use crate::values::UserId;
 
 use super::calls::{self, charge};
+use super::refresh::LATE_SAVE_PAUSE;
 use super::sync::Synced;
 use super::{AccountService, ServiceError};
 
@@ -82,6 +85,29 @@ struct Finish {
 impl Drop for Finish {
     fn drop(&mut self) {
         self.flights.finish(&self.user_id, self.id);
+    }
+}
+
+/// Frees the sync lease from a task of its own if the sync ends without freeing it (a panic).
+struct LeaseGuard {
+    schedule: Arc<dyn AccountSchedule>,
+    user_id: UserId,
+    owner: Option<String>,
+}
+
+impl Drop for LeaseGuard {
+    fn drop(&mut self) {
+        let Some(owner) = self.owner.take() else {
+            return;
+        };
+        let (schedule, user_id) = (Arc::clone(&self.schedule), self.user_id.clone());
+        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
+            runtime.spawn(async move {
+                if let Err(error) = schedule.release_sync_lease(&user_id, &owner).await {
+                    tracing::warn!(user_id = %user_id, %error, "sync lease of a failed sync not freed; it expires on its own");
+                }
+            });
+        }
     }
 }
 
@@ -156,10 +182,14 @@ impl AccountService {
             .try_acquire_sync_lease(user_id, &owner, now, until)
             .await?
         {
-            let result = self.sync_now(user_id).await;
-            if let Err(error) = schedule.release_sync_lease(user_id, &owner).await {
-                tracing::warn!(user_id = %user_id, %error, "sync lease not freed; it expires on its own");
-            }
+            let mut guard = LeaseGuard {
+                schedule: Arc::clone(schedule),
+                user_id: user_id.clone(),
+                owner: Some(owner.clone()),
+            };
+            let result = self.sync_renewing_lease(user_id, &owner).await;
+            guard.owner = None;
+            self.release_sync_lease(user_id, owner).await;
             return result;
         }
         // Held by another replica (or no active account, which the read below answers).
@@ -175,6 +205,67 @@ impl AccountService {
         }
         tracing::info!(user_id = %user_id, "another replica synced this account; answering what it stored");
         self.stored_sync(user_id).await
+    }
+
+    /// The sync, renewing its lease every third of the lease while it runs: the lease can then be short
+    /// (a replica that dies mid-sync holds the account back for one lease at most) and still outlast any
+    /// sync. A renewal that fails is logged; the sync goes on.
+    async fn sync_renewing_lease(
+        &self,
+        user_id: &UserId,
+        owner: &str,
+    ) -> Result<Synced, ServiceError> {
+        let every = (self.config.sync_lease / 3)
+            .to_std()
+            .unwrap_or_default()
+            .max(std::time::Duration::from_millis(100));
+        let mut sync = std::pin::pin!(self.sync_now(user_id));
+        loop {
+            let tick = std::pin::pin!(tokio::time::sleep(every));
+            match futures::future::select(sync.as_mut(), tick).await {
+                Either::Left((result, _)) => return result,
+                Either::Right(((), _)) => {
+                    let now = self.ports.clock.now();
+                    let renewed = self
+                        .ports
+                        .schedule
+                        .try_acquire_sync_lease(user_id, owner, now, now + self.config.sync_lease)
+                        .await;
+                    if !matches!(renewed, Ok(true)) {
+                        tracing::warn!(user_id = %user_id, ?renewed, "sync lease not renewed");
+                    }
+                }
+            }
+        }
+    }
+
+    /// Frees the sync lease; if storage fails, a task outside the request tries again every
+    /// [`LATE_SAVE_PAUSE`] until it succeeds or the lease has expired anyway, so that an outage at the end
+    /// of a sync does not hold the account's syncs back for the whole lease.
+    async fn release_sync_lease(&self, user_id: &UserId, owner: String) {
+        let until = self.ports.clock.now() + self.config.sync_lease;
+        let Err(error) = self
+            .ports
+            .schedule
+            .release_sync_lease(user_id, &owner)
+            .await
+        else {
+            return;
+        };
+        tracing::warn!(user_id = %user_id, %error, "sync lease not freed; trying again");
+        let (schedule, clock) = (
+            Arc::clone(&self.ports.schedule),
+            Arc::clone(&self.ports.clock),
+        );
+        let user_id = user_id.clone();
+        tokio::spawn(async move {
+            while clock.now() < until {
+                tokio::time::sleep(LATE_SAVE_PAUSE).await;
+                if schedule.release_sync_lease(&user_id, &owner).await.is_ok() {
+                    return tracing::info!(user_id = %user_id, "sync lease freed late");
+                }
+            }
+        });
     }
 
     /// The account and analytics as the last sync stored them.
