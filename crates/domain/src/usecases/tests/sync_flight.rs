@@ -110,8 +110,10 @@ fn lease_held_elsewhere(polls: u32) -> MockAccountSchedule {
 
 #[tokio::test(start_paused = true)]
 async fn a_sync_running_on_another_replica_is_waited_for_and_its_stored_result_answered() {
-    let mut mocks = Mocks::default();
-    mocks.schedule = lease_held_elsewhere(3);
+    let mut mocks = Mocks {
+        schedule: lease_held_elsewhere(3),
+        ..Mocks::default()
+    };
     let stored = Arc::new(connected_account().build());
     let kept = Analytics::default();
     mocks
@@ -130,8 +132,10 @@ async fn a_sync_running_on_another_replica_is_waited_for_and_its_stored_result_a
 
 #[tokio::test(start_paused = true)]
 async fn a_sync_elsewhere_that_outlasts_the_wait_is_tiktok_unavailable_without_calling_tiktok() {
-    let mut mocks = Mocks::default();
-    mocks.schedule = lease_held_elsewhere(u32::MAX);
+    let mocks = Mocks {
+        schedule: lease_held_elsewhere(u32::MAX),
+        ..Mocks::default()
+    };
     let service = mocks.service();
 
     let metered = service.sync_report_metered(&creator(), &user()).await;
