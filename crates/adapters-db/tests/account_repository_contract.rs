@@ -4,7 +4,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{at, connection, grant, open_id, refresh_of, user};
+use common::{at, connection, generation, grant, open_id, refresh_of, user};
 use tiktok_adapters_db::{Database, DieselAccountRepository};
 use tiktok_domain::ports::{AccountRepository, RepositoryError};
 use tiktok_domain::{ConnectionState, DisconnectReason, Profile};
@@ -73,9 +73,14 @@ async fn a_reconnect_reuses_the_users_row_and_keeps_the_profile(db: Database) {
         .save_connection(&connection("user-1", "open-1", "a", at(0, 0)))
         .await
         .expect("first");
-    repo.save_profile(&user("user-1"), &full_profile(), at(10, 0))
-        .await
-        .expect("profile");
+    repo.save_profile(
+        &user("user-1"),
+        &generation("a"),
+        &full_profile(),
+        at(10, 0),
+    )
+    .await
+    .expect("profile");
     repo.disconnect(&user("user-1"), DisconnectReason::Requested, at(20, 0))
         .await
         .expect("disconnect");
@@ -143,7 +148,7 @@ async fn switching_to_another_tiktok_account_reuses_the_row_and_drops_the_old_pr
         .save_connection(&connection("user-1", "open-1", "a", at(0, 0)))
         .await
         .expect("first");
-    repo.save_profile(&user("user-1"), &full_profile(), at(1, 0))
+    repo.save_profile(&user("user-1"), &generation("a"), &full_profile(), at(1, 0))
         .await
         .expect("profile");
 
@@ -162,7 +167,9 @@ async fn switching_to_another_tiktok_account_reuses_the_row_and_drops_the_old_pr
 async fn writes_for_a_user_without_an_active_account_are_not_found(db: Database) {
     let repo = repo(db);
     let nobody = user("nobody");
-    let profiled = repo.save_profile(&nobody, &full_profile(), at(0, 0)).await;
+    let profiled = repo
+        .save_profile(&nobody, &generation("a"), &full_profile(), at(0, 0))
+        .await;
     assert!(
         matches!(profiled, Err(RepositoryError::NotFound)),
         "{profiled:?}"
@@ -182,7 +189,7 @@ async fn writes_for_a_user_without_an_active_account_are_not_found(db: Database)
         .await
         .expect("disconnected");
     let profiled = repo
-        .save_profile(&user("user-1"), &full_profile(), at(2, 0))
+        .save_profile(&user("user-1"), &generation("a"), &full_profile(), at(2, 0))
         .await;
     assert!(
         matches!(profiled, Err(RepositoryError::NotFound)),
@@ -241,7 +248,7 @@ async fn reauth_required_keeps_account_and_profile_but_erases_the_tokens(db: Dat
         .save_connection(&connection("user-1", "open-1", "a", at(0, 0)))
         .await
         .expect("connected");
-    repo.save_profile(&user("user-1"), &full_profile(), at(1, 0))
+    repo.save_profile(&user("user-1"), &generation("a"), &full_profile(), at(1, 0))
         .await
         .expect("profile");
     repo.mark_reauth_required(&user("user-1"), &refresh_of("a"), at(2, 0))
@@ -320,7 +327,7 @@ async fn timestamps_round_trip_in_utc_with_sub_second_precision(db: Database) {
 
     let synced = at(7, 999_999);
     let profiled = repo
-        .save_profile(&user("user-1"), &full_profile(), synced)
+        .save_profile(&user("user-1"), &generation("a"), &full_profile(), synced)
         .await
         .expect("profile");
     assert_eq!(profiled.last_sync_at, Some(synced));
@@ -347,7 +354,7 @@ async fn counts_above_i32_max_round_trip(db: Database) {
         ..Profile::default()
     };
     let saved = repo
-        .save_profile(&user("user-1"), &profile, at(1, 0))
+        .save_profile(&user("user-1"), &generation("a"), &profile, at(1, 0))
         .await
         .expect("profile");
     assert_eq!(saved.profile, profile);

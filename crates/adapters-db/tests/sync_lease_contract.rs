@@ -7,7 +7,7 @@ mod common;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use common::{at, connection, user};
+use common::{at, connection, generation, user};
 use tiktok_adapters_db::{
     Database, DieselAccountRepository, DieselContentRepository, DieselRequestBudget, PoolOptions,
 };
@@ -118,8 +118,13 @@ async fn a_sync_lease_holds_until_freed_by_its_owner_or_expired_and_its_owner_re
 }
 
 async fn an_unfinished_listing_is_kept_for_the_next_sync_and_cleared_when_done(db: Database) {
+    DieselAccountRepository::new(db.clone())
+        .save_connection(&connection("user-1", "open-1", "a", at(0, 0)))
+        .await
+        .expect("connected");
     let content = DieselContentRepository::new(db);
     let alice = user("user-1");
+    let live = generation("a");
     let kept = ListingResume {
         cursor: 1_700_000_000_123,
         since: at(100, 0),
@@ -129,7 +134,10 @@ async fn an_unfinished_listing_is_kept_for_the_next_sync_and_cleared_when_done(d
         complete_listing_since: None,
         resume: Some(kept),
     };
-    content.finish_video_sync(&alice, &cut).await.expect("end");
+    content
+        .finish_video_sync(&alice, &live, &cut)
+        .await
+        .expect("end");
     assert_eq!(
         content
             .video_sync_state(&alice)
@@ -144,7 +152,10 @@ async fn an_unfinished_listing_is_kept_for_the_next_sync_and_cleared_when_done(d
         complete_listing_since: Some(at(100, 0)),
         resume: None,
     };
-    content.finish_video_sync(&alice, &done).await.expect("end");
+    content
+        .finish_video_sync(&alice, &live, &done)
+        .await
+        .expect("end");
     let state = content.video_sync_state(&alice).await.expect("state");
     assert_eq!(state.resume, None);
     assert_eq!(state.last_full_sync_at, Some(at(300, 0)));

@@ -3,7 +3,8 @@ use chrono::{DateTime, Utc};
 
 use super::BoxError;
 use crate::account::{
-    DisconnectReason, NewConnection, Profile, SealedToken, StoredGrant, TikTokAccount,
+    ConnectionGeneration, DisconnectReason, NewConnection, Profile, SealedToken, StoredGrant,
+    TikTokAccount,
 };
 use crate::analytics::Analytics;
 use crate::values::{OpenId, Scopes, UserId};
@@ -17,7 +18,8 @@ pub enum RepositoryError {
     /// The TikTok account is already connected to another product user.
     #[error("the TikTok account is connected to another user")]
     Conflict,
-    /// The row to change does not exist.
+    /// The row to change does not exist, or (for a write that carries a [`ConnectionGeneration`]) the
+    /// connection the write belongs to has ended: disconnected, erased, or replaced by a reconnect.
     #[error("no TikTok account is stored for this user")]
     NotFound,
     /// A stored row could not be read back into an account (a bug or a hand-edited row).
@@ -68,7 +70,9 @@ pub trait AccountRepository: Send + Sync {
     ) -> Result<Option<TikTokAccount>, RepositoryError>;
 
     /// Stores a completed authorization: creates the user's row, or reuses it on reconnect (tokens replaced,
-    /// state `connected`, disconnect reason cleared, refresh lease freed, profile kept until the next sync).
+    /// state `connected`, disconnect reason cleared, refresh lease freed, profile kept until the next sync;
+    /// the connection's generation becomes `connection.generation`). On a reconnect to another TikTok
+    /// account, the profile and every content row of the previous one are erased in the same transaction.
     ///
     /// # Errors
     /// MUST return [`RepositoryError::Conflict`] when another user has this `open_id` active.
@@ -77,13 +81,16 @@ pub trait AccountRepository: Send + Sync {
         connection: &NewConnection,
     ) -> Result<TikTokAccount, RepositoryError>;
 
-    /// Stores a fresh profile and sets `last_sync_at`.
+    /// Stores a fresh profile and sets `last_sync_at`, provided the user's active account is still of
+    /// `generation`.
     ///
     /// # Errors
-    /// MUST return [`RepositoryError::NotFound`] when the user has no active account.
+    /// MUST return [`RepositoryError::NotFound`], writing nothing, when the user has no active account of
+    /// this generation.
     async fn save_profile(
         &self,
         user_id: &UserId,
+        generation: &ConnectionGeneration,
         profile: &Profile,
         synced_at: DateTime<Utc>,
     ) -> Result<TikTokAccount, RepositoryError>;
@@ -103,8 +110,9 @@ pub trait AccountRepository: Send + Sync {
         at: DateTime<Utc>,
     ) -> Result<(), RepositoryError>;
 
-    /// Erases both tokens, frees the refresh lease, sets the state to disconnected (`is_active` false) and
-    /// keeps the reason.
+    /// Erases both tokens, frees the refresh lease, clears the connection's generation, sets the state to
+    /// disconnected (`is_active` false) and keeps the reason. Once it returns, no write of a sync of that
+    /// connection can land any more.
     /// Returns the account as it now is, or `None` when the user never connected.
     async fn disconnect(
         &self,

@@ -2,11 +2,27 @@
 
 use crate::account::{ConnectionState, TikTokAccount};
 use crate::analytics::Analytics;
-use crate::ports::{TikTokApiError, UserInfo};
+use crate::ports::{RepositoryError, TikTokApiError, UserInfo};
 use crate::values::{AccessToken, Scope, UserId};
 
 use super::tokens::Need;
 use super::{AccountMetrics, AccountService, Caller, ServiceError};
+
+/// The connection a sync works for ended while it ran (a disconnect, a purge, a reconnect): storage
+/// refused a write of its generation. The sync stops at once and quietly; its caller answers
+/// [`ServiceError::NotConnected`].
+pub(super) struct ConnectionEnded;
+
+impl From<ConnectionEnded> for ServiceError {
+    fn from(_: ConnectionEnded) -> Self {
+        ServiceError::NotConnected
+    }
+}
+
+/// Whether a refused write means the connection ended (see [`ConnectionEnded`]).
+pub(super) fn connection_ended(error: &RepositoryError) -> bool {
+    matches!(error, RepositoryError::NotFound)
+}
 
 /// What a sync stored: the account with its new profile, and the analytics of its content.
 pub(super) struct Synced {
@@ -39,11 +55,20 @@ impl AccountService {
         ))
     }
 
-    /// The sync itself, for an authorized caller holding the account's sync lease: answers the account as
-    /// stored after it, and the analytics computed from what it stored (an error when they could not be
-    /// computed: the sync itself succeeded, the log says why).
+    /// The sync itself, for an authorized caller holding the account's sync lease: answers the account as stored after it, and the
+    /// analytics computed from what it stored (an error when they could not be computed: the sync itself
+    /// succeeded, the log says why).
+    ///
+    /// Every write carries the [`ConnectionGeneration`](crate::account::ConnectionGeneration) of the
+    /// account read first. When storage refuses one (the connection ended meanwhile: a disconnect, a
+    /// purge, a reconnect), the sync stops at once, writes nothing more and answers
+    /// [`ServiceError::NotConnected`]: what the user's status then says.
     pub(super) async fn sync_now(&self, user_id: &UserId) -> Result<Synced, ServiceError> {
         let account = self.active_account(user_id).await?;
+        let generation = account
+            .generation
+            .clone()
+            .ok_or(ServiceError::NotConnected)?;
         let (info, token) = self.read_profile(&account).await?;
         if info
             .open_id
@@ -58,14 +83,22 @@ impl AccountService {
         let saved = self
             .ports
             .accounts
-            .save_profile(user_id, &info.profile, self.ports.clock.now())
-            .await?;
+            .save_profile(user_id, &generation, &info.profile, self.ports.clock.now())
+            .await
+            .inspect_err(|error| {
+                if matches!(error, RepositoryError::NotFound) {
+                    tracing::info!(user_id = %user_id, "the connection ended during the sync; profile not stored");
+                }
+            })?;
         tracing::info!(user_id = %user_id, "TikTok profile synced");
-        self.record_history(&saved).await;
+        self.record_history(&saved, &generation).await?;
         if saved.scopes.contains(Scope::VIDEO_LIST) {
-            self.sync_videos(&saved, token).await;
+            self.sync_videos(&saved, &generation, token).await?;
         }
-        let analytics = self.keep_analytics(user_id).await;
+        let analytics = match self.keep_analytics(user_id, &generation).await {
+            Err(ServiceError::NotConnected) => return Err(ConnectionEnded.into()),
+            other => other,
+        };
         if let Err(error) = &analytics {
             tracing::warn!(user_id = %user_id, %error, "analytics not computed after the sync");
         }

@@ -281,9 +281,10 @@ impl AccountService {
             ConnectionState::ReauthRequired => return Err(ServiceError::ReauthRequired),
             ConnectionState::Disconnected => return Err(ServiceError::NotConnected),
         }
-        let analytics = match kept {
-            Some(kept) => Ok(kept),
-            None => self.keep_analytics(user_id).await,
+        let analytics = match (kept, &account.generation) {
+            (Some(kept), _) => Ok(kept),
+            (None, Some(generation)) => self.keep_analytics(user_id, generation).await,
+            (None, None) => Err(ServiceError::NotConnected),
         };
         Ok(Synced { account, analytics })
     }
