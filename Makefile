@@ -6,14 +6,16 @@ BIN   := tiktok-integration
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export TEST_DATABASE_URL
 
-.PHONY: run test lint fmt fmt-check check-deps migrate openapi doc build release bench clean
+.PHONY: run test lint fmt fmt-check check-deps check-alerts migrate openapi doc build release bench clean fuzz
 
 run: ## Serve the API (development: SQLite under data/, TikTok sandbox on :8081 unless TIKTOK_CLIENT_ID is set)
 	$(CARGO) run -p tiktok-api --bin $(BIN) -- serve
 
-test: check-deps ## Every test: domain (mocks), adapters (SQLite, PostgreSQL, sandbox), API end to end
+test: check-deps check-alerts ## Every test: domain (mocks), adapters (SQLite, PostgreSQL, sandbox), API end to end
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
+	$(CARGO) test -p tiktok-api --no-default-features --lib
+	$(MAKE) fuzz
 
 lint: check-deps ## fmt check + clippy, warnings are errors
 	$(CARGO) fmt --all -- --check
@@ -25,14 +27,23 @@ fmt: ## Format the code
 fmt-check:
 	$(CARGO) fmt --all -- --check
 
-check-deps: ## The dependency rule: the domain depends on no adapter, no actix, no diesel, no reqwest
-	@bad=$$($(CARGO) tree -p tiktok-domain -e normal --prefix none --format '{p}' | grep -E '^(actix|diesel|reqwest|hyper|tiktok-adapters|tiktok-api|tiktok-sandbox|libsqlite3|pq-sys)' | sort -u); \
+check-deps: ## The dependency rule: the domain depends on no adapter, no actix, no diesel, no reqwest; no test machinery in the service binary
+	@bad=$$($(CARGO) tree -p tiktok-domain -e normal --prefix none --format '{p}' | grep -E '^(actix|diesel|reqwest|hyper|tiktok-adapters|tiktok-api|tiktok-sandbox|libsqlite3|pq-sys|metrics-exporter)' | sort -u); \
 	if [ -n "$$bad" ]; then echo "dependency rule broken: tiktok-domain depends on:"; echo "$$bad"; exit 1; fi; \
 	for a in tiktok-adapters-db tiktok-adapters-tiktok tiktok-adapters-crypto; do \
 	  bad=$$($(CARGO) tree -p $$a -e normal --prefix none --format '{p}' | grep -E '^(tiktok-api|tiktok-adapters)' | grep -v "^$$a " | sort -u); \
 	  if [ -n "$$bad" ]; then echo "dependency rule broken: $$a depends on:"; echo "$$bad"; exit 1; fi; \
 	done; \
+	if $(CARGO) tree --workspace -e normal --prefix none --format '{p} {f}' | grep -E '^tiktok-domain .*failpoints' >/dev/null; then \
+	  echo "failpoints are unified into the workspace build (they belong in dev-dependencies only)"; exit 1; fi; \
+	if $(CARGO) tree -p tiktok-api --no-default-features -e normal --prefix none --format '{p}' | grep -E '^tiktok-sandbox ' >/dev/null; then \
+	  echo "the release build (--no-default-features) still depends on tiktok-sandbox"; exit 1; fi; \
 	echo "dependency rule holds"
+
+check-alerts: ## The Prometheus alert rules parse and are valid (promtool, from Debian's prometheus package)
+	@command -v promtool >/dev/null || { echo "promtool is missing: apt-get install prometheus (.ci/run does)"; exit 1; }
+	promtool check rules docs/monitoring/alerts.yml
+	promtool test rules docs/monitoring/alerts_test.yml
 
 migrate: ## Apply pending migrations to DATABASE_URL
 	$(CARGO) run -p tiktok-api --bin $(BIN) -- migrate
@@ -40,14 +51,24 @@ migrate: ## Apply pending migrations to DATABASE_URL
 openapi: ## Regenerate docs/openapi.json from the code
 	UPDATE_OPENAPI=1 $(CARGO) test -p tiktok-api --test openapi
 
+fuzz: ## Schemathesis --checks all against the served OpenAPI document, as creator, admin and anonymous (tests/fuzz/run.sh)
+	CARGO="$(CARGO)" tests/fuzz/run.sh
+
 doc:
 	$(CARGO) doc --workspace --no-deps
 
 build:
 	$(CARGO) build --workspace
 
-release:
-	$(CARGO) build --release -p tiktok-api --bin $(BIN)
+release: ## The production binary: no TikTok sandbox, no failpoints (checked on the built binary)
+	$(CARGO) build --release -p tiktok-api --no-default-features --bin $(BIN)
+	@if grep -aqE 'tiktok.sandbox|failpoint' target/release/$(BIN); then \
+	  echo "target/release/$(BIN) contains the sandbox or the failpoints"; exit 1; fi
+	@dir=$$(mktemp -d); out=$$(cd $$dir && env -i PATH="$$PATH" DATABASE_URL=sqlite::memory: $(CURDIR)/target/release/$(BIN) serve 2>&1); \
+	code=$$?; rmdir $$dir; \
+	if [ $$code -eq 0 ] || ! echo "$$out" | grep -q TIKTOK_CLIENT_ID; then \
+	  echo "target/release/$(BIN) started without TIKTOK_CLIENT_ID: $$out"; exit 1; fi
+	@echo "target/release/$(BIN): no sandbox, no failpoints, refuses to start without TIKTOK_CLIENT_ID"
 
 bench: ## Load benchmark (wrk): the release service on PostgreSQL + sandbox beside a bare actix-web + Diesel yardstick; docs/performance.md
 	@command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)

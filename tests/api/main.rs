@@ -17,10 +17,13 @@ macro_rules! on_both_backends {
     )*};
 }
 
+mod access_log;
 mod account_in_use;
 mod background;
+mod cli;
 mod connect_flow;
 mod content;
+mod contract_edges;
 mod database_outage;
 mod edge_errors;
 mod edge_hardening;
@@ -28,6 +31,8 @@ mod graceful_shutdown;
 mod header_limit;
 mod identity_claims;
 mod key_rotation;
+mod metrics_endpoint;
+mod property;
 mod quota;
 mod refresh_crash;
 mod replicas;

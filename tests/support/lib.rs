@@ -50,6 +50,8 @@ pub struct TestApp {
     pub vars: HashMap<String, String>,
     /// The service's own pool: its query counter tells how many statements a request ran.
     pub database: tiktok_adapters_db::Database,
+    /// `http://127.0.0.1:<port>` of `GET /metrics`, when the test switched metrics on.
+    pub metrics_address: Option<String>,
 }
 
 impl TestApp {
@@ -92,6 +94,8 @@ impl TestApp {
             ("APP_DATABASE__CONNECT_TIMEOUT_MS", "5000"),
             ("APP_TIKTOK__READ_RETRIES", "1"),
             ("APP_BACKGROUND__ENABLED", "false"),
+            // Off unless a test asks: many services run in one test process.
+            ("APP_METRICS__LISTEN", ""),
         ]
         .into_iter()
         .map(|(k, v)| (k.to_owned(), v.to_owned()))
@@ -107,6 +111,9 @@ impl TestApp {
         let background_running = app.background().running();
         let (stop, shutdown) = (app.stop_handle(), app.shutdown_signal());
         let database = app.database().clone();
+        let metrics_address = app
+            .metrics_port()
+            .map(|port| format!("http://127.0.0.1:{port}"));
         tokio::spawn(app.run_until_stopped());
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
@@ -132,6 +139,7 @@ impl TestApp {
             shutdown,
             vars,
             database,
+            metrics_address,
         })
     }
 

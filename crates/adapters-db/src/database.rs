@@ -69,6 +69,23 @@ pub struct Database {
     migrated: Arc<AtomicBool>,
     gated: bool,
     queries: Arc<AtomicU64>,
+    /// Calls that found every connection taken and had to wait.
+    waits: Arc<AtomicU64>,
+    /// Calls that gave up waiting (answered `Unavailable`).
+    timeouts: Arc<AtomicU64>,
+}
+
+/// The pool's state, for monitoring.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolStats {
+    /// Connections in use right now (permits held).
+    pub in_use: u64,
+    /// The pool's size.
+    pub max_size: u64,
+    /// Calls so far that found every connection in use and waited.
+    pub waits: u64,
+    /// Calls so far that gave up waiting for a connection.
+    pub timeouts: u64,
 }
 
 impl std::fmt::Debug for Database {
@@ -128,6 +145,8 @@ impl Database {
             migrated: Arc::new(AtomicBool::new(false)),
             gated: false,
             queries,
+            waits: Arc::default(),
+            timeouts: Arc::default(),
         })
     }
 
@@ -141,6 +160,18 @@ impl Database {
     /// The engine behind the URL.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// Connections in use, the pool's size, and the waits and timeouts so far.
+    pub fn stats(&self) -> PoolStats {
+        let max_size = u64::from(self.pool.max_size());
+        let free = self.permits.available_permits() as u64;
+        PoolStats {
+            in_use: max_size.saturating_sub(free),
+            max_size,
+            waits: self.waits.load(Ordering::Relaxed),
+            timeouts: self.timeouts.load(Ordering::Relaxed),
+        }
     }
 
     /// How many SQL statements the pool's connections have started so far (queries, transaction
@@ -208,14 +239,27 @@ impl Database {
         // The whole wait (a permit, then a connection) is bounded by the pool's timeout, so that callers
         // still fail fast while the database is down.
         let deadline = Instant::now() + self.pool.connection_timeout();
-        let permit = timeout_at(deadline, Arc::clone(&self.permits).acquire_owned())
-            .await
-            .map_err(|_| Failure::Busy)?
-            .map_err(|_| Failure::Busy)?;
+        let permit = match Arc::clone(&self.permits).try_acquire_owned() {
+            Ok(permit) => permit,
+            Err(_) => {
+                self.waits.fetch_add(1, Ordering::Relaxed);
+                let waited = timeout_at(deadline, Arc::clone(&self.permits).acquire_owned()).await;
+                match waited {
+                    Ok(Ok(permit)) => permit,
+                    _ => {
+                        self.timeouts.fetch_add(1, Ordering::Relaxed);
+                        return Err(Failure::Busy);
+                    }
+                }
+            }
+        };
         let pool = self.pool.clone();
+        let timeouts = Arc::clone(&self.timeouts);
         tokio::task::spawn_blocking(move || {
             let left = deadline.saturating_duration_since(Instant::now());
-            let mut conn = pool.get_timeout(left.max(MIN_CHECKOUT))?;
+            let mut conn = pool.get_timeout(left.max(MIN_CHECKOUT)).inspect_err(|_| {
+                timeouts.fetch_add(1, Ordering::Relaxed);
+            })?;
             let done = work(&mut conn);
             drop(permit);
             done
@@ -293,6 +337,13 @@ mod tests {
 
         let took = started.elapsed();
         assert!(matches!(waited, Err(Failure::Busy)), "{waited:?}");
+        let stats = db.stats();
+        assert_eq!(
+            (stats.in_use, stats.max_size),
+            (1, 1),
+            "the holder's connection"
+        );
+        assert_eq!((stats.waits, stats.timeouts), (1, 1), "{stats:?}");
         let for_callers = waited.map_err(RepositoryError::from);
         assert!(
             matches!(for_callers, Err(RepositoryError::Unavailable(_))),

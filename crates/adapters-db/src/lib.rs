@@ -12,6 +12,7 @@ mod content_models;
 mod content_repository;
 mod content_videos;
 mod database;
+mod directory;
 mod errors;
 mod history_models;
 mod models;
@@ -25,7 +26,7 @@ mod sync_lease;
 
 pub use account_repository::DieselAccountRepository;
 pub use content_repository::DieselContentRepository;
-pub use database::{Backend, Database, PoolOptions};
+pub use database::{Backend, Database, PoolOptions, PoolStats};
 pub use errors::DbError;
 pub use request_budget::DieselRequestBudget;
 pub use state_store::DieselOAuthStateStore;

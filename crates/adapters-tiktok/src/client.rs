@@ -58,8 +58,32 @@ impl TikTokHttpClient {
         })
     }
 
-    /// Sends a request and reads the body, at most `max_response_bytes` of it.
-    pub(crate) async fn send(&self, request: RequestBuilder) -> Result<RawResponse, Transport> {
+    /// Sends a request to `endpoint` (a fixed name, a metrics label) and reads the body, at most
+    /// `max_response_bytes` of it. Counts the call by outcome (`tiktok_requests_total`) and its latency
+    /// (`tiktok_request_duration_seconds`).
+    pub(crate) async fn send(
+        &self,
+        endpoint: &'static str,
+        request: RequestBuilder,
+    ) -> Result<RawResponse, Transport> {
+        let started = std::time::Instant::now();
+        let result = self.send_unrecorded(request).await;
+        let outcome = match &result {
+            Ok(raw) if raw.status.is_success() => "ok",
+            Ok(raw) if raw.status.as_u16() == 429 => "rate_limited",
+            Ok(raw) if raw.status.is_client_error() => "client_error",
+            Ok(_) => "server_error",
+            Err(Transport::Network(_)) => "network_error",
+            Err(Transport::TooLarge(_)) => "too_large",
+        };
+        metrics::counter!("tiktok_requests_total", "endpoint" => endpoint, "outcome" => outcome)
+            .increment(1);
+        metrics::histogram!("tiktok_request_duration_seconds", "endpoint" => endpoint)
+            .record(started.elapsed().as_secs_f64());
+        result
+    }
+
+    async fn send_unrecorded(&self, request: RequestBuilder) -> Result<RawResponse, Transport> {
         let mut response = request
             .send()
             .await

@@ -63,7 +63,7 @@ impl TikTokHttpClient {
         endpoint: &'static str,
         request: RequestBuilder,
     ) -> Result<T, TikTokApiError> {
-        let raw = self.send(request).await.map_err(|e| match e {
+        let raw = self.send(endpoint, request).await.map_err(|e| match e {
             Transport::Network(e) => {
                 tracing::warn!(endpoint, error = %e, "TikTok Display API unreachable");
                 TikTokApiError::Unavailable(Box::new(e))

@@ -104,7 +104,7 @@ impl TikTokHttpClient {
         ];
         form.extend_from_slice(fields);
         let raw = self
-            .send(self.http.post(url.clone()).form(&form))
+            .send(which, self.http.post(url.clone()).form(&form))
             .await
             .map_err(|e| match e {
                 Transport::Network(e) => {

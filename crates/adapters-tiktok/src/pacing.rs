@@ -33,30 +33,18 @@ impl TikTokHttpClient {
         let Some(budget) = &self.budget else {
             return Ok(());
         };
-        let deadline = Instant::now() + self.config.pacing_max_wait;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            match budget.acquire(endpoint, left).await {
-                Err(BudgetError::Unavailable(error)) => {
-                    if Instant::now() + UNAVAILABLE_PAUSE >= deadline {
-                        tracing::warn!(endpoint = endpoint.as_str(), %error, "request budget unavailable; request not sent");
-                        return Err(TikTokApiError::BudgetUnavailable(error));
-                    }
-                    tracing::info!(endpoint = endpoint.as_str(), %error, "request budget unavailable; asking again");
-                    tokio::time::sleep(UNAVAILABLE_PAUSE).await;
-                }
-                other => return self.admitted(endpoint, other),
-            }
-        }
-    }
-
-    /// The outcome of an answered admission.
-    fn admitted(
-        &self,
-        endpoint: ApiEndpoint,
-        outcome: Result<(), BudgetError>,
-    ) -> Result<(), TikTokApiError> {
-        match outcome {
+        let started = std::time::Instant::now();
+        let acquired = self.acquire_failing_closed(budget.as_ref(), endpoint).await;
+        let outcome = match &acquired {
+            Ok(()) => "admitted",
+            Err(BudgetError::Exhausted { .. }) => "exhausted",
+            Err(BudgetError::Unavailable(_)) => "budget_unavailable",
+        };
+        metrics::counter!("tiktok_pacing_total", "endpoint" => endpoint.as_str(), "outcome" => outcome)
+            .increment(1);
+        metrics::histogram!("tiktok_pacing_wait_seconds", "endpoint" => endpoint.as_str())
+            .record(started.elapsed().as_secs_f64());
+        match acquired {
             Ok(()) => Ok(()),
             Err(BudgetError::Exhausted { retry_after }) => {
                 tracing::info!(
@@ -68,7 +56,32 @@ impl TikTokHttpClient {
                     retry_after: Some(retry_after),
                 })
             }
-            Err(BudgetError::Unavailable(error)) => Err(TikTokApiError::BudgetUnavailable(error)),
+            Err(BudgetError::Unavailable(error)) => {
+                tracing::warn!(endpoint = endpoint.as_str(), %error, "request budget unavailable; request not sent");
+                Err(TikTokApiError::BudgetUnavailable(error))
+            }
+        }
+    }
+
+    /// A slot within `pacing_max_wait`, asking again while the budget's storage fails; the last failure
+    /// when it never answers.
+    async fn acquire_failing_closed(
+        &self,
+        budget: &dyn RequestBudget,
+        endpoint: ApiEndpoint,
+    ) -> Result<(), BudgetError> {
+        let deadline = Instant::now() + self.config.pacing_max_wait;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match budget.acquire(endpoint, left).await {
+                Err(BudgetError::Unavailable(error))
+                    if Instant::now() + UNAVAILABLE_PAUSE < deadline =>
+                {
+                    tracing::info!(endpoint = endpoint.as_str(), %error, "request budget unavailable; asking again");
+                    tokio::time::sleep(UNAVAILABLE_PAUSE).await;
+                }
+                other => return other,
+            }
         }
     }
 

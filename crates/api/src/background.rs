@@ -47,6 +47,8 @@ impl BackgroundWorker {
         let stop = self.stop.clone();
         let stopping = move || *stop.borrow();
         let result = self.service.refresh_due(REFRESH_BATCH, &stopping).await;
+        let outcome = if result.is_ok() { "done" } else { "failed" };
+        metrics::counter!("tiktok_refresh_rounds_total", "outcome" => outcome).increment(1);
         match &result {
             Ok(r) => tracing::info!(
                 refreshed = r.refreshed,
@@ -64,6 +66,7 @@ impl BackgroundWorker {
         let minutes = i64::try_from(self.settings.sync_interval_minutes.max(1)).unwrap_or(60);
         let stop = self.stop.clone();
         let stopping = move || *stop.borrow();
+        let started = std::time::Instant::now();
         let result = self
             .service
             .sync_round(
@@ -73,6 +76,7 @@ impl BackgroundWorker {
                 &stopping,
             )
             .await;
+        record_sync_round(&result, started.elapsed());
         match &result {
             Ok(r) => tracing::info!(
                 replica = %self.replica,
@@ -175,6 +179,23 @@ impl Background {
         let tasks = futures::future::join_all(self.tasks);
         if tokio::time::timeout(grace, tasks).await.is_err() {
             tracing::warn!("background work did not stop in time");
+        }
+    }
+}
+
+/// `tiktok_sync_rounds_total{outcome}`, the round's accounts by outcome, and its duration.
+fn record_sync_round(result: &Result<SyncReport, ServiceError>, took: Duration) {
+    let outcome = if result.is_ok() { "done" } else { "failed" };
+    metrics::counter!("tiktok_sync_rounds_total", "outcome" => outcome).increment(1);
+    metrics::histogram!("tiktok_sync_round_duration_seconds").record(took.as_secs_f64());
+    if let Ok(report) = result {
+        for (outcome, n) in [
+            ("synced", report.synced),
+            ("failed", report.failed),
+            ("skipped", report.skipped),
+        ] {
+            metrics::counter!("tiktok_sync_round_accounts_total", "outcome" => outcome)
+                .increment(n);
         }
     }
 }

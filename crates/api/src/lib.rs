@@ -2,9 +2,11 @@
 
 pub mod auth;
 pub mod background;
+pub mod cli;
 pub mod error;
 pub mod header_limit;
 pub mod middleware;
+pub mod monitoring;
 pub mod rate_limit;
 pub mod routes;
 pub mod settings;

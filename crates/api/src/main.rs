@@ -1,18 +1,10 @@
-//! `tiktok-integration`: the service binary.
-//!
-//! ```text
-//! tiktok-integration [serve]              run the HTTP API (applies migrations first)
-//! tiktok-integration migrate              apply pending migrations and exit
-//! tiktok-integration rotate-keys          re-seal every stored token and pending PKCE verifier with the active key
-//! tiktok-integration dev-token USER_ID    print a development JWT for USER_ID (`--admin` for an admin token)
-//! ```
+//! `tiktok-integration`: the service binary. `tiktok-integration --help` lists the commands; each has its
+//! own `--help`. See [`tiktok_api::cli`].
 
 use std::process::ExitCode;
 
-use tiktok_api::{auth, telemetry, wiring, Application, Settings};
-
-const USAGE: &str =
-    "usage: tiktok-integration [serve | migrate | rotate-keys | dev-token USER_ID [--admin]]";
+use clap::Parser;
+use tiktok_api::cli::{self, Cli};
 
 #[actix_web::main]
 async fn main() -> ExitCode {
@@ -22,102 +14,5 @@ async fn main() -> ExitCode {
             eprintln!("ignoring .env: {error}");
         }
     }
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let settings = match Settings::from_process_env() {
-        Ok(settings) => settings,
-        Err(error) => {
-            eprintln!("tiktok-integration cannot start: {error}");
-            return ExitCode::from(2);
-        }
-    };
-    telemetry::init(&settings.log);
-    let result = match args.first().map(String::as_str) {
-        None | Some("serve") => serve(settings).await,
-        Some("migrate") => migrate(settings).await,
-        Some("rotate-keys") => rotate_keys(settings).await,
-        Some("dev-token") => dev_token(&settings, &args[1..]),
-        Some("-h" | "--help" | "help") => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        Some(other) => Err(format!("unknown command {other:?}\n{USAGE}")),
-    };
-    match result {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(message) => {
-            tracing::error!("{message}");
-            eprintln!("tiktok-integration: {message}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-async fn serve(settings: Settings) -> Result<(), String> {
-    let app = Application::build(settings)
-        .await
-        .map_err(|e| error_chain(&e))?;
-    app.run_until_stopped().await.map_err(|e| e.to_string())
-}
-
-async fn migrate(settings: Settings) -> Result<(), String> {
-    let database = wiring::pool(&settings).map_err(|e| error_chain(&e))?;
-    database
-        .run_migrations()
-        .await
-        .map_err(|e| error_chain(&e))?;
-    println!("migrations applied");
-    Ok(())
-}
-
-async fn rotate_keys(settings: Settings) -> Result<(), String> {
-    let database = wiring::pool(&settings).map_err(|e| error_chain(&e))?;
-    let report = wiring::key_rotation(&settings, database)
-        .map_err(|e| error_chain(&e))?
-        .run(100)
-        .await
-        .map_err(|e| error_chain(&e))?;
-    println!(
-        "key rotation done: {} scanned, {} re-sealed, {} already current, {} changed meanwhile, {} unreadable",
-        report.scanned, report.resealed, report.current, report.changed_meanwhile, report.unreadable
-    );
-    println!(
-        "pending OAuth states: {} with a PKCE verifier, {} re-sealed, {} unreadable",
-        report.pending_states, report.pending_states_resealed, report.pending_states_unreadable
-    );
-    Ok(())
-}
-
-fn dev_token(settings: &Settings, args: &[String]) -> Result<(), String> {
-    if settings.environment == tiktok_api::settings::Environment::Production {
-        return Err("dev-token is not available in production".into());
-    }
-    let user = args.first().ok_or(USAGE)?;
-    let admin = args.iter().any(|a| a == "--admin");
-    let secret = secrecy::ExposeSecret::expose_secret(&settings.security.jwt_secret).to_owned();
-    let secret = if secret.trim().is_empty() {
-        auth::DEVELOPMENT_JWT_SECRET.to_owned()
-    } else {
-        secret
-    };
-    let claims = auth::Claims {
-        sub: user.clone(),
-        exp: 4_102_444_800, // 2100-01-01: a development token that does not expire during a walkthrough
-        scope: admin.then(|| auth::ADMIN_SCOPE.to_owned()),
-        iss: Some(settings.security.jwt_issuer.clone()).filter(|s| !s.is_empty()),
-        aud: Some(settings.security.jwt_audience.clone()).filter(|s| !s.is_empty()),
-    };
-    let token = auth::mint_hs256(secret.as_bytes(), &claims).map_err(|e| e.to_string())?;
-    println!("{token}");
-    Ok(())
-}
-
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut message = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    message
+    cli::run(Cli::parse()).await
 }

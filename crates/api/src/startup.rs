@@ -1,18 +1,12 @@
 //! The composition root: builds every adapter from the settings, wraps each in its port, and serves.
 
 use std::net::TcpListener;
-use std::sync::Arc;
 use std::time::Duration;
 
 use actix_web::dev::Server;
 use actix_web::{web, App, HttpServer};
-use tiktok_adapters_db::{
-    Database, DieselAccountRepository, DieselContentRepository, DieselOAuthStateStore,
-};
-use tiktok_adapters_tiktok::TikTokHttpClient;
-use tiktok_domain::ports::SystemClock;
-use tiktok_domain::usecases::{AccountService, Ports};
-use tiktok_sandbox::SandboxHandle;
+use tiktok_adapters_db::Database;
+use tiktok_domain::usecases::AccountService;
 use tokio_util::sync::CancellationToken;
 use tracing_actix_web::TracingLogger;
 
@@ -22,12 +16,13 @@ use crate::telemetry::RedactedRootSpan;
 use crate::auth::Authenticator;
 use crate::header_limit::{limit_header_size, HeaderLimit};
 use crate::middleware;
+use crate::monitoring;
 use crate::rate_limit::CallerRateLimiter;
 use crate::routes;
 use crate::routes::webhook::WebhookSecret;
 use crate::settings::Settings;
 use crate::shutdown::{stop_on_signal, StopHandle};
-use crate::wiring::{self, StartupError};
+use crate::wiring::{self, SandboxHandle, StartupError};
 
 /// A built service, bound to its port, not yet serving.
 ///
@@ -41,6 +36,8 @@ pub struct Application {
     database: Database,
     background: Background,
     shutdown: CancellationToken,
+    /// `GET /metrics` on its own address, when switched on.
+    metrics: Option<monitoring::MetricsServer>,
     /// How long a stopping background round may take: at least one whole TikTok request and its commit,
     /// so that a refresh in hand is stored rather than cut off.
     background_grace: Duration,
@@ -56,25 +53,7 @@ impl Application {
         let authenticator = wiring::authenticator(&settings)?;
         let sandbox = wiring::start_sandbox_if_needed(&mut settings).await?;
         let database = wiring::database(&settings).await?;
-        let client = Arc::new(
-            TikTokHttpClient::new(wiring::tiktok_client_config(&settings)?)
-                .map_err(|e| {
-                    StartupError::Config(format!("the TikTok client cannot be built: {e}"))
-                })?
-                .with_request_budget(wiring::request_budget(&settings, database.clone())),
-        );
-        let repository = Arc::new(DieselAccountRepository::new(database.clone()));
-        let ports = Ports {
-            accounts: repository.clone(),
-            content: Arc::new(DieselContentRepository::new(database.clone())),
-            states: Arc::new(DieselOAuthStateStore::new(database.clone())),
-            oauth: client.clone(),
-            data: client,
-            cipher,
-            clock: Arc::new(SystemClock),
-            schedule: repository,
-        };
-        let service = AccountService::new(ports, wiring::service_config(&settings)?);
+        let service = wiring::account_service(&settings, database.clone(), cipher)?;
         let background = Background::start(service.clone(), &settings.background);
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
             .map_err(|e| {
@@ -93,10 +72,11 @@ impl Application {
             database.clone(),
             webhook,
         )?;
+        let metrics = monitoring::serve(&settings.metrics, database.clone())?;
         tracing::info!(
             port,
             environment = settings.environment.as_str(),
-            "TikTok integration service listening"
+            "API server listening (TikTok integration service)"
         );
         Ok(Self {
             port,
@@ -104,6 +84,7 @@ impl Application {
             sandbox,
             database,
             background,
+            metrics,
             shutdown: CancellationToken::new(),
             background_grace: Duration::from_secs(settings.server.shutdown_timeout_seconds).max(
                 Duration::from_millis(settings.tiktok.request_timeout_ms) + Duration::from_secs(2),
@@ -114,6 +95,11 @@ impl Application {
     /// The bound port.
     pub fn port(&self) -> u16 {
         self.port
+    }
+
+    /// The port of `GET /metrics`, when metrics are switched on.
+    pub fn metrics_port(&self) -> Option<u16> {
+        self.metrics.as_ref().map(|m| m.port)
     }
 
     /// The sandbox's base URL, when the sandbox stands in for TikTok.
@@ -150,8 +136,27 @@ impl Application {
             self.server.handle(),
             self.shutdown.clone(),
         )));
+        let metrics = self.metrics.map(|metrics| {
+            let handle = metrics.server.handle();
+            tokio::spawn(metrics.server);
+            let recorder = monitoring::recorder().ok();
+            let gauge = recorder.map(|recorder| {
+                monitoring::spawn_account_gauge(
+                    wiring::account_overview(self.database.clone()),
+                    recorder,
+                    self.shutdown.child_token(),
+                )
+            });
+            (handle, gauge)
+        });
         let served = self.server.await;
         self.shutdown.cancel();
+        if let Some((handle, gauge)) = metrics {
+            handle.stop(true).await;
+            if let Some(gauge) = gauge {
+                gauge.abort();
+            }
+        }
         signals.abort();
         self.background.stop(self.background_grace).await;
         tracing::info!("TikTok integration service stopped");
@@ -210,6 +215,7 @@ fn serve(
             .wrap(actix_web::middleware::from_fn(
                 middleware::request_id_header,
             ))
+            .wrap(actix_web::middleware::from_fn(monitoring::observe))
             .wrap(TracingLogger::<RedactedRootSpan>::new())
     })
     .listen(listener)

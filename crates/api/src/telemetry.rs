@@ -5,22 +5,52 @@ use tracing_subscriber::{fmt, layer::SubscriberExt, util::SubscriberInitExt, Env
 
 use crate::settings::LogSettings;
 
-/// Installs the global subscriber once; later calls (tests) are ignored.
-pub fn init(settings: &LogSettings) {
+/// Where log lines go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogOutput {
+    /// The server: standard output.
+    Stdout,
+    /// A command, whose standard output is its answer: standard error.
+    Stderr,
+}
+
+/// Installs the global subscriber once; later calls (tests) are ignored. Colours only when the output is a
+/// terminal (and `NO_COLOR` is not set).
+pub fn init(settings: &LogSettings, output: LogOutput) {
+    use std::io::IsTerminal;
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.filter));
     let registry = tracing_subscriber::registry().with(filter);
+    let terminal = match output {
+        LogOutput::Stdout => std::io::stdout().is_terminal(),
+        LogOutput::Stderr => std::io::stderr().is_terminal(),
+    };
+    let ansi = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let writer = move || -> Box<dyn std::io::Write> {
+        match output {
+            LogOutput::Stdout => Box::new(std::io::stdout()),
+            LogOutput::Stderr => Box::new(std::io::stderr()),
+        }
+    };
     let result = if settings.format == "json" {
         registry
             .with(
                 fmt::layer()
                     .json()
                     .with_current_span(true)
-                    .with_span_list(false),
+                    .with_span_list(false)
+                    .with_writer(writer),
             )
             .try_init()
     } else {
-        registry.with(fmt::layer().with_target(false)).try_init()
+        registry
+            .with(
+                fmt::layer()
+                    .with_target(false)
+                    .with_ansi(ansi)
+                    .with_writer(writer),
+            )
+            .try_init()
     };
     // A subscriber already set (by a test harness) is fine.
     drop(result);

@@ -3,16 +3,24 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::ExposeSecret;
 use tiktok_adapters_crypto::{AesGcmTokenCipher, KeyRing};
-use tiktok_adapters_db::{Database, DieselRequestBudget, PoolOptions};
-use tiktok_adapters_tiktok::TikTokClientConfig;
+use tiktok_adapters_db::{
+    Database, DieselAccountRepository, DieselContentRepository, DieselOAuthStateStore,
+    DieselRequestBudget, PoolOptions,
+};
+use tiktok_adapters_tiktok::{TikTokClientConfig, TikTokHttpClient};
 use tiktok_domain::content::HistoryPeriod;
 use tiktok_domain::pacing::Pacing;
 use tiktok_domain::ports::{RequestBudget, SystemClock, TokenCipher};
-use tiktok_domain::usecases::{ContentConfig, KeyRotation, ServiceConfig};
+use tiktok_domain::usecases::{
+    AccountOverview, AccountService, ContentConfig, KeyRotation, Ports, ServiceConfig,
+};
 use tiktok_domain::{RedirectUri, Scopes};
-use tiktok_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
+#[cfg(feature = "sandbox")]
+pub use tiktok_sandbox::SandboxHandle;
+#[cfg(feature = "sandbox")]
+use tiktok_sandbox::{Sandbox, SandboxConfig};
 
 use crate::auth::{Authenticator, DEVELOPMENT_JWT_SECRET};
 use crate::settings::{is_blank, Settings};
@@ -31,7 +39,37 @@ pub enum StartupError {
     Io(#[source] std::io::Error),
 }
 
+/// Stand-in for the sandbox's handle in a binary built without the `sandbox` feature: never built.
+#[cfg(not(feature = "sandbox"))]
+#[derive(Debug)]
+pub enum SandboxHandle {}
+
+#[cfg(not(feature = "sandbox"))]
+impl SandboxHandle {
+    /// Never called: no value of this type exists.
+    pub fn base_url(&self) -> String {
+        match *self {}
+    }
+}
+
+/// Without the `sandbox` feature (the release binary), a missing client id is a start-up error naming
+/// `TIKTOK_CLIENT_ID`: there is no sandbox to stand in for TikTok.
+#[cfg(not(feature = "sandbox"))]
+pub async fn start_sandbox_if_needed(
+    settings: &mut Settings,
+) -> Result<Option<SandboxHandle>, StartupError> {
+    if settings.tiktok.client_id.trim().is_empty() {
+        return Err(StartupError::Config(
+            "TIKTOK_CLIENT_ID is not set, and this binary was built without the TikTok sandbox \
+             (cargo feature `sandbox`): set TIKTOK_CLIENT_ID and TIKTOK_CLIENT_SECRET to your TikTok app's"
+                .into(),
+        ));
+    }
+    Ok(None)
+}
+
 /// Starts the sandbox in development when no client id is configured, and points TikTok's URLs at it.
+#[cfg(feature = "sandbox")]
 pub async fn start_sandbox_if_needed(
     settings: &mut Settings,
 ) -> Result<Option<SandboxHandle>, StartupError> {
@@ -53,7 +91,7 @@ pub async fn start_sandbox_if_needed(
         "NO TIKTOK_CLIENT_ID: USING THE BUNDLED TIKTOK SANDBOX, NOT TIKTOK. Set TIKTOK_CLIENT_ID to talk to TikTok."
     );
     settings.tiktok.client_id = sandbox.client_key().to_owned();
-    settings.tiktok.client_secret = SecretString::from(sandbox.client_secret().to_owned());
+    settings.tiktok.client_secret = secrecy::SecretString::from(sandbox.client_secret().to_owned());
     settings.tiktok.auth_base_url = sandbox.base_url();
     settings.tiktok.api_base_url = sandbox.base_url();
     Ok(Some(sandbox))
@@ -169,6 +207,37 @@ pub fn pool(settings: &Settings) -> Result<Database, StartupError> {
     };
     Database::connect(settings.database.url.expose_secret(), options)
         .map_err(|e| StartupError::Config(format!("DATABASE_URL: {e}")))
+}
+
+/// The use cases over the configured TikTok client, this database and `cipher` (from [`token_cipher`], built
+/// before the sandbox starts): what the HTTP API serves, and what the `sync` command runs.
+pub fn account_service(
+    settings: &Settings,
+    database: Database,
+    cipher: Arc<dyn TokenCipher>,
+) -> Result<AccountService, StartupError> {
+    let client = Arc::new(
+        TikTokHttpClient::new(tiktok_client_config(settings)?)
+            .map_err(|e| StartupError::Config(format!("the TikTok client cannot be built: {e}")))?
+            .with_request_budget(request_budget(settings, database.clone())),
+    );
+    let repository = Arc::new(DieselAccountRepository::new(database.clone()));
+    let ports = Ports {
+        accounts: repository.clone(),
+        content: Arc::new(DieselContentRepository::new(database.clone())),
+        states: Arc::new(DieselOAuthStateStore::new(database)),
+        oauth: client.clone(),
+        data: client,
+        cipher,
+        clock: Arc::new(SystemClock),
+        schedule: repository,
+    };
+    Ok(AccountService::new(ports, service_config(settings)?))
+}
+
+/// The operator's overview of the stored accounts (counts by status, listings).
+pub fn account_overview(database: Database) -> AccountOverview {
+    AccountOverview::new(Arc::new(DieselAccountRepository::new(database)))
 }
 
 /// Key rotation over the configured database with the configured key ring.

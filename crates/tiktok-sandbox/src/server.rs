@@ -102,7 +102,8 @@ impl Sandbox {
         tracing::warn!(
             base_url = %format!("http://{addr}"),
             client_key = %shared.config.client_key,
-            "this is the TikTok SANDBOX, not TikTok: fake users, fake tokens, no real data"
+            port = addr.port(),
+            "TikTok sandbox server listening: this is the TikTok SANDBOX, not TikTok (fake users, fake tokens, no real data)"
         );
         Ok(SandboxHandle {
             shared,

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use sha2::Sha256;
 use tiktok_domain::usecases::AccountService;
 use tiktok_domain::{DisconnectReason, OpenId};
+use utoipa::ToSchema;
 
 use crate::error::{ApiError, ErrorBody};
 
@@ -27,13 +28,22 @@ pub struct WebhookSecret {
     pub client_secret: SecretString,
 }
 
-#[derive(Debug, Deserialize)]
-struct Event {
+/// A TikTok webhook event (TikTok's reference, webhooks).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WebhookEvent {
+    /// The client key of the app the event is for; another app's events are refused.
     client_key: String,
+    /// The event type, e.g. `authorization.removed`; other types are acknowledged and ignored.
+    #[schema(example = "authorization.removed")]
     event: String,
+    /// When TikTok created the event (Unix seconds).
     create_time: i64,
+    /// The creator's `open_id`.
     user_openid: String,
+    /// The event's details, a JSON document serialized as a string (for `authorization.removed`:
+    /// `{"reason": 0..5}`).
     #[serde(default)]
+    #[schema(example = "{\"reason\": 1}")]
     content: String,
 }
 
@@ -45,8 +55,9 @@ struct RemovedContent {
 /// Receives a TikTok webhook event.
 #[utoipa::path(post, path = "/api/v1/integrations/tiktok/webhooks", tag = "tiktok",
     params(("TikTok-Signature" = String, Header, description = "t=<unix seconds>,s=<hex HMAC-SHA256>")),
-    request_body(content = String, content_type = "application/json", description = "TikTok's event"),
-    responses((status = 200, description = "acknowledged"), (status = 400, body = ErrorBody),
+    request_body(content = WebhookEvent, content_type = "application/json", description = "TikTok's event"),
+    responses((status = 200, body = Object, description = "acknowledged: `{}`"), (status = 400, body = ErrorBody),
+        (status = 413, body = ErrorBody, description = "payload_too_large"),
         (status = 401, body = ErrorBody, description = "bad or stale signature"), (status = 503, body = ErrorBody)))]
 pub async fn receive(
     req: HttpRequest,
@@ -54,12 +65,32 @@ pub async fn receive(
     secret: web::Data<WebhookSecret>,
     service: web::Data<AccountService>,
 ) -> Result<HttpResponse, ApiError> {
+    let handled = handle(&req, &body, &secret, &service).await;
+    let outcome = match &handled {
+        Ok(outcome) => *outcome,
+        Err(error) => match actix_web::ResponseError::status_code(error).as_u16() {
+            401 => "bad_signature",
+            400 => "invalid",
+            _ => "failed",
+        },
+    };
+    metrics::counter!("tiktok_webhook_events_total", "outcome" => outcome).increment(1);
+    handled.map(|_| HttpResponse::Ok().json(serde_json::json!({})))
+}
+
+/// Verifies and applies one event; answers `processed` or `ignored` (for the metrics).
+async fn handle(
+    req: &HttpRequest,
+    body: &[u8],
+    secret: &WebhookSecret,
+    service: &AccountService,
+) -> Result<&'static str, ApiError> {
     let header = req
         .headers()
         .get("TikTok-Signature")
         .and_then(|v| v.to_str().ok());
-    verify(header, &body, &secret.client_secret, Utc::now())?;
-    let event: Event = serde_json::from_slice(&body)
+    verify(header, body, &secret.client_secret, Utc::now())?;
+    let event: WebhookEvent = serde_json::from_slice(body)
         .map_err(|_| ApiError::invalid_request("the webhook body is not a TikTok event"))?;
     if event.client_key != secret.client_key {
         return Err(ApiError::invalid_request(
@@ -77,12 +108,13 @@ pub async fn receive(
                 .ok_or_else(|| ApiError::invalid_request("create_time is out of range"))?;
             let outcome = service.authorization_removed(&open_id, reason, at).await?;
             tracing::info!(?outcome, "authorization.removed processed");
+            Ok("processed")
         }
         other => {
-            tracing::info!(event = %other.chars().take(64).collect::<String>(), "webhook event acknowledged and ignored")
+            tracing::info!(event = %other.chars().take(64).collect::<String>(), "webhook event acknowledged and ignored");
+            Ok("ignored")
         }
     }
-    Ok(HttpResponse::Ok().json(serde_json::json!({})))
 }
 
 /// Checks `TikTok-Signature` against the raw body.

@@ -136,6 +136,12 @@ impl Settings {
                 ));
             }
         }
+        let listen = self.metrics.listen.trim();
+        if !listen.is_empty() && listen.parse::<std::net::SocketAddr>().is_err() {
+            return rule(format!(
+                "APP_METRICS__LISTEN: {listen:?} is not an address like 127.0.0.1:9464 (empty switches metrics off)"
+            ));
+        }
         let refresh_takes_ms = self.tiktok.request_timeout_ms + self.database.connect_timeout_ms;
         let lease_ms = u64::try_from(self.oauth.refresh_lease_seconds.max(0)).unwrap_or(0) * 1_000;
         if lease_ms <= refresh_takes_ms {

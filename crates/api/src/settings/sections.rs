@@ -29,6 +29,8 @@ pub struct Settings {
     pub sandbox: SandboxSettings,
     /// `[log]`
     pub log: LogSettings,
+    /// `[metrics]`
+    pub metrics: MetricsSettings,
 }
 
 /// `[server]`: the listener and request limits.
@@ -203,4 +205,11 @@ pub struct LogSettings {
     pub format: String,
     /// Filter, overridden by `RUST_LOG`.
     pub filter: String,
+}
+
+/// `[metrics]`: Prometheus.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MetricsSettings {
+    /// `APP_METRICS__LISTEN`: where `GET /metrics` is served (`host:port`); empty switches it off.
+    pub listen: String,
 }

@@ -278,3 +278,35 @@ fn content_settings_default_to_the_documented_values_and_refuse_a_period_that_sp
     let content = wiring::content_config(&every_sync_full).expect("0 is allowed");
     assert_eq!(content.full_video_sync_every, chrono::Duration::zero());
 }
+
+#[test]
+fn metrics_listen_on_loopback_by_default_can_be_switched_off_and_must_be_an_address() {
+    let load = |pairs: &[(&str, &str)]| Settings::load(&vars(pairs), None);
+    let default = load(&[]).expect("loads");
+    assert_eq!(default.metrics.listen, "127.0.0.1:9464");
+    let production = Settings::load(&production(|_| {}), None).expect("loads");
+    assert_eq!(
+        production.metrics.listen, "127.0.0.1:9464",
+        "loopback in production too, unless asked"
+    );
+    let off = load(&[("APP_METRICS__LISTEN", "")]).expect("loads");
+    assert!(off.metrics.listen.is_empty());
+    let wide = load(&[("APP_METRICS__LISTEN", "0.0.0.0:9100")]).expect("loads");
+    assert_eq!(wide.metrics.listen, "0.0.0.0:9100");
+    for bad in ["9464", "localhost", "127.0.0.1:notaport"] {
+        let error = load(&[("APP_METRICS__LISTEN", bad)]).expect_err(bad);
+        assert!(error.to_string().contains("APP_METRICS__LISTEN"), "{error}");
+    }
+}
+
+/// Built without the sandbox (`make release`), a missing client id stops start-up, naming the variable.
+#[cfg(not(feature = "sandbox"))]
+#[tokio::test]
+async fn without_the_sandbox_feature_a_missing_client_id_is_refused_by_name() {
+    let mut settings = Settings::load(&vars(&[]), None).expect("loads");
+    assert!(settings.uses_sandbox(), "development without a client id");
+    let error = wiring::start_sandbox_if_needed(&mut settings)
+        .await
+        .expect_err("no sandbox to start");
+    assert!(error.to_string().contains("TIKTOK_CLIENT_ID"), "{error}");
+}

@@ -6,6 +6,7 @@
 mod cipher;
 mod clock;
 mod content;
+mod directory;
 mod repository;
 mod request_budget;
 mod schedule;
@@ -17,6 +18,7 @@ mod tiktok_oauth;
 pub use cipher::*;
 pub use clock::*;
 pub use content::*;
+pub use directory::*;
 pub use repository::*;
 pub use request_budget::*;
 pub use schedule::*;

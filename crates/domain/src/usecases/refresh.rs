@@ -129,14 +129,21 @@ impl AccountService {
         if grant.refresh_token_expires_at <= now {
             tracing::warn!(user_id = %user_id, "refresh token expired; reauthorization required");
             return Err(self
-                .mark_reauth_required(user_id, &grant.refresh_token)
+                .mark_reauth_required(user_id, &grant.refresh_token, "refresh_token_expired")
                 .await);
         }
         let refresh_token = match self.open(&current, &grant.refresh_token, TokenKind::Refresh) {
             Ok(secret) => RefreshToken::new(secret),
             Err(error) => return Err(self.unreadable_grant(&current, error).await),
         };
-        match self.ports.oauth.refresh(&refresh_token).await {
+        let refreshed = self.ports.oauth.refresh(&refresh_token).await;
+        let outcome = match &refreshed {
+            Ok(_) => "refreshed",
+            Err(OAuthError::InvalidGrant) => "refused",
+            Err(_) => "failed",
+        };
+        metrics::counter!("tiktok_token_refreshes_total", "outcome" => outcome).increment(1);
+        match refreshed {
             Ok(new_grant) => {
                 #[cfg(feature = "failpoints")]
                 crate::failpoints::hit(crate::failpoints::FailPoint::BeforeRefreshCommit, user_id);

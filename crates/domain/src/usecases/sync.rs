@@ -157,7 +157,11 @@ impl AccountService {
             Err(TikTokApiError::ScopeNotAuthorized) => {
                 tracing::warn!(user_id = %account.user_id, "TikTok says a scope was withdrawn; reauthorization required");
                 Err(self
-                    .mark_reauth_required(&account.user_id, &fresh.grant.refresh_token)
+                    .mark_reauth_required(
+                        &account.user_id,
+                        &fresh.grant.refresh_token,
+                        "scope_withdrawn",
+                    )
                     .await)
             }
             Err(error) => Err(error.into()),

@@ -123,18 +123,20 @@ impl AccountService {
         }
         tracing::warn!(user_id = %account.user_id, "TikTok refused the refresh token; reauthorization required");
         Err(self
-            .mark_reauth_required(&account.user_id, &used.refresh_token)
+            .mark_reauth_required(&account.user_id, &used.refresh_token, "refresh_refused")
             .await)
     }
 
     /// Marks the account for reauthorization because TikTok refused the grant whose refresh token is
     /// `refused`, and answers the request's error. Only that grant is marked: when a reconnect or a
     /// concurrent refresh stored another one meanwhile, the account is left as it is and the request is
-    /// told to retry (it will use the new grant).
+    /// told to retry (it will use the new grant). `reason` labels the transition in
+    /// `tiktok_reauth_required_total`.
     pub(super) async fn mark_reauth_required(
         &self,
         user_id: &UserId,
         refused: &SealedToken,
+        reason: &'static str,
     ) -> ServiceError {
         let marked = self
             .ports
@@ -142,7 +144,10 @@ impl AccountService {
             .mark_reauth_required(user_id, refused, self.ports.clock.now())
             .await;
         match marked {
-            Ok(()) => ServiceError::ReauthRequired,
+            Ok(()) => {
+                metrics::counter!("tiktok_reauth_required_total", "reason" => reason).increment(1);
+                ServiceError::ReauthRequired
+            }
             Err(RepositoryError::NotFound) => {
                 tracing::info!(user_id = %user_id, "the refused grant was replaced meanwhile; account left as it is");
                 ServiceError::TikTokUnavailable(
@@ -174,8 +179,12 @@ impl AccountService {
         tracing::error!(user_id = %account.user_id, %error, "stored token does not open; reauthorization required");
         match &account.grant {
             Some(grant) => {
-                self.mark_reauth_required(&account.user_id, &grant.refresh_token)
-                    .await
+                self.mark_reauth_required(
+                    &account.user_id,
+                    &grant.refresh_token,
+                    "token_unreadable",
+                )
+                .await
             }
             None => ServiceError::ReauthRequired,
         }
