@@ -33,6 +33,7 @@ mod identity_claims;
 mod key_rotation;
 mod metrics_endpoint;
 mod property;
+mod quota;
 mod refresh_crash;
 mod replicas;
 mod security_auth;

@@ -121,6 +121,7 @@ pub(crate) fn analytics(
         .map(|(synced, full)| VideoSyncState {
             videos_synced_at: synced.map(|t| t.and_utc()),
             last_full_sync_at: full.map(|t| t.and_utc()),
+            resume: None,
         })
         .unwrap_or_default();
     Ok(AnalyticsData {

@@ -6,8 +6,8 @@ use diesel::prelude::*;
 use diesel::upsert::excluded;
 use tiktok_domain::analytics::Analytics;
 use tiktok_domain::content::{
-    AnalyticsData, AnalyticsQuery, HistoryInterval, HistoryPoint, ProfileSnapshot, UpsertReport,
-    VideoList, VideoQuery, VideoSyncEnd, VideoSyncState,
+    AnalyticsData, AnalyticsQuery, HistoryInterval, HistoryPoint, ListingResume, ProfileSnapshot,
+    UpsertReport, VideoList, VideoQuery, VideoSyncEnd, VideoSyncState,
 };
 use tiktok_domain::ports::{ContentRepository, RepositoryError, Video};
 use tiktok_domain::{ConnectionGeneration, UserId};
@@ -60,17 +60,33 @@ impl ContentRepository for DieselContentRepository {
     async fn video_sync_state(&self, user_id: &UserId) -> Result<VideoSyncState, RepositoryError> {
         let user = user_id.as_str().to_owned();
         let state = self.db.run(move |conn| {
+            type Row = (
+                Option<chrono::NaiveDateTime>,
+                Option<chrono::NaiveDateTime>,
+                Option<i64>,
+                Option<chrono::NaiveDateTime>,
+            );
             let row = sy::table
                 .find(user)
-                .select((sy::videos_synced_at, sy::last_full_sync_at))
-                .first::<(Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>)>(conn)
+                .select((
+                    sy::videos_synced_at,
+                    sy::last_full_sync_at,
+                    sy::listing_cursor,
+                    sy::listing_since,
+                ))
+                .first::<Row>(conn)
                 .optional()?;
-            Ok::<_, Failure>(row.map_or_else(VideoSyncState::default, |(synced, full)| {
-                VideoSyncState {
+            Ok::<_, Failure>(row.map_or_else(
+                VideoSyncState::default,
+                |(synced, full, cursor, since)| VideoSyncState {
                     videos_synced_at: synced.map(|t| t.and_utc()),
                     last_full_sync_at: full.map(|t| t.and_utc()),
-                }
-            }))
+                    resume: cursor.zip(since).map(|(cursor, since)| ListingResume {
+                        cursor,
+                        since: since.and_utc(),
+                    }),
+                },
+            ))
         });
         Ok(state.await?)
     }

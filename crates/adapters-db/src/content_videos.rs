@@ -188,12 +188,22 @@ pub(crate) fn finish(
             .execute(tx)?;
     }
     let full = end.complete_listing_since.map(|_| at);
+    let cursor = end.resume.map(|r| r.cursor);
+    let since = end.resume.map(|r| naive(r.since));
     on_inner!(tx, c => diesel::insert_into(syncs)
-        .values((sy::user_id.eq(user), sy::videos_synced_at.eq(at), sy::last_full_sync_at.eq(full)))
+        .values((
+            sy::user_id.eq(user),
+            sy::videos_synced_at.eq(at),
+            sy::last_full_sync_at.eq(full),
+            sy::listing_cursor.eq(cursor),
+            sy::listing_since.eq(since),
+        ))
         .on_conflict(sy::user_id)
         .do_update()
         .set((
             sy::videos_synced_at.eq(at),
+            sy::listing_cursor.eq(cursor),
+            sy::listing_since.eq(since),
             sy::last_full_sync_at.eq(diesel::dsl::sql::<diesel::sql_types::Nullable<diesel::sql_types::Timestamp>>(
                 "COALESCE(excluded.last_full_sync_at, tiktok_video_syncs.last_full_sync_at)",
             )),

@@ -22,6 +22,7 @@ mod schedule;
 mod schema;
 mod sealed_grants;
 mod state_store;
+mod sync_lease;
 
 pub use account_repository::DieselAccountRepository;
 pub use content_repository::DieselContentRepository;

@@ -9,6 +9,7 @@ use tiktok_domain::{ConnectionState, UserId};
 use crate::errors::Failure;
 use crate::models::naive;
 use crate::schema::account_schedule::{self as s, table as schedule};
+use crate::sync_lease;
 use crate::DieselAccountRepository;
 
 fn user_ids(raw: Vec<String>) -> Vec<UserId> {
@@ -95,5 +96,31 @@ impl AccountSchedule for DieselAccountRepository {
             Ok::<_, Failure>(rows)
         });
         Ok(user_ids(due.await?))
+    }
+
+    async fn try_acquire_sync_lease(
+        &self,
+        user_id: &UserId,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool, RepositoryError> {
+        Ok(sync_lease::try_acquire(self.db(), user_id, owner, now, until).await?)
+    }
+
+    async fn sync_lease_held(
+        &self,
+        user_id: &UserId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, RepositoryError> {
+        Ok(sync_lease::held(self.db(), user_id, now).await?)
+    }
+
+    async fn release_sync_lease(
+        &self,
+        user_id: &UserId,
+        owner: &str,
+    ) -> Result<(), RepositoryError> {
+        Ok(sync_lease::release(self.db(), user_id, owner).await?)
     }
 }

@@ -69,6 +69,8 @@ diesel::table! {
         user_id -> Text,
         videos_synced_at -> Nullable<Timestamp>,
         last_full_sync_at -> Nullable<Timestamp>,
+        listing_cursor -> Nullable<BigInt>,
+        listing_since -> Nullable<Timestamp>,
     }
 }
 
@@ -127,6 +129,19 @@ diesel::table! {
         access_token_expires_at -> Nullable<Timestamp>,
         sync_claimed_until -> Nullable<Timestamp>,
         sync_claimed_by -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    /// The sync lease columns of `tiktok_accounts` (one sync per account at a time, across replicas), as a
+    /// table of their own so that the account rows (`AccountRow`) keep their column list.
+    #[sql_name = "tiktok_accounts"]
+    account_sync_leases (id) {
+        id -> BigInt,
+        user_id -> Text,
+        is_active -> Bool,
+        sync_lease_until -> Nullable<Timestamp>,
+        sync_lease_owner -> Nullable<Text>,
     }
 }
 

@@ -153,6 +153,7 @@ async fn a_complete_listing_hides_unseen_videos_and_a_video_seen_again_comes_bac
     let end = VideoSyncEnd {
         at: at(101, 0),
         complete_listing_since: Some(at(100, 0)),
+        resume: None,
     };
     assert_eq!(
         repo.finish_video_sync(&u, &gen_of(&u), &end).await.unwrap(),
@@ -189,6 +190,7 @@ async fn a_complete_listing_hides_unseen_videos_and_a_video_seen_again_comes_bac
     let end = VideoSyncEnd {
         at: at(201, 0),
         complete_listing_since: None,
+        resume: None,
     };
     assert_eq!(
         repo.finish_video_sync(&u, &gen_of(&u), &end).await.unwrap(),

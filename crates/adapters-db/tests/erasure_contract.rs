@@ -65,6 +65,7 @@ async fn every_write(
     let end = VideoSyncEnd {
         at: at(50, 0),
         complete_listing_since: Some(at(40, 0)),
+        resume: None,
     };
     let analytics = Analytics {
         views_total: Some(1_000),

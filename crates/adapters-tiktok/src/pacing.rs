@@ -1,12 +1,18 @@
 //! Pacing: every Display API request takes a slot of the shared request budget before it is sent.
 
 use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::time::Instant;
 
 use reqwest::RequestBuilder;
 use serde::de::DeserializeOwned;
 use tiktok_domain::ports::{ApiEndpoint, BudgetError, RequestBudget, TikTokApiError};
 
 use crate::client::TikTokHttpClient;
+
+/// How long pacing waits before asking a budget whose storage failed again.
+pub(crate) const UNAVAILABLE_PAUSE: Duration = Duration::from_millis(100);
 
 impl TikTokHttpClient {
     /// Paces every Display API request with `budget` (TikTok's per-endpoint limit; shared by every
@@ -17,14 +23,18 @@ impl TikTokHttpClient {
     }
 
     /// Takes a slot for `endpoint`, waiting at most `pacing_max_wait`. A spent budget is
-    /// [`TikTokApiError::RateLimited`] with the wait, and no request is sent. A budget whose storage is
-    /// down does not block TikTok calls (logged): TikTok's own 429 still protects the limit.
+    /// [`TikTokApiError::RateLimited`] with the wait, and no request is sent.
+    ///
+    /// Pacing fails closed: a budget whose storage is down (database down, pool exhausted) is asked again
+    /// every [`UNAVAILABLE_PAUSE`] within the same `pacing_max_wait`; if it never answers, no request is
+    /// sent and the answer is [`TikTokApiError::BudgetUnavailable`] (503 `database_unavailable`), so that
+    /// an outage never lets requests out unpaced, over TikTok's quota.
     async fn pace(&self, endpoint: ApiEndpoint) -> Result<(), TikTokApiError> {
         let Some(budget) = &self.budget else {
             return Ok(());
         };
         let started = std::time::Instant::now();
-        let acquired = budget.acquire(endpoint, self.config.pacing_max_wait).await;
+        let acquired = self.acquire_failing_closed(budget.as_ref(), endpoint).await;
         let outcome = match &acquired {
             Ok(()) => "admitted",
             Err(BudgetError::Exhausted { .. }) => "exhausted",
@@ -46,9 +56,31 @@ impl TikTokHttpClient {
                     retry_after: Some(retry_after),
                 })
             }
-            Err(error @ BudgetError::Unavailable(_)) => {
-                tracing::warn!(endpoint = endpoint.as_str(), %error, "request budget unavailable; sending unpaced");
-                Ok(())
+            Err(BudgetError::Unavailable(error)) => {
+                tracing::warn!(endpoint = endpoint.as_str(), %error, "request budget unavailable; request not sent");
+                Err(TikTokApiError::BudgetUnavailable(error))
+            }
+        }
+    }
+
+    /// A slot within `pacing_max_wait`, asking again while the budget's storage fails; the last failure
+    /// when it never answers.
+    async fn acquire_failing_closed(
+        &self,
+        budget: &dyn RequestBudget,
+        endpoint: ApiEndpoint,
+    ) -> Result<(), BudgetError> {
+        let deadline = Instant::now() + self.config.pacing_max_wait;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match budget.acquire(endpoint, left).await {
+                Err(BudgetError::Unavailable(error))
+                    if Instant::now() + UNAVAILABLE_PAUSE < deadline =>
+                {
+                    tracing::info!(endpoint = endpoint.as_str(), %error, "request budget unavailable; asking again");
+                    tokio::time::sleep(UNAVAILABLE_PAUSE).await;
+                }
+                other => return other,
             }
         }
     }

@@ -1,12 +1,22 @@
-//! A per-caller limit on the endpoints that call TikTok (`auth/init`, `auth/callback`, `sync`), so that one
-//! caller cannot spend the service's TikTok quota. Keyed by the authenticated caller; GCRA via `governor`.
+//! Per-caller budgets of TikTok calls on the endpoints that call TikTok (`auth/init`, `auth/callback`,
+//! `sync`), so that one caller cannot spend the service's TikTok quota. Keyed by the authenticated caller.
+//!
+//! A budget counts TikTok calls, not requests: a request is refused up front when its caller has no call
+//! left ([`CallerRateLimiter::check`] takes one), and once it is answered the calls it really made are
+//! charged ([`CallerRateLimiter::settle`]): a sync that listed 50 pages costs 51 calls; a request costs at
+//! least one, TikTok called or not, so that the limit still holds back floods. A caller may go
+//! into debt by one request's calls; it is then refused until the debt is paid back at the sustained rate.
+//! Creators and internal services (`tiktok:admin`) have separate budgets, sized in `[rate_limit]`.
+//!
+//! The arithmetic is GCRA: each caller has a theoretical arrival time (TAT) that every call moves one
+//! emission interval (a minute over the rate) later; a call is admitted while the TAT is at most the burst's
+//! worth of intervals ahead of now.
 
-use std::num::NonZeroU32;
-use std::time::Duration;
+use std::collections::HashMap;
+use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use actix_web::http::StatusCode;
-use governor::clock::Clock;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use tiktok_domain::usecases::Caller;
 
 use crate::error::ApiError;
@@ -15,48 +25,117 @@ use crate::settings::RateLimitSettings;
 /// Above this many remembered callers, callers whose allowance is full again are forgotten.
 const PRUNE_AT: usize = 10_000;
 
+/// One kind of caller's budget: `burst` calls at once, refilled at `per_minute`.
+#[derive(Debug)]
+struct Budget {
+    interval: Duration,
+    tolerance: Duration,
+    tats: Mutex<HashMap<String, Instant>>,
+}
+
+impl Budget {
+    /// `None` (no limit) when either figure is 0.
+    fn new(per_minute: u32, burst: u32) -> Option<Self> {
+        if per_minute == 0 || burst == 0 {
+            return None;
+        }
+        let interval = Duration::from_secs(60) / per_minute;
+        Some(Self {
+            interval,
+            tolerance: interval.saturating_mul(burst),
+            tats: Mutex::new(HashMap::new()),
+        })
+    }
+
+    /// Takes one call for `key` now, or answers how long until one is available.
+    fn admit(&self, key: &str, now: Instant) -> Result<(), Duration> {
+        let mut tats = self.tats.lock().unwrap_or_else(PoisonError::into_inner);
+        if tats.len() >= PRUNE_AT {
+            tats.retain(|_, tat| *tat > now);
+        }
+        let tat = tats.get(key).copied().unwrap_or(now).max(now);
+        let next = tat + self.interval;
+        if next.duration_since(now) > self.tolerance {
+            return Err(next.duration_since(now) - self.tolerance);
+        }
+        tats.insert(key.to_owned(), next);
+        Ok(())
+    }
+
+    /// Charges `key` `calls` more calls.
+    fn adjust(&self, key: &str, calls: i64, now: Instant) {
+        if calls <= 0 {
+            return;
+        }
+        let mut tats = self.tats.lock().unwrap_or_else(PoisonError::into_inner);
+        let tat = tats.get(key).copied().unwrap_or(now).max(now);
+        let shift = self
+            .interval
+            .saturating_mul(u32::try_from(calls).unwrap_or(u32::MAX));
+        tats.insert(key.to_owned(), tat + shift);
+    }
+}
+
 /// The limiter, kept in app data as `web::Data<CallerRateLimiter>`; the TikTok-backed handlers call
-/// [`CallerRateLimiter::check`] right after authentication.
+/// [`CallerRateLimiter::check`] right after authentication and, where a request may make more or fewer
+/// than one TikTok call, [`CallerRateLimiter::settle`] once it is answered.
 #[derive(Debug)]
 pub struct CallerRateLimiter {
-    limiter: Option<DefaultKeyedRateLimiter<String>>,
+    creators: Option<Budget>,
+    services: Option<Budget>,
 }
 
 impl CallerRateLimiter {
-    /// A limiter of `per_caller_per_minute` calls with bursts of `burst`; either at 0 disables it.
+    /// Creators get `per_caller_per_minute` calls with bursts of `burst`; internal services
+    /// `admin_per_minute` with bursts of `admin_burst`. A 0 disables that budget.
     pub fn new(settings: &RateLimitSettings) -> Self {
-        let quota = NonZeroU32::new(settings.per_caller_per_minute)
-            .zip(NonZeroU32::new(settings.burst))
-            .map(|(rate, burst)| Quota::per_minute(rate).allow_burst(burst));
         Self {
-            limiter: quota.map(RateLimiter::keyed),
+            creators: Budget::new(settings.per_caller_per_minute, settings.burst),
+            services: Budget::new(settings.admin_per_minute, settings.admin_burst),
         }
     }
 
     /// A limiter that lets everything through.
     pub fn disabled() -> Self {
-        Self { limiter: None }
+        Self {
+            creators: None,
+            services: None,
+        }
     }
 
-    /// Counts one call of `caller`; over the limit, 429 `rate_limited` with `Retry-After`.
+    fn budget(&self, caller: &Caller) -> Option<&Budget> {
+        match caller {
+            Caller::User(_) => self.creators.as_ref(),
+            Caller::Service { .. } => self.services.as_ref(),
+        }
+    }
+
+    /// Takes one TikTok call of `caller`'s budget; when none is left, 429 `rate_limited` with
+    /// `Retry-After`.
     pub fn check(&self, caller: &Caller) -> Result<(), ApiError> {
-        let Some(limiter) = &self.limiter else {
+        let Some(budget) = self.budget(caller) else {
             return Ok(());
         };
-        if limiter.len() >= PRUNE_AT {
-            limiter.retain_recent();
-        }
         let key = key(caller);
-        limiter.check_key(&key).map_err(|not_until| {
-            let wait = not_until.wait_time_from(limiter.clock().now());
+        budget.admit(&key, Instant::now()).map_err(|wait| {
             tracing::info!(caller = %key, wait_ms = wait.as_millis() as u64, "caller rate-limited");
             ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "rate_limited",
-                "too many requests to TikTok-backed endpoints; retry later",
+                "too many TikTok calls for this caller; retry later",
             )
             .retry_after(Some(wait.max(Duration::from_secs(1))))
         })
+    }
+
+    /// After a request that passed [`CallerRateLimiter::check`]: charges the TikTok calls it really made
+    /// (the one taken up front counts as the first). A request costs at least that one call, TikTok
+    /// called or not, so that requests answered without TikTok still cannot flood the service.
+    pub fn settle(&self, caller: &Caller, tiktok_calls: u32) {
+        if let Some(budget) = self.budget(caller) {
+            let more = i64::from(tiktok_calls.max(1)) - 1;
+            budget.adjust(&key(caller), more, Instant::now());
+        }
     }
 }
 
@@ -69,64 +148,4 @@ pub fn key(caller: &Caller) -> String {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use tiktok_domain::UserId;
-
-    fn user(id: &str) -> Caller {
-        Caller::User(UserId::parse(id).expect("a user id"))
-    }
-
-    fn limiter(per_minute: u32, burst: u32) -> CallerRateLimiter {
-        CallerRateLimiter::new(&RateLimitSettings {
-            per_caller_per_minute: per_minute,
-            burst,
-        })
-    }
-
-    #[test]
-    fn keys_name_the_kind_of_caller() {
-        assert_eq!(key(&user("42")), "user:42");
-        let service = Caller::Service {
-            name: "billing".into(),
-        };
-        assert_eq!(key(&service), "service:billing");
-    }
-
-    #[test]
-    fn the_call_after_the_burst_is_refused_with_retry_after() {
-        let limiter = limiter(2, 2);
-        assert!(limiter.check(&user("42")).is_ok());
-        assert!(limiter.check(&user("42")).is_ok());
-        let refused = limiter.check(&user("42")).expect_err("over the burst");
-        assert_eq!(refused.code(), "rate_limited");
-        let response = actix_web::ResponseError::error_response(&refused);
-        assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-        let after: u64 = response
-            .headers()
-            .get("retry-after")
-            .expect("Retry-After")
-            .to_str()
-            .unwrap()
-            .parse()
-            .unwrap();
-        assert!((1..=30).contains(&after), "Retry-After {after}");
-        assert!(
-            limiter.check(&user("43")).is_ok(),
-            "another caller has its own allowance"
-        );
-    }
-
-    #[test]
-    fn zero_disables_the_limit() {
-        for limiter in [
-            limiter(0, 10),
-            limiter(30, 0),
-            CallerRateLimiter::disabled(),
-        ] {
-            for _ in 0..100 {
-                assert!(limiter.check(&user("42")).is_ok());
-            }
-        }
-    }
-}
+mod tests;

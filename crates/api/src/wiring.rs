@@ -319,6 +319,8 @@ pub fn service_config(settings: &Settings) -> Result<ServiceConfig, StartupError
     config.reauth_warning = chrono::Duration::days(settings.background.reauth_warning_days.max(0));
     config.refresh_lease = chrono::Duration::seconds(settings.oauth.refresh_lease_seconds);
     config.refresh_wait = Duration::from_millis(settings.oauth.refresh_wait_ms);
+    config.sync_lease = chrono::Duration::seconds(settings.content.sync_lease_seconds.max(1));
+    config.sync_wait = Duration::from_millis(settings.content.sync_wait_ms);
     config.content = content_config(settings)?;
     Ok(config)
 }

@@ -4,6 +4,7 @@
 mod erasure_race;
 mod purge;
 mod reads;
+mod resume;
 mod sync;
 
 use reqwest::Method;

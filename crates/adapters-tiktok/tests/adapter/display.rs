@@ -18,6 +18,7 @@ fn kind(result: &Result<impl std::fmt::Debug, TikTokApiError>) -> &'static str {
         Err(TikTokApiError::RateLimited { .. }) => "RateLimited",
         Err(TikTokApiError::Unavailable(_)) => "Unavailable",
         Err(TikTokApiError::InvalidResponse(_)) => "InvalidResponse",
+        Err(TikTokApiError::BudgetUnavailable(_)) => "BudgetUnavailable",
         Err(TikTokApiError::Rejected { .. }) => "Rejected",
     }
 }

@@ -4,7 +4,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use tiktok_domain::pacing::{InMemoryRequestBudget, Pacing};
-use tiktok_domain::ports::{TikTokApiError, TikTokData, TikTokOAuth};
+use tiktok_domain::ports::{
+    Admission, ApiEndpoint, BudgetError, RequestBudget, TikTokApiError, TikTokData, TikTokOAuth,
+};
 use tiktok_sandbox::{Endpoint, Fault, FaultKind};
 
 use crate::common::*;
@@ -99,4 +101,70 @@ async fn retries_stop_once_the_total_retry_time_is_spent() {
         sbx.request_count(Endpoint::UserInfo) < 51,
         "bounded in time before count"
     );
+}
+
+/// A budget whose storage fails its first `failures` admissions, then grants every slot.
+struct FlakyBudget {
+    failures: std::sync::atomic::AtomicU32,
+}
+
+#[async_trait::async_trait]
+impl RequestBudget for FlakyBudget {
+    async fn try_acquire(&self, _endpoint: ApiEndpoint) -> Result<Admission, BudgetError> {
+        use std::sync::atomic::Ordering;
+        let left = self.failures.load(Ordering::SeqCst);
+        if left > 0 {
+            self.failures.store(left - 1, Ordering::SeqCst);
+            return Err(BudgetError::Unavailable("the database is down".into()));
+        }
+        Ok(Admission::Granted)
+    }
+}
+
+fn flaky(failures: u32) -> Arc<FlakyBudget> {
+    Arc::new(FlakyBudget {
+        failures: std::sync::atomic::AtomicU32::new(failures),
+    })
+}
+
+#[tokio::test]
+async fn an_unreadable_budget_sends_nothing_and_answers_budget_unavailable() {
+    let sbx = sandbox();
+    let client = client_with(&sbx, |c| c.pacing_max_wait = Duration::from_millis(400))
+        .with_request_budget(flaky(u32::MAX));
+    let grant = connect(&client, ALL_SCOPES, &[]).await;
+    let started = Instant::now();
+
+    let info = client.user_info(&grant.access_token, &grant.scopes).await;
+    let page = client.list_videos(&grant.access_token, None, 5).await;
+
+    assert!(
+        matches!(info, Err(TikTokApiError::BudgetUnavailable(_))),
+        "{info:?}"
+    );
+    assert!(
+        matches!(page, Err(TikTokApiError::BudgetUnavailable(_))),
+        "{page:?}"
+    );
+    assert!(
+        started.elapsed() >= Duration::from_millis(600),
+        "each asked again within its wait"
+    );
+    assert_eq!(sbx.request_count(Endpoint::UserInfo), 0, "nothing unpaced");
+    assert_eq!(sbx.request_count(Endpoint::VideoList), 0, "nothing unpaced");
+}
+
+#[tokio::test]
+async fn a_budget_back_within_the_wait_lets_the_request_go() {
+    let sbx = sandbox();
+    let client = client_with(&sbx, |c| c.pacing_max_wait = Duration::from_secs(3))
+        .with_request_budget(flaky(2));
+    let grant = connect(&client, ALL_SCOPES, &[]).await;
+
+    client
+        .user_info(&grant.access_token, &grant.scopes)
+        .await
+        .expect("paced once the budget answers");
+
+    assert_eq!(sbx.request_count(Endpoint::UserInfo), 1);
 }

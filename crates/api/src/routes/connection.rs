@@ -28,7 +28,9 @@ pub async fn status(
 }
 
 /// Refresh the token if needed, pull profile stats from TikTok, store them with a history snapshot, then
-/// sync the videos (with `video.list`). Answers the metrics body, fresh.
+/// sync the videos (with `video.list`). Answers the metrics body, fresh. One sync per account runs at a
+/// time: a request that finds one running answers its result. The caller's budget is charged the TikTok
+/// calls the sync made (every page).
 #[utoipa::path(post, path = "/api/v1/integrations/tiktok/sync/{user_id}", tag = "tiktok",
     params(("user_id" = String, Path, description = "the product's user id", pattern = "^[A-Za-z0-9._:@-]{1,128}$")),
     responses((status = 200, body = MetricsBody), (status = 400, body = ErrorBody, description = "invalid_request: bad user_id"),
@@ -42,10 +44,11 @@ pub async fn sync(
     caller: AuthenticatedCaller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    limiter.check(&caller.0)?;
     let user_id = params::user_id(Some(&path))?;
-    let report = service.sync_report(&caller.0, &user_id).await?;
-    Ok(HttpResponse::Ok().json(MetricsBody::from(report)))
+    limiter.check(&caller.0)?;
+    let metered = service.sync_report_metered(&caller.0, &user_id).await;
+    limiter.settle(&caller.0, metered.tiktok_calls);
+    Ok(HttpResponse::Ok().json(MetricsBody::from(metered.value?)))
 }
 
 /// The stored metrics with growth, engagement, views and top videos (no call to TikTok).

@@ -161,6 +161,11 @@ pub struct RateLimitSettings {
     pub per_caller_per_minute: u32,
     /// Calls a caller may make at once; 0 disables the limit.
     pub burst: u32,
+    /// Sustained TikTok calls per internal service (`tiktok:admin`) per minute, apart from creators'; 0
+    /// disables the limit.
+    pub admin_per_minute: u32,
+    /// TikTok calls an internal service may make at once; 0 disables the limit.
+    pub admin_burst: u32,
 }
 
 /// `[content]`: videos, history and analytics.
@@ -180,6 +185,10 @@ pub struct ContentSettings {
     pub videos_max_limit: u32,
     /// How many top videos the metrics body shows.
     pub top_videos: u32,
+    /// How long a sync lease lasts (one sync per account at a time across replicas), in seconds.
+    pub sync_lease_seconds: i64,
+    /// How long a request waits for a running sync of the same account, then 503 (milliseconds).
+    pub sync_wait_ms: u64,
 }
 
 /// `[sandbox]`

@@ -118,6 +118,18 @@ pub struct VideoSyncState {
     pub videos_synced_at: Option<DateTime<Utc>>,
     /// When the last complete listing (every page, deletions detected) finished.
     pub last_full_sync_at: Option<DateTime<Utc>>,
+    /// Where an unfinished full listing stopped, for the next sync to continue from.
+    pub resume: Option<ListingResume>,
+}
+
+/// An unfinished full listing: the next sync continues it from `cursor` instead of starting over, so that
+/// an account with more videos than one sync's page budget still converges to its full set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListingResume {
+    /// TikTok's cursor of the next page.
+    pub cursor: i64,
+    /// When the listing began (its first page): once it completes, videos not seen since are deleted.
+    pub since: DateTime<Utc>,
 }
 
 /// How a video sync ended, as storage records it.
@@ -128,6 +140,9 @@ pub struct VideoSyncEnd {
     /// `Some(started_at)` when the sync listed every video: videos not seen since `started_at` were
     /// deleted at TikTok (or made private) and are marked deleted.
     pub complete_listing_since: Option<DateTime<Utc>>,
+    /// Where a full listing cut short by the page budget stopped (kept for the next sync); `None` clears
+    /// what was kept.
+    pub resume: Option<ListingResume>,
 }
 
 /// Sums over a set of stored, not deleted videos whose four counts are all known.

@@ -29,4 +29,36 @@ pub trait AccountSchedule: Send + Sync {
         before: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<UserId>, RepositoryError>;
+
+    /// Takes the sync lease of the user's active account for `owner` until `until`, provided no one holds
+    /// it, the holder's lease expired at or before `now`, or `owner` holds it already (a renewal). At most
+    /// one sync per account runs at a time, across replicas.
+    ///
+    /// Returns `false`, changing nothing, when someone else holds an unexpired lease or the user has no
+    /// active account.
+    ///
+    /// # Errors
+    /// MUST be atomic across replicas: of concurrent takers, one wins.
+    async fn try_acquire_sync_lease(
+        &self,
+        user_id: &UserId,
+        owner: &str,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<bool, RepositoryError>;
+
+    /// Whether someone holds an unexpired sync lease on the user's account at `now` (`false` when the user
+    /// has no account).
+    async fn sync_lease_held(
+        &self,
+        user_id: &UserId,
+        now: DateTime<Utc>,
+    ) -> Result<bool, RepositoryError>;
+
+    /// Frees the sync lease if `owner` still holds it; otherwise changes nothing.
+    async fn release_sync_lease(
+        &self,
+        user_id: &UserId,
+        owner: &str,
+    ) -> Result<(), RepositoryError>;
 }

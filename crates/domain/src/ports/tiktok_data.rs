@@ -71,6 +71,10 @@ pub enum TikTokApiError {
     /// Unreachable, timing out, or 5xx.
     #[error("TikTok is unavailable")]
     Unavailable(#[source] BoxError),
+    /// The shared request budget could not be read (its database is down or the pool exhausted), through
+    /// every retry within the pacing wait: the request was not sent, since it could not be paced.
+    #[error("the TikTok request budget is unavailable; request not sent")]
+    BudgetUnavailable(#[source] BoxError),
     /// A body we cannot read.
     #[error("TikTok answered with an unreadable body")]
     InvalidResponse(#[source] BoxError),

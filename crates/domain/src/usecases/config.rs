@@ -30,6 +30,12 @@ pub struct ServiceConfig {
     pub refresh_wait: std::time::Duration,
     /// How often a request waiting for another replica's refresh reads the account again (50 ms by default).
     pub refresh_poll: std::time::Duration,
+    /// How long a sync lease lasts (60 s by default): at most one sync per account runs at a time, across
+    /// replicas. The running sync renews it every third of this; a holder that dies leaves it to expire.
+    pub sync_lease: Duration,
+    /// How long a request waits for a running sync of the same account (here or on another replica)
+    /// before answering `TikTokUnavailable` with `Retry-After` (60 s by default).
+    pub sync_wait: std::time::Duration,
     /// Videos, history and analytics.
     pub content: ContentConfig,
 }
@@ -82,6 +88,8 @@ impl ServiceConfig {
             refresh_lease: Duration::seconds(30),
             refresh_wait: std::time::Duration::from_secs(5),
             refresh_poll: std::time::Duration::from_millis(50),
+            sync_lease: Duration::seconds(60),
+            sync_wait: std::time::Duration::from_secs(60),
             content: ContentConfig::default(),
         }
     }

@@ -9,6 +9,7 @@ use crate::analytics::{Analytics, ENGAGEMENT_DAYS, GROWTH_DAYS};
 use crate::content::{AnalyticsQuery, HistoryInterval, HistoryPoint, VideoList, VideoQuery};
 use crate::values::UserId;
 
+use super::calls::{self, Metered};
 use super::sync::connection_ended;
 use super::{AccountMetrics, AccountService, Caller, MetricsReport, ServiceError};
 
@@ -131,6 +132,16 @@ impl AccountService {
             metrics: AccountMetrics::of(&synced.account),
             analytics: synced.analytics?,
         })
+    }
+
+    /// [`AccountService::sync_report`], with the number of TikTok calls made for this request (a request
+    /// that shared another's sync made none), for callers' budgets.
+    pub async fn sync_report_metered(
+        &self,
+        caller: &Caller,
+        user_id: &UserId,
+    ) -> Metered<Result<MetricsReport, ServiceError>> {
+        calls::metered(self.sync_report(caller, user_id)).await
     }
 
     /// Applies the analytics rules to the stored content, now: growth up to the latest snapshot, engagement

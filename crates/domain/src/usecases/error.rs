@@ -100,6 +100,7 @@ impl From<TikTokApiError> for ServiceError {
                 ServiceError::RateLimited { retry_after }
             }
             TikTokApiError::Unavailable(e) => ServiceError::TikTokUnavailable(e),
+            TikTokApiError::BudgetUnavailable(e) => ServiceError::DatabaseUnavailable(e),
             TikTokApiError::ScopeNotAuthorized => ServiceError::ReauthRequired,
             e @ (TikTokApiError::AccessTokenInvalid
             | TikTokApiError::InvalidResponse(_)

@@ -8,6 +8,7 @@
 mod authorize;
 mod background;
 mod caller;
+mod calls;
 mod config;
 mod content_reads;
 mod disconnect;
@@ -19,6 +20,7 @@ mod rotate_keys;
 mod single_flight;
 mod status;
 mod sync;
+mod sync_flight;
 mod tokens;
 mod videos;
 mod views;
@@ -31,6 +33,7 @@ use std::sync::Arc;
 
 pub use background::{RefreshReport, SyncReport};
 pub use caller::Caller;
+pub use calls::Metered;
 pub use config::{ContentConfig, ServiceConfig};
 pub use content_reads::{HistorySeries, DEFAULT_HISTORY_DAYS};
 pub use error::ServiceError;
@@ -77,17 +80,23 @@ pub struct AccountService {
     config: ServiceConfig,
     /// This process's refreshes in flight, shared by the clones of the service.
     flights: Arc<single_flight::Flights>,
+    /// This process's syncs in flight, one per account.
+    sync_flights: Arc<sync_flight::SyncFlights>,
     /// When this process last ran the history retention.
     retention: Arc<retention::RetentionSchedule>,
 }
 
 impl AccountService {
-    /// Builds the service from its ports and settings.
-    pub fn new(ports: Ports, config: ServiceConfig) -> Self {
+    /// Builds the service from its ports and settings. The TikTok ports are wrapped so that each call is
+    /// counted for the request it is made for ([`Metered`]).
+    pub fn new(mut ports: Ports, config: ServiceConfig) -> Self {
+        ports.data = Arc::new(calls::Counted(ports.data));
+        ports.oauth = Arc::new(calls::Counted(ports.oauth));
         Self {
             ports,
             config,
             flights: Arc::new(single_flight::Flights::new()),
+            sync_flights: Arc::default(),
             retention: Arc::default(),
         }
     }

@@ -81,11 +81,16 @@ impl Flights {
 
     /// A lease for a new refresh attempt, with an owner name never used before.
     pub(super) fn new_lease(&self, until: DateTime<Utc>) -> RefreshLease {
-        let attempt = self.next_attempt.fetch_add(1, Ordering::Relaxed);
         RefreshLease {
-            owner: format!("{}-{attempt}", self.replica),
+            owner: self.new_owner(),
             until,
         }
+    }
+
+    /// A lease owner name never used before (this replica's id and a counter).
+    pub(super) fn new_owner(&self) -> String {
+        let attempt = self.next_attempt.fetch_add(1, Ordering::Relaxed);
+        format!("{}-{attempt}", self.replica)
     }
 
     /// Waits (until `deadline` at the latest) for this account's turn. `None` when the deadline passed.

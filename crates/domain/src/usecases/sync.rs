@@ -41,6 +41,9 @@ impl AccountService {
     /// the profile is stored by then, and a failed video page leaves the stored videos as they were (the
     /// log says why; `videos_synced_at` in the metrics body shows when videos last synced). Last, the
     /// analytics are computed from what is stored and kept for the metrics reads.
+    ///
+    /// At most one sync per account runs at a time, here and across replicas; a request that finds one
+    /// running answers its result (see `sync_flight`).
     pub async fn sync(
         &self,
         caller: &Caller,
@@ -52,7 +55,7 @@ impl AccountService {
         ))
     }
 
-    /// The sync itself, for an authorized caller: answers the account as stored after it, and the
+    /// The sync itself, for an authorized caller holding the account's sync lease: answers the account as stored after it, and the
     /// analytics computed from what it stored (an error when they could not be computed: the sync itself
     /// succeeded, the log says why).
     ///
@@ -60,7 +63,7 @@ impl AccountService {
     /// account read first. When storage refuses one (the connection ended meanwhile: a disconnect, a
     /// purge, a reconnect), the sync stops at once, writes nothing more and answers
     /// [`ServiceError::NotConnected`]: what the user's status then says.
-    pub(super) async fn synced_account(&self, user_id: &UserId) -> Result<Synced, ServiceError> {
+    pub(super) async fn sync_now(&self, user_id: &UserId) -> Result<Synced, ServiceError> {
         let account = self.active_account(user_id).await?;
         let generation = account
             .generation

@@ -1,7 +1,7 @@
 //! Syncing the creator's videos, and keeping the history snapshots of each sync.
 
 use crate::account::{ConnectionGeneration, TikTokAccount};
-use crate::content::{ProfileCounts, ProfileSnapshot, VideoSyncEnd};
+use crate::content::{ListingResume, ProfileCounts, ProfileSnapshot, VideoSyncEnd};
 use crate::ports::{TikTokApiError, VideoPage};
 use crate::values::{AccessToken, Scope};
 
@@ -86,7 +86,10 @@ impl AccountService {
     /// of old videos rarely move, and the next full sync refreshes them. Having listed every page, a sync
     /// marks the videos it did not see as deleted (deleted at TikTok, or made private) and hides them.
     /// No sync requests more than `max_video_pages_per_sync` pages; a listing cut short there, or by a
-    /// failed page, marks nothing deleted, and a failed page leaves stored videos as they were.
+    /// failed page, marks nothing deleted, and a failed page leaves stored videos as they were. A full
+    /// listing cut short by the page budget is kept ([`crate::content::ListingResume`]): the next sync
+    /// continues it from its cursor instead of starting over, so that any account converges to its full
+    /// set; deletions are applied once the listing completes, to the videos not seen since it began.
     ///
     /// Each page and the sync's end are stored under the connection `generation`; once storage refuses one
     /// (the connection ended), no further page is requested or stored ([`ConnectionEnded`]).
@@ -106,15 +109,25 @@ impl AccountService {
                 return Ok(());
             }
         };
-        let full = state
-            .last_full_sync_at
-            .is_none_or(|at| started - at >= config.full_video_sync_every);
+        let full = state.resume.is_some()
+            || state
+                .last_full_sync_at
+                .is_none_or(|at| started - at >= config.full_video_sync_every);
+        let listing_since = state.resume.map_or(started, |r| r.since);
         let old_before = (started - config.video_refresh_window).timestamp();
         let bucket = config.history_period.bucket_of(started);
-        let (mut cursor, mut pages) = (None, 0u32);
+        let (mut cursor, mut pages) = (state.resume.map(|r| r.cursor), 0u32);
+        let mut resume = None;
         let complete = loop {
             if pages >= config.max_video_pages_per_sync {
-                tracing::warn!(user_id = %user_id, pages, "video sync stopped at its page budget");
+                tracing::warn!(user_id = %user_id, pages, full, "video sync stopped at its page budget; the next sync continues the listing");
+                resume = full
+                    .then_some(cursor)
+                    .flatten()
+                    .map(|cursor| ListingResume {
+                        cursor,
+                        since: listing_since,
+                    });
                 break false;
             }
             let page = match self.video_page(account, &mut token, cursor).await {
@@ -168,7 +181,8 @@ impl AccountService {
         };
         let end = VideoSyncEnd {
             at: self.ports.clock.now(),
-            complete_listing_since: complete.then_some(started),
+            complete_listing_since: complete.then_some(listing_since),
+            resume,
         };
         let finished = self
             .ports
@@ -177,7 +191,7 @@ impl AccountService {
             .await;
         match finished {
             Ok(deleted) => {
-                tracing::info!(user_id = %user_id, pages, full, complete, deleted, "videos synced")
+                tracing::info!(user_id = %user_id, pages, full, complete, deleted, resumable = resume.is_some(), "videos synced")
             }
             Err(error) if connection_ended(&error) => {
                 tracing::info!(user_id = %user_id, "the connection ended during the video sync; sync stopped");

@@ -23,4 +23,5 @@ mod single_flight;
 mod status;
 mod support;
 mod sync;
+mod sync_flight;
 mod videos;

@@ -172,11 +172,24 @@ impl Default for Mocks {
             states: MockOAuthStateStore::new(),
             oauth: MockTikTokOAuth::new(),
             data: MockTikTokData::new(),
-            schedule: MockAccountSchedule::new(),
+            schedule: free_sync_lease(),
             cipher: None,
             config: config(),
         }
     }
+}
+
+/// A schedule whose sync lease is always free: every sync takes it and frees it. Tests about the lease
+/// replace it.
+pub(super) fn free_sync_lease() -> MockAccountSchedule {
+    let mut schedule = MockAccountSchedule::new();
+    schedule
+        .expect_try_acquire_sync_lease()
+        .returning(|_, _, _, _| Ok(true));
+    schedule
+        .expect_release_sync_lease()
+        .returning(|_, _| Ok(()));
+    schedule
 }
 
 impl Mocks {

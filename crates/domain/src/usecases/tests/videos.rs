@@ -8,7 +8,8 @@ use chrono::{Duration, TimeZone, Utc};
 use super::support::*;
 use crate::account::TikTokAccount;
 use crate::content::{
-    AnalyticsData, ProfileCounts, UpsertReport, VideoSyncEnd, VideoSyncState, VideoTotals,
+    AnalyticsData, ListingResume, ProfileCounts, UpsertReport, VideoSyncEnd, VideoSyncState,
+    VideoTotals,
 };
 use crate::ports::{RepositoryError, TikTokApiError, Video, VideoPage};
 use crate::values::{Scope, Scopes};
@@ -134,6 +135,7 @@ fn synced_recently() -> VideoSyncState {
     VideoSyncState {
         videos_synced_at: Some(now() - Duration::hours(1)),
         last_full_sync_at: Some(now() - Duration::hours(1)),
+        resume: None,
     }
 }
 
@@ -251,7 +253,63 @@ async fn the_page_budget_ends_a_listing_without_marking_anything_deleted() {
 
     service_syncs(mocks).await;
 
-    assert_eq!(ends.only().complete_listing_since, None);
+    let end = ends.only();
+    assert_eq!(end.complete_listing_since, None);
+    assert_eq!(
+        end.resume,
+        Some(ListingResume {
+            cursor: 1,
+            since: now()
+        }),
+        "the next sync continues after the last page listed"
+    );
+}
+
+#[tokio::test]
+async fn a_kept_listing_continues_from_its_cursor_and_deletes_only_what_it_did_not_see_since_it_began(
+) {
+    let began = now() - Duration::hours(3);
+    let mut mocks = Mocks::default();
+    mocks.config.content.max_video_pages_per_sync = 2;
+    profile_syncs(&mut mocks, connected_account().build());
+    let state = VideoSyncState {
+        resume: Some(ListingResume {
+            cursor: 7,
+            since: began,
+        }),
+        ..synced_recently()
+    };
+    storage_has(&mut mocks, state, vec![unchanged(20); 2]);
+    let asked = tiktok_lists(
+        &mut mocks,
+        vec![Ok(page(20, 400, 6, true)), Ok(page(3, 400, 5, false))],
+    );
+    let ends = sync_ends(&mut mocks);
+
+    service_syncs(mocks).await;
+
+    assert_eq!(
+        asked.all(),
+        vec![Some(7), Some(6)],
+        "resumed, not restarted"
+    );
+    let end = ends.only();
+    assert_eq!(end.complete_listing_since, Some(began));
+    assert_eq!(end.resume, None, "the listing is done");
+}
+
+#[tokio::test]
+async fn an_incremental_sync_cut_by_the_page_budget_keeps_no_listing() {
+    let mut mocks = Mocks::default();
+    mocks.config.content.max_video_pages_per_sync = 1;
+    profile_syncs(&mut mocks, connected_account().build());
+    storage_has(&mut mocks, synced_recently(), vec![unchanged(20)]);
+    tiktok_lists(&mut mocks, vec![Ok(page(20, 1, 2, true))]);
+    let ends = sync_ends(&mut mocks);
+
+    service_syncs(mocks).await;
+
+    assert_eq!(ends.only().resume, None);
 }
 
 #[tokio::test]
