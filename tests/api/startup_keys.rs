@@ -29,6 +29,8 @@ fn real_tiktok_vars(
         ("AUTH_JWT_SECRET", JWT_SECRET),
         ("TOKEN_ENCRYPTION_KEY", ENCRYPTION_KEY),
         ("APP_BACKGROUND__ENABLED", "false"),
+        // Off: tests build many services in one process, and 9464 is one port.
+        ("APP_METRICS__LISTEN", ""),
         ("DATABASE_URL", db.url()),
     ]
     .into_iter()
