@@ -1,6 +1,7 @@
 //! The sandbox over real loopback HTTP, spoken to with reqwest as a client of TikTok would.
 
 mod common;
+mod consent;
 mod display;
 mod faults;
 mod oauth;
