@@ -21,6 +21,7 @@ mod background;
 mod connect_flow;
 mod content;
 mod database_outage;
+mod dev_sign_in;
 mod edge_errors;
 mod edge_hardening;
 mod graceful_shutdown;

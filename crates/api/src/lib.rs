@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod background;
+pub mod dev_token;
 pub mod error;
 pub mod middleware;
 pub mod rate_limit;

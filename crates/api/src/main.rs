@@ -9,7 +9,8 @@
 
 use std::process::ExitCode;
 
-use tiktok_api::{auth, telemetry, wiring, Application, Settings};
+use tiktok_api::dev_token::DevTokens;
+use tiktok_api::{telemetry, wiring, Application, Settings};
 
 const USAGE: &str =
     "usage: tiktok-integration [serve | migrate | rotate-keys | dev-token USER_ID [--admin]]";
@@ -84,25 +85,15 @@ async fn rotate_keys(settings: Settings) -> Result<(), String> {
 }
 
 fn dev_token(settings: &Settings, args: &[String]) -> Result<(), String> {
-    if settings.environment == tiktok_api::settings::Environment::Production {
-        return Err("dev-token is not available in production".into());
-    }
+    let tokens = DevTokens::from_settings(settings).ok_or(
+        "dev-token is not available in production, nor with AUTH_JWT_PUBLIC_KEY (tokens are HS256)",
+    )?;
     let user = args.first().ok_or(USAGE)?;
     let admin = args.iter().any(|a| a == "--admin");
-    let secret = secrecy::ExposeSecret::expose_secret(&settings.security.jwt_secret).to_owned();
-    let secret = if secret.trim().is_empty() {
-        auth::DEVELOPMENT_JWT_SECRET.to_owned()
-    } else {
-        secret
-    };
-    let claims = auth::Claims {
-        sub: user.clone(),
-        exp: 4_102_444_800, // 2100-01-01: a development token that does not expire during a walkthrough
-        scope: admin.then(|| auth::ADMIN_SCOPE.to_owned()),
-        iss: Some(settings.security.jwt_issuer.clone()).filter(|s| !s.is_empty()),
-        aud: Some(settings.security.jwt_audience.clone()).filter(|s| !s.is_empty()),
-    };
-    let token = auth::mint_hs256(secret.as_bytes(), &claims).map_err(|e| e.to_string())?;
+    // 2100-01-01: a development token that does not expire during a walkthrough.
+    let token = tokens
+        .mint(user, admin, 4_102_444_800)
+        .map_err(|e| e.to_string())?;
     println!("{token}");
     Ok(())
 }

@@ -20,6 +20,7 @@ use crate::background::Background;
 use crate::telemetry::RedactedRootSpan;
 
 use crate::auth::Authenticator;
+use crate::dev_token::DevTokens;
 use crate::middleware;
 use crate::rate_limit::CallerRateLimiter;
 use crate::routes;
@@ -27,6 +28,9 @@ use crate::routes::webhook::WebhookSecret;
 use crate::settings::Settings;
 use crate::shutdown::{stop_on_signal, StopHandle};
 use crate::wiring::{self, StartupError};
+
+/// Origins allowed by default in development with the sandbox: the settings page's dev server.
+pub const DEVELOPMENT_ORIGINS: &[&str] = &["http://localhost:3000", "http://127.0.0.1:3000"];
 
 /// A built service, bound to its port, not yet serving.
 ///
@@ -89,6 +93,7 @@ impl Application {
             authenticator,
             database.clone(),
             webhook,
+            sandbox.is_some(),
         )?;
         tracing::info!(
             port,
@@ -163,6 +168,7 @@ fn serve(
     authenticator: Authenticator,
     database: Database,
     webhook: WebhookSecret,
+    with_sandbox: bool,
 ) -> Result<Server, StartupError> {
     let service = web::Data::new(service);
     let authenticator = web::Data::new(authenticator);
@@ -172,12 +178,19 @@ fn serve(
         max_url_bytes: settings.server.max_url_bytes,
     };
     let max_body = settings.server.max_body_bytes;
-    let origins: Vec<String> = settings
+    let mut origins: Vec<String> = settings
         .server
         .cors_origins()
         .into_iter()
         .map(str::to_owned)
         .collect();
+    // Development with the sandbox: the settings page's dev server, and the sign-in that needs no token.
+    let dev_tokens = with_sandbox
+        .then(|| DevTokens::from_settings(settings))
+        .flatten();
+    if with_sandbox {
+        origins.extend(DEVELOPMENT_ORIGINS.iter().map(|o| (*o).to_owned()));
+    }
     let rate_limiter = web::Data::new(CallerRateLimiter::new(&settings.rate_limit));
     let server = HttpServer::new(move || {
         App::new()
@@ -192,6 +205,11 @@ fn serve(
             .app_data(middleware::json_config(max_body))
             .app_data(web::PayloadConfig::new(max_body))
             .configure(routes::configure)
+            .configure(|cfg| {
+                if let Some(tokens) = &dev_tokens {
+                    routes::dev::configure(cfg, tokens.clone());
+                }
+            })
             .default_service(web::to(routes::not_found))
             .wrap(middleware::cors(
                 &origins.iter().map(String::as_str).collect::<Vec<_>>(),

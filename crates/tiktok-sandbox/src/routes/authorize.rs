@@ -52,7 +52,7 @@ pub(super) async fn authorize(req: HttpRequest, shared: web::Data<Shared>) -> Ht
     let query = form_pairs(req.query_string().as_bytes());
     let checked = match check(&query, &shared) {
         Ok(checked) => checked,
-        Err(answer) => return answer,
+        Err(answer) => return *answer,
     };
     if wants_html(&req) {
         return consent::page(&Consent {
@@ -92,7 +92,7 @@ pub(super) async fn decide(body: web::Bytes, shared: web::Data<Shared>) -> HttpR
     query.insert("scope".to_owned(), requested);
     let checked = match check(&query, &shared) {
         Ok(checked) => checked,
-        Err(answer) => return answer,
+        Err(answer) => return *answer,
     };
     match query.get("decision").map(String::as_str) {
         Some("authorize") => {
@@ -116,9 +116,9 @@ pub(super) async fn decide(body: web::Bytes, shared: web::Data<Shared>) -> HttpR
 }
 
 /// Checks the parameters TikTok checks; `Err` is the page or redirect to answer instead.
-fn check(query: &HashMap<String, String>, shared: &Shared) -> Result<Checked, HttpResponse> {
+fn check(query: &HashMap<String, String>, shared: &Shared) -> Result<Checked, Box<HttpResponse>> {
     let get = |name: &str| query.get(name).map(String::as_str);
-    let bad = |message| Err(html_page(StatusCode::BAD_REQUEST, message));
+    let bad = |message| Err(Box::new(html_page(StatusCode::BAD_REQUEST, message)));
 
     if get("client_key") != Some(shared.config.client_key.as_str()) {
         return bad("client_key is missing or unknown.");
@@ -159,10 +159,10 @@ fn check(query: &HashMap<String, String>, shared: &Shared) -> Result<Checked, Ht
             .iter()
             .any(|s| !KNOWN_SCOPES.contains(&s.as_str()))
     {
-        return Err(checked.back(&[
+        return Err(Box::new(checked.back(&[
             ("error", "invalid_scope"),
             ("error_description", "The scope is missing or unknown."),
-        ]));
+        ])));
     }
     Ok(checked)
 }
