@@ -26,6 +26,7 @@ mod edge_errors;
 mod edge_hardening;
 mod graceful_shutdown;
 mod key_rotation;
+mod reauth_reasons;
 mod refresh_crash;
 mod replicas;
 mod security_auth;

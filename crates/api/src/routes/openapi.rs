@@ -14,7 +14,7 @@ use crate::error;
     paths(connection::status, oauth::init, oauth::callback, connection::disconnect, connection::sync, connection::metrics,
         content::history, content::videos, webhook::receive,
         health::live, health::ready, dev::token),
-    components(schemas(dto::StatusBody, dto::AccountBody, dto::InitBody, dto::MetricsBody,
+    components(schemas(dto::StatusBody, dto::SyncErrorBody, dto::AccountBody, dto::InitBody, dto::MetricsBody,
         content_dto::VideoBody, content_dto::VideoPageBody, analytics_dto::HistoryBody, analytics_dto::HistoryPointBody,
         analytics_dto::GrowthBody, analytics_dto::GrowthWindows, analytics_dto::ViewsBody, content_dto::MissingDataBody,
         error::ErrorBody, error::ErrorDetail, dev::DevTokenBody)),

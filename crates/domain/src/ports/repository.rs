@@ -3,7 +3,8 @@ use chrono::{DateTime, Utc};
 
 use super::BoxError;
 use crate::account::{
-    DisconnectReason, NewConnection, Profile, SealedToken, StoredGrant, TikTokAccount,
+    DisconnectReason, NewConnection, Profile, ReauthReason, SealedToken, StoredGrant, SyncFailure,
+    TikTokAccount,
 };
 use crate::analytics::Analytics;
 use crate::values::{OpenId, Scopes, UserId};
@@ -68,7 +69,8 @@ pub trait AccountRepository: Send + Sync {
     ) -> Result<Option<TikTokAccount>, RepositoryError>;
 
     /// Stores a completed authorization: creates the user's row, or reuses it on reconnect (tokens replaced,
-    /// state `connected`, disconnect reason cleared, refresh lease freed, profile kept until the next sync).
+    /// state `connected`, disconnect reason, reauthorization reason and last sync error cleared, refresh lease
+    /// freed, profile kept until the next sync).
     ///
     /// # Errors
     /// MUST return [`RepositoryError::Conflict`] when another user has this `open_id` active.
@@ -77,7 +79,7 @@ pub trait AccountRepository: Send + Sync {
         connection: &NewConnection,
     ) -> Result<TikTokAccount, RepositoryError>;
 
-    /// Stores a fresh profile and sets `last_sync_at`.
+    /// Stores a fresh profile, sets `last_sync_at` and clears the last sync error.
     ///
     /// # Errors
     /// MUST return [`RepositoryError::NotFound`] when the user has no active account.
@@ -89,7 +91,7 @@ pub trait AccountRepository: Send + Sync {
     ) -> Result<TikTokAccount, RepositoryError>;
 
     /// Keeps the account and its profile but records that TikTok no longer accepts the grant whose sealed
-    /// refresh token is `refused`; the tokens are erased, since they are of no further use, and the refresh
+    /// refresh token is `refused`, and why (`reason`, shown until a reconnect); the tokens are erased, since they are of no further use, and the refresh
     /// lease is freed. Only that grant is judged: a grant stored meanwhile (a reconnect, a concurrent
     /// refresh) is left alone.
     ///
@@ -100,7 +102,17 @@ pub trait AccountRepository: Send + Sync {
         &self,
         user_id: &UserId,
         refused: &SealedToken,
+        reason: ReauthReason,
         at: DateTime<Utc>,
+    ) -> Result<(), RepositoryError>;
+
+    /// Records the last sync that failed on the user's active account (connected or awaiting
+    /// reauthorization), replacing the previous one. Changes nothing, and succeeds, when the user has no
+    /// active account.
+    async fn record_sync_failure(
+        &self,
+        user_id: &UserId,
+        failure: &SyncFailure,
     ) -> Result<(), RepositoryError>;
 
     /// Erases both tokens, frees the refresh lease, sets the state to disconnected (`is_active` false) and

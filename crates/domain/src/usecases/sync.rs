@@ -1,6 +1,6 @@
 //! Pulling the profile and its counts from TikTok, then the history snapshot and the videos.
 
-use crate::account::{ConnectionState, TikTokAccount};
+use crate::account::{ConnectionState, ReauthReason, SyncFailure, TikTokAccount};
 use crate::analytics::Analytics;
 use crate::ports::{TikTokApiError, UserInfo};
 use crate::values::{AccessToken, Scope, UserId};
@@ -38,9 +38,49 @@ impl AccountService {
 
     /// The sync itself, for an authorized caller: answers the account as stored after it, and the
     /// analytics computed from what it stored (an error when they could not be computed: the sync itself
-    /// succeeded, the log says why).
+    /// succeeded, the log says why). A failed sync is recorded as the account's last sync error; a
+    /// successful one clears it (storing the profile does).
+    /// A sync refused before it starts (no active account, or one awaiting reauthorization) records nothing.
     pub(super) async fn synced_account(&self, user_id: &UserId) -> Result<Synced, ServiceError> {
         let account = self.active_account(user_id).await?;
+        let synced = self.sync_stored(account).await;
+        if let Err(error) = &synced {
+            self.record_sync_failure(user_id, error).await;
+        }
+        synced
+    }
+
+    /// Records a failed sync on the user's active account, so that the status can say when and why.
+    /// Nothing is recorded when there is no active account; a failure to record is logged, not answered.
+    pub(super) async fn record_sync_failure(
+        &self,
+        user_id: &UserId,
+        error: &ServiceError,
+    ) -> Option<SyncFailure> {
+        if matches!(error, ServiceError::NotConnected | ServiceError::Forbidden) {
+            return None;
+        }
+        let failure = SyncFailure {
+            code: error.code().to_owned(),
+            message: error.to_string(),
+            at: self.ports.clock.now(),
+        };
+        match self
+            .ports
+            .accounts
+            .record_sync_failure(user_id, &failure)
+            .await
+        {
+            Ok(()) => Some(failure),
+            Err(record_error) => {
+                tracing::warn!(user_id = %user_id, error = %record_error, "the failed sync could not be recorded");
+                None
+            }
+        }
+    }
+
+    async fn sync_stored(&self, account: TikTokAccount) -> Result<Synced, ServiceError> {
+        let user_id = &account.user_id;
         let (info, token) = self.read_profile(&account).await?;
         if info
             .open_id
@@ -121,7 +161,11 @@ impl AccountService {
             Err(TikTokApiError::ScopeNotAuthorized) => {
                 tracing::warn!(user_id = %account.user_id, "TikTok says a scope was withdrawn; reauthorization required");
                 Err(self
-                    .mark_reauth_required(&account.user_id, &fresh.grant.refresh_token)
+                    .mark_reauth_required(
+                        &account.user_id,
+                        &fresh.grant.refresh_token,
+                        ReauthReason::ScopeWithdrawn,
+                    )
                     .await)
             }
             Err(error) => Err(error.into()),
