@@ -9,7 +9,7 @@ mod server;
 mod store;
 mod videos;
 
-pub use changes::VideoCounts;
+pub use changes::{ProfileCounts, VideoCounts};
 pub use config::{FakeUser, SandboxConfig};
 pub use faults::{Endpoint, Fault, FaultKind};
 pub use server::{Sandbox, SandboxHandle};

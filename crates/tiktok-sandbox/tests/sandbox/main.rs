@@ -2,6 +2,7 @@
 
 mod common;
 mod consent;
+mod control;
 mod display;
 mod faults;
 mod oauth;
