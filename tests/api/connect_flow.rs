@@ -11,6 +11,7 @@ on_both_backends!(
     init_returns_tiktoks_v2_authorization_url_with_a_long_state,
     a_partial_grant_stores_only_what_its_scopes_allow,
     with_pkce_on_the_url_carries_a_hex_challenge_and_the_verifier_completes_the_exchange,
+    another_user_cannot_spend_your_oauth_state,
 );
 
 async fn a_creator_connects_syncs_reads_metrics_and_disconnects(backend: Backend) {
@@ -221,4 +222,32 @@ async fn with_pkce_on_the_url_carries_a_hex_challenge_and_the_verifier_completes
     let connected = app.callback("42", &tiktok).await;
     assert_eq!(connected.status, 200, "{}", connected.text);
     assert_eq!(connected.body["status"], "connected");
+}
+
+async fn another_user_cannot_spend_your_oauth_state(backend: Backend) {
+    let Some(app) = TestApp::spawn(backend).await else {
+        return;
+    };
+    let init = app.init("42").await;
+    let url = init.body["authorization_url"].as_str().expect("a url");
+    let query = app
+        .authorize_at_tiktok(url, "&sandbox_user=sandbox_creator")
+        .await;
+
+    // User 43 replays user 42's callback (state and code) as their own.
+    let stolen = app.callback("43", &query).await;
+
+    assert_eq!(
+        (stolen.status, stolen.error_code()),
+        (400, Some("invalid_state")),
+        "{}",
+        stolen.text
+    );
+    let thief = app
+        .call(Method::GET, &format!("{BASE}/status/43"), "43")
+        .await;
+    assert_eq!(thief.body["status"], "not_connected");
+    let own = app.callback("42", &query).await;
+    assert_eq!(own.status, 200, "42's state was left to 42: {}", own.text);
+    assert_eq!(own.body["status"], "connected");
 }

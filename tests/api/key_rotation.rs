@@ -1,4 +1,5 @@
-//! `rotate-keys`: every stored token re-sealed with the new key, after which the old key can go.
+//! `rotate-keys`: every stored token, and the PKCE verifier of every pending OAuth state, re-sealed with the
+//! new key, after which the old key can go.
 
 use std::sync::Arc;
 
@@ -10,7 +11,20 @@ use tiktok_integration_tests::{Backend, TestApp, ENCRYPTION_KEY};
 
 const NEW_KEY: &str = "next:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
 
-on_both_backends!(rotation_reseals_every_token_so_the_old_key_can_be_removed);
+on_both_backends!(
+    rotation_reseals_every_token_so_the_old_key_can_be_removed,
+    a_pending_authorization_completes_after_rotation_and_the_old_keys_removal,
+);
+
+/// A rotation over `app`'s database with the new key active and the old one retired.
+fn rotation_to_new_key(app: &TestApp) -> KeyRotation {
+    let database = Database::connect(app.db.url(), PoolOptions::default()).expect("the pool");
+    let ring = KeyRing::parse(&format!("{NEW_KEY},{ENCRYPTION_KEY}").into()).expect("both keys");
+    KeyRotation::new(
+        Arc::new(DieselAccountRepository::new(database)),
+        Arc::new(AesGcmTokenCipher::new(ring)),
+    )
+}
 
 async fn rotation_reseals_every_token_so_the_old_key_can_be_removed(backend: Backend) {
     let Some(app) = TestApp::spawn(backend).await else {
@@ -23,12 +37,7 @@ async fn rotation_reseals_every_token_so_the_old_key_can_be_removed(backend: Bac
     ] {
         assert_eq!(app.connect(user, creator).await.status, 200);
     }
-    let database = Database::connect(app.db.url(), PoolOptions::default()).expect("the pool");
-    let ring = KeyRing::parse(&format!("{NEW_KEY},{ENCRYPTION_KEY}").into()).expect("both keys");
-    let rotation = KeyRotation::new(
-        Arc::new(DieselAccountRepository::new(database.clone())),
-        Arc::new(AesGcmTokenCipher::new(ring)),
-    );
+    let rotation = rotation_to_new_key(&app);
 
     let first = rotation.run(2).await.expect("rotation runs");
     assert_eq!(
@@ -48,9 +57,58 @@ async fn rotation_reseals_every_token_so_the_old_key_can_be_removed(backend: Bac
     assert_eq!(sync.status, 200, "{}", sync.text);
 }
 
+async fn a_pending_authorization_completes_after_rotation_and_the_old_keys_removal(
+    backend: Backend,
+) {
+    let Some(app) = TestApp::spawn_with(backend, |vars| {
+        vars.insert("APP_TIKTOK__PKCE".into(), "true".into());
+    })
+    .await
+    else {
+        return;
+    };
+    // The creator starts connecting and is on TikTok's consent page: the state's PKCE verifier is sealed
+    // with the old key.
+    let init = app.init("45").await;
+    assert_eq!(init.status, 200, "{}", init.text);
+    let url = init.body["authorization_url"].as_str().expect("a URL");
+    let tiktok = app
+        .authorize_at_tiktok(url, "&sandbox_user=sandbox_creator")
+        .await;
+
+    let report = rotation_to_new_key(&app)
+        .run(2)
+        .await
+        .expect("rotation runs");
+    assert_eq!(
+        (
+            report.pending_states,
+            report.pending_states_resealed,
+            report.pending_states_unreadable
+        ),
+        (1, 1, 0),
+        "{report:?}"
+    );
+
+    // The creator comes back to a service that knows only the new key: the callback completes.
+    let other = service_with_only_key(&app, NEW_KEY, true).await;
+    let connected = other.callback("45", &tiktok).await;
+    assert_eq!(connected.status, 200, "{}", connected.text);
+    assert_eq!(connected.body["status"], "connected");
+}
+
 /// Syncs user 43 through a service on the same database and the same TikTok sandbox as `app`, knowing only `key`.
 async fn app_sync_with_new_key(app: &TestApp, key: &str) -> tiktok_integration_tests::flow::Answer {
-    let other = TestApp::spawn_with(Backend::Sqlite, |vars| {
+    service_with_only_key(app, key, false)
+        .await
+        .call(Method::POST, "/api/v1/integrations/tiktok/sync/43", "43")
+        .await
+}
+
+/// A service on the same database and the same TikTok sandbox as `app`, knowing only `key`.
+async fn service_with_only_key(app: &TestApp, key: &str, pkce: bool) -> TestApp {
+    TestApp::spawn_with(Backend::Sqlite, |vars| {
+        vars.insert("APP_TIKTOK__PKCE".into(), pkce.to_string());
         vars.insert("DATABASE_URL".into(), app.db.url().to_owned());
         vars.insert("TOKEN_ENCRYPTION_KEY".into(), key.into());
         vars.insert("TIKTOK_CLIENT_ID".into(), app.sandbox.client_key().into());
@@ -62,8 +120,5 @@ async fn app_sync_with_new_key(app: &TestApp, key: &str) -> tiktok_integration_t
         vars.insert("TIKTOK_API_BASE_URL".into(), app.sandbox.base_url());
     })
     .await
-    .expect("a service with only the new key");
-    other
-        .call(Method::POST, "/api/v1/integrations/tiktok/sync/43", "43")
-        .await
+    .expect("a service with only the new key")
 }

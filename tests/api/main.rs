@@ -17,6 +17,7 @@ macro_rules! on_both_backends {
     )*};
 }
 
+mod account_in_use;
 mod background;
 mod connect_flow;
 mod content;
@@ -25,11 +26,14 @@ mod dev_sign_in;
 mod edge_errors;
 mod edge_hardening;
 mod graceful_shutdown;
+mod header_limit;
+mod identity_claims;
 mod key_rotation;
 mod reauth_reasons;
 mod refresh_crash;
 mod replicas;
 mod security_auth;
 mod security_secrets;
+mod startup_keys;
 mod tiktok_faults;
 mod webhooks;

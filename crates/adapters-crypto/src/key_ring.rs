@@ -94,6 +94,14 @@ impl KeyRing {
         self.active().secret.expose_secret() == DEVELOPMENT_KEY
     }
 
+    /// Whether any key of the ring, active or retired, is the development key (whatever kid it was given):
+    /// a ring that opens with a public key protects nothing it opens.
+    pub fn contains_development(&self) -> bool {
+        self.keys
+            .iter()
+            .any(|k| k.secret.expose_secret() == DEVELOPMENT_KEY)
+    }
+
     /// The id of the key that seals.
     pub fn active_kid(&self) -> &str {
         &self.active().kid

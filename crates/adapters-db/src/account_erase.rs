@@ -39,11 +39,12 @@ pub(crate) fn erase_profile(conn: &mut AnyConnection, user: &str) -> Result<(), 
     Ok(())
 }
 
-/// Deletes the user's row, and any content left (in one transaction).
+/// Deletes the user's row, and any content left (in one transaction). The row goes first: a sync's write
+/// holds it while it writes (see `connection_fence`), so both lock in the same order.
 pub(crate) fn delete_account(conn: &mut AnyConnection, user: &str) -> Result<bool, Failure> {
     write_transaction(conn, |tx| {
-        purge_user(tx, user)?;
         let deleted = diesel::delete(accounts.filter(t::user_id.eq(user))).execute(tx)?;
+        purge_user(tx, user)?;
         Ok(deleted > 0)
     })
 }

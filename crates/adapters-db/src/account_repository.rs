@@ -7,8 +7,8 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use tiktok_domain::analytics::Analytics;
 use tiktok_domain::ports::{AccountRepository, RefreshLease, RepositoryError};
 use tiktok_domain::{
-    ConnectionState, DisconnectReason, NewConnection, OpenId, Profile, ReauthReason, Scopes,
-    SealedToken, StoredGrant, SyncFailure, TikTokAccount, UserId,
+    ConnectionGeneration, ConnectionState, DisconnectReason, NewConnection, OpenId, Profile,
+    ReauthReason, Scopes, SealedToken, StoredGrant, SyncFailure, TikTokAccount, UserId,
 };
 
 use crate::account_erase;
@@ -123,13 +123,17 @@ impl AccountRepository for DieselAccountRepository {
     async fn save_profile(
         &self,
         user_id: &UserId,
+        generation: &ConnectionGeneration,
         profile: &Profile,
         synced_at: DateTime<Utc>,
     ) -> Result<TikTokAccount, RepositoryError> {
         let (user, p) = (user_id.as_str().to_owned(), profile.clone());
+        let generation = generation.as_str().to_owned();
         let saved = self.db.run(move |conn| {
+            // One conditional UPDATE: the check of the connection and the write are one atomic step.
             let row = diesel::update(accounts.filter(t::user_id.eq(user)))
                 .filter(t::is_active.eq(true))
+                .filter(t::connection_generation.eq(generation))
                 .set((
                     t::union_id.eq(p.union_id),
                     t::username.eq(p.username),
@@ -189,9 +193,11 @@ impl AccountRepository for DieselAccountRepository {
     async fn record_sync_failure(
         &self,
         user_id: &UserId,
+        generation: &ConnectionGeneration,
         failure: &SyncFailure,
     ) -> Result<(), RepositoryError> {
         let user = user_id.as_str().to_owned();
+        let generation = generation.as_str().to_owned();
         let (code, message, at) = (
             failure.code.clone(),
             failure.message.clone(),
@@ -200,6 +206,7 @@ impl AccountRepository for DieselAccountRepository {
         let recorded = self.db.run(move |conn| {
             diesel::update(accounts.filter(t::user_id.eq(user)))
                 .filter(t::is_active.eq(true))
+                .filter(t::connection_generation.eq(generation))
                 .set((
                     t::last_sync_error_code.eq(code),
                     t::last_sync_error_message.eq(message),
@@ -234,6 +241,8 @@ impl AccountRepository for DieselAccountRepository {
                         t::updated_at.eq(naive(at)),
                         t::refresh_lease_until.eq(None::<chrono::NaiveDateTime>),
                         t::refresh_lease_owner.eq(None::<String>),
+                        // No write of a sync of this connection can land from now on.
+                        t::connection_generation.eq(None::<String>),
                     ))
                     .execute(tx)?;
                 let row = accounts

@@ -59,6 +59,7 @@ pub(crate) fn save_connection_once(
                 is_active: true,
                 connected_at,
                 updated_at: connected_at,
+                connection_generation: Some(c.generation.as_str()),
             })
             .returning(t::all_columns)
             .get_result::<AccountRow>(tx),
@@ -90,6 +91,8 @@ pub(crate) fn save_connection_once(
                     // A refresh of the previous grant in flight must not store its pair over this one.
                     t::refresh_lease_until.eq(None::<chrono::NaiveDateTime>),
                     t::refresh_lease_owner.eq(None::<String>),
+                    // A sync of the previous connection in flight can no longer write anything.
+                    t::connection_generation.eq(c.generation.as_str()),
                 ))
                 .returning(t::all_columns)
                 .get_result::<AccountRow>(tx)

@@ -10,11 +10,12 @@ use tiktok_domain::content::{
     VideoList, VideoQuery, VideoSyncEnd, VideoSyncState,
 };
 use tiktok_domain::ports::{ContentRepository, RepositoryError, Video};
-use tiktok_domain::UserId;
+use tiktok_domain::{ConnectionGeneration, UserId};
 
 use crate::analytics_models::AnalyticsRow;
 use crate::connection::write_transaction;
 use crate::connection::AnyConnection;
+use crate::connection_fence::hold_connection;
 use crate::content_history;
 use crate::content_list;
 use crate::content_videos::{self, on_inner};
@@ -77,13 +78,16 @@ impl ContentRepository for DieselContentRepository {
     async fn upsert_videos(
         &self,
         user_id: &UserId,
+        generation: &ConnectionGeneration,
         videos: &[Video],
         seen_at: DateTime<Utc>,
         bucket_start: DateTime<Utc>,
     ) -> Result<UpsertReport, RepositoryError> {
         let (user, page) = (user_id.as_str().to_owned(), videos.to_vec());
+        let generation = generation.as_str().to_owned();
         let report = self.db.run(move |conn| {
             write_transaction(conn, |tx| {
+                hold_connection(tx, &user, &generation)?;
                 content_videos::upsert_page(tx, &user, &page, seen_at, bucket_start)
             })
         });
@@ -93,23 +97,33 @@ impl ContentRepository for DieselContentRepository {
     async fn finish_video_sync(
         &self,
         user_id: &UserId,
+        generation: &ConnectionGeneration,
         end: &VideoSyncEnd,
     ) -> Result<u64, RepositoryError> {
         let (user, end) = (user_id.as_str().to_owned(), *end);
-        let deleted = self
-            .db
-            .run(move |conn| write_transaction(conn, |tx| content_videos::finish(tx, &user, &end)));
+        let generation = generation.as_str().to_owned();
+        let deleted = self.db.run(move |conn| {
+            write_transaction(conn, |tx| {
+                hold_connection(tx, &user, &generation)?;
+                content_videos::finish(tx, &user, &end)
+            })
+        });
         Ok(deleted.await?)
     }
 
     async fn record_profile_snapshot(
         &self,
         user_id: &UserId,
+        generation: &ConnectionGeneration,
         snapshot: &ProfileSnapshot,
     ) -> Result<(), RepositoryError> {
         let (user, snapshot) = (user_id.as_str().to_owned(), *snapshot);
+        let generation = generation.as_str().to_owned();
         let recorded = self.db.run(move |conn| {
-            write_transaction(conn, |tx| content_history::record(tx, &user, &snapshot))
+            write_transaction(conn, |tx| {
+                hold_connection(tx, &user, &generation)?;
+                content_history::record(tx, &user, &snapshot)
+            })
         });
         Ok(recorded.await?)
     }
@@ -155,29 +169,34 @@ impl ContentRepository for DieselContentRepository {
     async fn save_analytics(
         &self,
         user_id: &UserId,
+        generation: &ConnectionGeneration,
         analytics: &Analytics,
         computed_at: DateTime<Utc>,
     ) -> Result<(), RepositoryError> {
         let row = AnalyticsRow::new(user_id.as_str(), analytics, computed_at)
             .map_err(|e| RepositoryError::Unexpected(Box::new(e)))?;
+        let (user, generation) = (user_id.as_str().to_owned(), generation.as_str().to_owned());
         let saved = self.db.run(move |conn| {
-            let upsert = diesel::insert_into(an::table)
-                .values(&row)
-                .on_conflict(an::user_id)
-                .do_update()
-                .set((
-                    an::computed_at.eq(excluded(an::computed_at)),
-                    an::layout.eq(excluded(an::layout)),
-                    an::body.eq(excluded(an::body)),
-                ));
-            // `ON CONFLICT … DO UPDATE … WHERE`: of two syncs finishing out of order, the later
-            // computation stays.
-            let newer_only = diesel::query_dsl::methods::FilterDsl::filter(
-                upsert,
-                an::computed_at.le(excluded(an::computed_at)),
-            );
-            on_inner!(conn, c => newer_only.execute(c))?;
-            Ok::<_, Failure>(())
+            write_transaction(conn, |conn| {
+                hold_connection(conn, &user, &generation)?;
+                let upsert = diesel::insert_into(an::table)
+                    .values(&row)
+                    .on_conflict(an::user_id)
+                    .do_update()
+                    .set((
+                        an::computed_at.eq(excluded(an::computed_at)),
+                        an::layout.eq(excluded(an::layout)),
+                        an::body.eq(excluded(an::body)),
+                    ));
+                // `ON CONFLICT … DO UPDATE … WHERE`: of two syncs finishing out of order, the later
+                // computation stays.
+                let newer_only = diesel::query_dsl::methods::FilterDsl::filter(
+                    upsert,
+                    an::computed_at.le(excluded(an::computed_at)),
+                );
+                on_inner!(conn, c => newer_only.execute(c))?;
+                Ok::<_, Failure>(())
+            })
         });
         Ok(saved.await?)
     }

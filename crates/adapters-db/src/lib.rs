@@ -5,6 +5,7 @@ mod account_repository;
 mod account_upsert;
 mod analytics_models;
 mod connection;
+mod connection_fence;
 mod content_history;
 mod content_list;
 mod content_models;

@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use tiktok_domain::ports::PendingAuthorization;
 use tiktok_domain::{
-    ConnectionState, DisconnectReason, OpenId, Profile, ReauthReason, RedirectUri, Scopes,
-    SealedToken, StoredGrant, SyncFailure, TikTokAccount, UserId,
+    ConnectionGeneration, ConnectionState, DisconnectReason, OpenId, Profile, ReauthReason,
+    RedirectUri, Scopes, SealedToken, StoredGrant, SyncFailure, TikTokAccount, UserId,
 };
 
 use crate::errors::CorruptRow;
@@ -42,6 +42,7 @@ pub(crate) struct AccountRow {
     pub refresh_lease_until: Option<NaiveDateTime>,
     #[allow(dead_code)]
     pub refresh_lease_owner: Option<String>,
+    pub connection_generation: Option<String>,
     pub reauth_reason: Option<String>,
     pub last_sync_error_code: Option<String>,
     pub last_sync_error_message: Option<String>,
@@ -63,6 +64,7 @@ pub(crate) struct NewAccountRow<'a> {
     pub is_active: bool,
     pub connected_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub connection_generation: Option<&'a str>,
 }
 
 /// An `oauth_states` row, in column order.
@@ -174,6 +176,7 @@ impl TryFrom<AccountRow> for TikTokAccount {
             last_sync_error,
             connected_at: row.connected_at.and_utc(),
             updated_at: row.updated_at.and_utc(),
+            generation: row.connection_generation.map(ConnectionGeneration::new),
         })
     }
 }

@@ -27,6 +27,7 @@ diesel::table! {
         updated_at -> Timestamp,
         refresh_lease_until -> Nullable<Timestamp>,
         refresh_lease_owner -> Nullable<Text>,
+        connection_generation -> Nullable<Text>,
         reauth_reason -> Nullable<Text>,
         last_sync_error_code -> Nullable<Text>,
         last_sync_error_message -> Nullable<Text>,

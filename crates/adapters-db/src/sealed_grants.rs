@@ -1,11 +1,13 @@
-//! [`SealedGrantStore`] for key rotation, on the same table as the account repository.
+//! [`SealedGrantStore`] for key rotation: accounts' sealed tokens (the account repository's table) and the
+//! sealed PKCE verifiers of pending OAuth states (`oauth_states`).
 
 use async_trait::async_trait;
 use diesel::prelude::*;
-use tiktok_domain::ports::{RepositoryError, SealedGrantRow, SealedGrantStore};
+use tiktok_domain::ports::{RepositoryError, SealedGrantRow, SealedGrantStore, SealedVerifierRow};
 use tiktok_domain::{SealedToken, UserId};
 
 use crate::errors::Failure;
+use crate::schema::oauth_states::{self as s, table as states};
 use crate::schema::tiktok_accounts::{self as t, table as accounts};
 use crate::DieselAccountRepository;
 
@@ -62,6 +64,56 @@ impl SealedGrantStore for DieselAccountRepository {
                 .filter(t::refresh_token.eq(old_refresh));
             let n = diesel::update(target)
                 .set((t::access_token.eq(access), t::refresh_token.eq(refresh)))
+                .execute(conn)?;
+            Ok::<_, Failure>(n == 1)
+        });
+        Ok(changed.await?)
+    }
+
+    async fn sealed_verifiers_after(
+        &self,
+        after_fingerprint: &str,
+        limit: u32,
+    ) -> Result<Vec<SealedVerifierRow>, RepositoryError> {
+        let after = after_fingerprint.to_owned();
+        let rows = self.db().run(move |conn| {
+            let rows: Vec<(String, Option<String>)> = states
+                .select((s::state_fingerprint, s::code_verifier))
+                .filter(s::state_fingerprint.gt(after))
+                .filter(s::code_verifier.is_not_null())
+                .order(s::state_fingerprint.asc())
+                .limit(i64::from(limit))
+                .load(conn)?;
+            Ok::<_, Failure>(
+                rows.into_iter()
+                    .filter_map(|(state_fingerprint, verifier)| {
+                        Some(SealedVerifierRow {
+                            state_fingerprint,
+                            code_verifier: SealedToken::new(verifier?),
+                        })
+                    })
+                    .collect(),
+            )
+        });
+        Ok(rows.await?)
+    }
+
+    async fn reseal_verifier(
+        &self,
+        old: &SealedVerifierRow,
+        code_verifier: &SealedToken,
+    ) -> Result<bool, RepositoryError> {
+        let (fingerprint, old_verifier, verifier) = (
+            old.state_fingerprint.clone(),
+            old.code_verifier.as_str().to_owned(),
+            code_verifier.as_str().to_owned(),
+        );
+        let changed = self.db().run(move |conn| {
+            let target = states
+                .filter(s::state_fingerprint.eq(fingerprint))
+                .filter(s::code_verifier.eq(old_verifier));
+            let n = diesel::update(target)
+                .set(s::code_verifier.eq(verifier))
                 .execute(conn)?;
             Ok::<_, Failure>(n == 1)
         });

@@ -4,6 +4,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use tiktok_domain::ports::{OAuthStateStore, PendingAuthorization, StateStoreError};
+use tiktok_domain::UserId;
 
 use crate::models::{naive, StateRow};
 use crate::schema::oauth_states::{self as s, table as states};
@@ -33,14 +34,19 @@ impl OAuthStateStore for DieselOAuthStateStore {
         Ok(stored.await?)
     }
 
-    /// `DELETE … RETURNING`: one statement, so of two concurrent takes only one sees the row.
+    /// `DELETE … WHERE fingerprint AND user RETURNING`: one statement, so of two concurrent takes only one
+    /// sees the row, and another user's take neither sees nor deletes it.
     async fn take(
         &self,
         state_fingerprint: &str,
+        user_id: &UserId,
     ) -> Result<Option<PendingAuthorization>, StateStoreError> {
-        let fingerprint = state_fingerprint.to_owned();
+        let (fingerprint, user) = (state_fingerprint.to_owned(), user_id.as_str().to_owned());
         let taken = self.db.run(move |conn| {
-            let row = diesel::delete(states.filter(s::state_fingerprint.eq(fingerprint)))
+            let own = states
+                .filter(s::state_fingerprint.eq(fingerprint))
+                .filter(s::user_id.eq(user));
+            let row = diesel::delete(own)
                 .returning(s::all_columns)
                 .get_result::<StateRow>(conn)
                 .optional()?;

@@ -4,7 +4,7 @@ mod common;
 
 use std::sync::Arc;
 
-use common::{at, connection, grant, open_id, refresh_of, user};
+use common::{at, connection, generation, grant, open_id, refresh_of, user};
 use tiktok_adapters_db::{Database, DieselAccountRepository};
 use tiktok_domain::ports::{AccountRepository, RepositoryError};
 use tiktok_domain::{ConnectionState, DisconnectReason, Profile, ReauthReason, SyncFailure};
@@ -76,9 +76,14 @@ async fn a_reconnect_reuses_the_users_row_and_keeps_the_profile(db: Database) {
         .save_connection(&connection("user-1", "open-1", "a", at(0, 0)))
         .await
         .expect("first");
-    repo.save_profile(&user("user-1"), &full_profile(), at(10, 0))
-        .await
-        .expect("profile");
+    repo.save_profile(
+        &user("user-1"),
+        &generation("a"),
+        &full_profile(),
+        at(10, 0),
+    )
+    .await
+    .expect("profile");
     repo.disconnect(&user("user-1"), DisconnectReason::Requested, at(20, 0))
         .await
         .expect("disconnect");
@@ -146,7 +151,7 @@ async fn switching_to_another_tiktok_account_reuses_the_row_and_drops_the_old_pr
         .save_connection(&connection("user-1", "open-1", "a", at(0, 0)))
         .await
         .expect("first");
-    repo.save_profile(&user("user-1"), &full_profile(), at(1, 0))
+    repo.save_profile(&user("user-1"), &generation("a"), &full_profile(), at(1, 0))
         .await
         .expect("profile");
 
@@ -165,7 +170,9 @@ async fn switching_to_another_tiktok_account_reuses_the_row_and_drops_the_old_pr
 async fn writes_for_a_user_without_an_active_account_are_not_found(db: Database) {
     let repo = repo(db);
     let nobody = user("nobody");
-    let profiled = repo.save_profile(&nobody, &full_profile(), at(0, 0)).await;
+    let profiled = repo
+        .save_profile(&nobody, &generation("a"), &full_profile(), at(0, 0))
+        .await;
     assert!(
         matches!(profiled, Err(RepositoryError::NotFound)),
         "{profiled:?}"
@@ -190,7 +197,7 @@ async fn writes_for_a_user_without_an_active_account_are_not_found(db: Database)
         .await
         .expect("disconnected");
     let profiled = repo
-        .save_profile(&user("user-1"), &full_profile(), at(2, 0))
+        .save_profile(&user("user-1"), &generation("a"), &full_profile(), at(2, 0))
         .await;
     assert!(
         matches!(profiled, Err(RepositoryError::NotFound)),
@@ -259,7 +266,7 @@ async fn reauth_required_keeps_account_and_profile_but_erases_the_tokens(db: Dat
         .save_connection(&connection("user-1", "open-1", "a", at(0, 0)))
         .await
         .expect("connected");
-    repo.save_profile(&user("user-1"), &full_profile(), at(1, 0))
+    repo.save_profile(&user("user-1"), &generation("a"), &full_profile(), at(1, 0))
         .await
         .expect("profile");
     repo.mark_reauth_required(
@@ -343,7 +350,7 @@ async fn timestamps_round_trip_in_utc_with_sub_second_precision(db: Database) {
 
     let synced = at(7, 999_999);
     let profiled = repo
-        .save_profile(&user("user-1"), &full_profile(), synced)
+        .save_profile(&user("user-1"), &generation("a"), &full_profile(), synced)
         .await
         .expect("profile");
     assert_eq!(profiled.last_sync_at, Some(synced));
@@ -370,7 +377,7 @@ async fn counts_above_i32_max_round_trip(db: Database) {
         ..Profile::default()
     };
     let saved = repo
-        .save_profile(&user("user-1"), &profile, at(1, 0))
+        .save_profile(&user("user-1"), &generation("a"), &profile, at(1, 0))
         .await
         .expect("profile");
     assert_eq!(saved.profile, profile);
@@ -494,12 +501,12 @@ async fn the_last_sync_failure_is_kept_until_a_profile_is_stored_or_the_creator_
     assert_eq!(find(&repo, "user-1").await.last_sync_error, None);
 
     let first = failure("tiktok_unavailable", at(1, 500));
-    repo.record_sync_failure(&user("user-1"), &first)
+    repo.record_sync_failure(&user("user-1"), &generation("a"), &first)
         .await
         .expect("recorded");
     assert_eq!(find(&repo, "user-1").await.last_sync_error, Some(first));
     let second = failure("rate_limited", at(2, 0));
-    repo.record_sync_failure(&user("user-1"), &second)
+    repo.record_sync_failure(&user("user-1"), &generation("a"), &second)
         .await
         .expect("recorded");
     assert_eq!(
@@ -509,7 +516,7 @@ async fn the_last_sync_failure_is_kept_until_a_profile_is_stored_or_the_creator_
     );
 
     let synced = repo
-        .save_profile(&user("user-1"), &full_profile(), at(3, 0))
+        .save_profile(&user("user-1"), &generation("a"), &full_profile(), at(3, 0))
         .await
         .expect("profile");
     assert_eq!(synced.last_sync_error, None, "a good sync clears it");
@@ -524,7 +531,7 @@ async fn the_last_sync_failure_is_kept_until_a_profile_is_stored_or_the_creator_
     )
     .await
     .expect("marked");
-    repo.record_sync_failure(&user("user-1"), &second)
+    repo.record_sync_failure(&user("user-1"), &generation("a"), &second)
         .await
         .expect("recorded");
     assert_eq!(find(&repo, "user-1").await.last_sync_error, Some(second));
@@ -534,13 +541,27 @@ async fn the_last_sync_failure_is_kept_until_a_profile_is_stored_or_the_creator_
         .expect("reconnected");
     assert_eq!(reconnected.last_sync_error, None);
     assert_eq!(reconnected.reauth_reason, None);
+
+    // A sync of the previous connection that fails late records nothing on the new one.
+    repo.record_sync_failure(
+        &user("user-1"),
+        &generation("a"),
+        &failure("tiktok_error", at(6, 0)),
+    )
+    .await
+    .expect("ok");
+    assert_eq!(find(&repo, "user-1").await.last_sync_error, None);
 }
 
 async fn a_sync_failure_of_a_user_without_an_active_account_changes_nothing(db: Database) {
     let repo = repo(db);
-    repo.record_sync_failure(&user("nobody"), &failure("tiktok_error", at(0, 0)))
-        .await
-        .expect("nothing to record is not an error");
+    repo.record_sync_failure(
+        &user("nobody"),
+        &generation("a"),
+        &failure("tiktok_error", at(0, 0)),
+    )
+    .await
+    .expect("nothing to record is not an error");
     assert!(repo
         .find_by_user(&user("nobody"))
         .await
@@ -553,8 +574,12 @@ async fn a_sync_failure_of_a_user_without_an_active_account_changes_nothing(db: 
     repo.disconnect(&user("user-1"), DisconnectReason::Requested, at(1, 0))
         .await
         .expect("disconnected");
-    repo.record_sync_failure(&user("user-1"), &failure("tiktok_error", at(2, 0)))
-        .await
-        .expect("ok");
+    repo.record_sync_failure(
+        &user("user-1"),
+        &generation("a"),
+        &failure("tiktok_error", at(2, 0)),
+    )
+    .await
+    .expect("ok");
     assert_eq!(find(&repo, "user-1").await.last_sync_error, None);
 }

@@ -54,7 +54,9 @@ async fn a_pool_for_a_postgres_server_that_is_down_is_created_and_fails_fast_wit
         matches!(found, Err(RepositoryError::Unavailable(_))),
         "{found:?}"
     );
-    let taken = DieselOAuthStateStore::new(db.clone()).take("f").await;
+    let taken = DieselOAuthStateStore::new(db.clone())
+        .take("f", &user("user-1"))
+        .await;
     assert!(
         matches!(taken, Err(StateStoreError::Unavailable(_))),
         "{taken:?}"

@@ -4,7 +4,7 @@
 mod common;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use common::{at, connection, scopes, user};
+use common::{at, connection, generation, scopes, user};
 use tiktok_adapters_db::{Database, DieselAccountRepository, DieselContentRepository};
 use tiktok_domain::analytics::{Analytics, Growth};
 use tiktok_domain::content::{
@@ -12,7 +12,7 @@ use tiktok_domain::content::{
     UpsertReport, VideoQuery, VideoSort, VideoSyncEnd,
 };
 use tiktok_domain::ports::{AccountRepository, ContentRepository, Video};
-use tiktok_domain::{DisconnectReason, Profile};
+use tiktok_domain::{ConnectionGeneration, DisconnectReason, Profile, UserId};
 
 on_both_backends!(
     a_page_is_stored_and_a_repeat_reports_what_changed_counts_going_down_included,
@@ -29,6 +29,23 @@ on_both_backends!(
 
 fn repo(db: &Database) -> DieselContentRepository {
     DieselContentRepository::new(db.clone())
+}
+
+/// The generation of the connection [`connect`] stores for `u`.
+fn gen_of(u: &UserId) -> ConnectionGeneration {
+    generation(u.as_str())
+}
+
+/// Connects each user (to TikTok account `open-<user>`, tagged with the user): the content writes land
+/// only for a live connection.
+async fn connect(db: &Database, users: &[&str]) {
+    let accounts = DieselAccountRepository::new(db.clone());
+    for who in users {
+        accounts
+            .save_connection(&connection(who, &format!("open-{who}"), who, at(0, 0)))
+            .await
+            .expect("connected");
+    }
 }
 
 /// Video `n`, posted `n` hours before the reference instant, `views` views.
@@ -65,9 +82,10 @@ async fn a_page_is_stored_and_a_repeat_reports_what_changed_counts_going_down_in
 ) {
     let repo = repo(&db);
     let u = user("user-1");
+    connect(&db, &["user-1"]).await;
     let page: Vec<Video> = (0..3).map(|n| video(n, 1_000)).collect();
     let first = repo
-        .upsert_videos(&u, &page, at(0, 0), at(0, 0))
+        .upsert_videos(&u, &gen_of(&u), &page, at(0, 0), at(0, 0))
         .await
         .unwrap();
     assert_eq!(
@@ -82,7 +100,7 @@ async fn a_page_is_stored_and_a_repeat_reports_what_changed_counts_going_down_in
     let mut again = page.clone();
     again[1].view_count = Some(900); // counts go down: TikTok is the source of truth
     let second = repo
-        .upsert_videos(&u, &again, at(60, 0), at(60, 0))
+        .upsert_videos(&u, &gen_of(&u), &again, at(60, 0), at(60, 0))
         .await
         .unwrap();
     assert_eq!(
@@ -123,19 +141,23 @@ async fn a_page_is_stored_and_a_repeat_reports_what_changed_counts_going_down_in
 async fn a_complete_listing_hides_unseen_videos_and_a_video_seen_again_comes_back(db: Database) {
     let repo = repo(&db);
     let u = user("user-1");
+    connect(&db, &["user-1"]).await;
     let page: Vec<Video> = (0..4).map(|n| video(n, 10)).collect();
-    repo.upsert_videos(&u, &page, at(0, 0), at(0, 0))
+    repo.upsert_videos(&u, &gen_of(&u), &page, at(0, 0), at(0, 0))
         .await
         .unwrap();
     // A later full listing sees only three of them.
-    repo.upsert_videos(&u, &page[..3], at(100, 0), at(100, 0))
+    repo.upsert_videos(&u, &gen_of(&u), &page[..3], at(100, 0), at(100, 0))
         .await
         .unwrap();
     let end = VideoSyncEnd {
         at: at(101, 0),
         complete_listing_since: Some(at(100, 0)),
     };
-    assert_eq!(repo.finish_video_sync(&u, &end).await.unwrap(), 1);
+    assert_eq!(
+        repo.finish_video_sync(&u, &gen_of(&u), &end).await.unwrap(),
+        1
+    );
     let newest = VideoQuery {
         sort: VideoSort::Newest,
         limit: 10,
@@ -160,7 +182,7 @@ async fn a_complete_listing_hides_unseen_videos_and_a_video_seen_again_comes_bac
 
     // An incremental end keeps the last full listing's time; the video shows up again.
     let back = repo
-        .upsert_videos(&u, &page[3..], at(200, 0), at(200, 0))
+        .upsert_videos(&u, &gen_of(&u), &page[3..], at(200, 0), at(200, 0))
         .await
         .unwrap();
     assert_eq!(back.inserted, 1, "a deleted video seen again counts as new");
@@ -168,7 +190,10 @@ async fn a_complete_listing_hides_unseen_videos_and_a_video_seen_again_comes_bac
         at: at(201, 0),
         complete_listing_since: None,
     };
-    assert_eq!(repo.finish_video_sync(&u, &end).await.unwrap(), 0);
+    assert_eq!(
+        repo.finish_video_sync(&u, &gen_of(&u), &end).await.unwrap(),
+        0
+    );
     assert_eq!(repo.list_videos(&u, &newest).await.unwrap().videos.len(), 4);
     let state = repo.video_sync_state(&u).await.unwrap();
     assert_eq!(
@@ -180,6 +205,7 @@ async fn a_complete_listing_hides_unseen_videos_and_a_video_seen_again_comes_bac
 async fn keyset_pages_list_every_video_once_in_each_order(db: Database) {
     let repo = repo(&db);
     let u = user("user-1");
+    connect(&db, &["user-1", "other"]).await;
     // Ties on purpose: pairs share a create_time, and views repeat.
     let page: Vec<Video> = (0..50)
         .map(|n| Video {
@@ -187,12 +213,18 @@ async fn keyset_pages_list_every_video_once_in_each_order(db: Database) {
             ..video(n, i64::from(n % 7))
         })
         .collect();
-    repo.upsert_videos(&u, &page, at(0, 0), at(0, 0))
+    repo.upsert_videos(&u, &gen_of(&u), &page, at(0, 0), at(0, 0))
         .await
         .unwrap();
-    repo.upsert_videos(&user("other"), &page[..5], at(0, 0), at(0, 0))
-        .await
-        .unwrap();
+    repo.upsert_videos(
+        &user("other"),
+        &gen_of(&user("other")),
+        &page[..5],
+        at(0, 0),
+        at(0, 0),
+    )
+    .await
+    .unwrap();
     for sort in [VideoSort::Newest, VideoSort::Oldest, VideoSort::MostViewed] {
         let (mut seen, mut after) = (Vec::new(), None);
         loop {
@@ -226,13 +258,14 @@ async fn keyset_pages_list_every_video_once_in_each_order(db: Database) {
 async fn one_profile_snapshot_per_bucket_the_latest_sync_wins(db: Database) {
     let repo = repo(&db);
     let u = user("user-1");
+    connect(&db, &["user-1"]).await;
     let hour = HistoryPeriod::default();
     for (recorded, followers) in [
         (utc(25, 10, 5, 0), 100),
         (utc(25, 10, 50, 0), 110),
         (utc(25, 11, 1, 0), 120),
     ] {
-        repo.record_profile_snapshot(&u, &snapshot(recorded, followers, hour))
+        repo.record_profile_snapshot(&u, &gen_of(&u), &snapshot(recorded, followers, hour))
             .await
             .unwrap();
     }
@@ -263,6 +296,7 @@ async fn one_profile_snapshot_per_bucket_the_latest_sync_wins(db: Database) {
 async fn history_groups_snapshots_by_utc_day_and_iso_week_across_midnight(db: Database) {
     let repo = repo(&db);
     let u = user("user-1");
+    connect(&db, &["user-1"]).await;
     let minute = HistoryPeriod::minutes(1).unwrap();
     for (recorded, followers) in [
         (utc(24, 12, 0, 0), 1),
@@ -271,7 +305,7 @@ async fn history_groups_snapshots_by_utc_day_and_iso_week_across_midnight(db: Da
         (utc(25, 18, 0, 0), 4),
         (utc(30, 0, 0, 0), 5), // Monday: another ISO week
     ] {
-        repo.record_profile_snapshot(&u, &snapshot(recorded, followers, minute))
+        repo.record_profile_snapshot(&u, &gen_of(&u), &snapshot(recorded, followers, minute))
             .await
             .unwrap();
     }
@@ -307,6 +341,7 @@ async fn history_groups_snapshots_by_utc_day_and_iso_week_across_midnight(db: Da
 async fn analytics_finds_the_baselines_sums_and_top_videos(db: Database) {
     let repo = repo(&db);
     let u = user("user-1");
+    connect(&db, &["user-1"]).await;
     let hour = HistoryPeriod::default();
     let latest = utc(25, 10, 30, 0);
     for (days_ago, followers) in [
@@ -318,7 +353,7 @@ async fn analytics_finds_the_baselines_sums_and_top_videos(db: Database) {
         (0, 1_000),
     ] {
         let when = latest - Duration::days(days_ago);
-        repo.record_profile_snapshot(&u, &snapshot(when, followers, hour))
+        repo.record_profile_snapshot(&u, &gen_of(&u), &snapshot(when, followers, hour))
             .await
             .unwrap();
     }
@@ -326,7 +361,7 @@ async fn analytics_finds_the_baselines_sums_and_top_videos(db: Database) {
         .map(|n| video(n * 24 * 10, 100 * i64::from(n + 1)))
         .collect();
     page[5].like_count = None; // unknown counts are left out of the sums, never taken as zero
-    repo.upsert_videos(&u, &page, at(0, 0), at(0, 0))
+    repo.upsert_videos(&u, &gen_of(&u), &page, at(0, 0), at(0, 0))
         .await
         .unwrap();
     let query = AnalyticsQuery {
@@ -369,7 +404,7 @@ async fn kept_analytics_read_back_whole_and_an_older_computation_never_replaces_
     let (u, other) = (user("user-1"), user("user-2"));
     for (who, open) in [("user-1", "open-1"), ("user-2", "open-2")] {
         accounts
-            .save_connection(&connection(who, open, "a", at(0, 0)))
+            .save_connection(&connection(who, open, who, at(0, 0)))
             .await
             .unwrap();
     }
@@ -421,7 +456,9 @@ async fn kept_analytics_read_back_whole_and_an_older_computation_never_replaces_
         videos_synced_at: Some(utc(25, 10, 0, 5)),
     };
 
-    repo.save_analytics(&u, &computed, at(2, 0)).await.unwrap();
+    repo.save_analytics(&u, &gen_of(&u), &computed, at(2, 0))
+        .await
+        .unwrap();
     assert_eq!(stored_analytics(u.clone()).await, Some(computed.clone()));
     assert_eq!(stored_analytics(other.clone()).await, None);
 
@@ -429,13 +466,17 @@ async fn kept_analytics_read_back_whole_and_an_older_computation_never_replaces_
         views_total: Some(1),
         ..Analytics::default()
     };
-    repo.save_analytics(&u, &older, at(1, 0)).await.unwrap();
+    repo.save_analytics(&u, &gen_of(&u), &older, at(1, 0))
+        .await
+        .unwrap();
     assert_eq!(
         stored_analytics(u.clone()).await,
         Some(computed),
         "a computation that finished late but started earlier is dropped"
     );
-    repo.save_analytics(&u, &older, at(3, 0)).await.unwrap();
+    repo.save_analytics(&u, &gen_of(&u), &older, at(3, 0))
+        .await
+        .unwrap();
     assert_eq!(stored_analytics(u.clone()).await, Some(older));
 
     repo.purge(&u).await.unwrap();
@@ -449,15 +490,16 @@ async fn kept_analytics_read_back_whole_and_an_older_computation_never_replaces_
 async fn purging_erases_one_users_content_and_retention_drops_old_buckets(db: Database) {
     let repo = repo(&db);
     let (a, b) = (user("user-a"), user("user-b"));
+    connect(&db, &["user-a", "user-b"]).await;
     let hour = HistoryPeriod::default();
     for u in [&a, &b] {
-        repo.upsert_videos(u, &[video(1, 5)], at(0, 0), at(0, 0))
+        repo.upsert_videos(u, &gen_of(u), &[video(1, 5)], at(0, 0), at(0, 0))
             .await
             .unwrap();
-        repo.record_profile_snapshot(u, &snapshot(utc(1, 0, 0, 0), 1, hour))
+        repo.record_profile_snapshot(u, &gen_of(u), &snapshot(utc(1, 0, 0, 0), 1, hour))
             .await
             .unwrap();
-        repo.record_profile_snapshot(u, &snapshot(utc(25, 0, 0, 0), 2, hour))
+        repo.record_profile_snapshot(u, &gen_of(u), &snapshot(utc(25, 0, 0, 0), 2, hour))
             .await
             .unwrap();
     }
@@ -491,16 +533,17 @@ async fn reads_run_the_same_number_of_queries_for_45_and_for_5000_videos(db: Dat
     let day = HistoryPeriod::minutes(1_440).unwrap();
     for (name, count) in [("small", 45u32), ("large", 5_000)] {
         let u = user(name);
+        connect(&db, &[name]).await;
         let videos: Vec<Video> = (0..count).map(|n| video(n, i64::from(n))).collect();
         for chunk in videos.chunks(500) {
-            repo.upsert_videos(&u, chunk, at(0, 0), at(0, 0))
+            repo.upsert_videos(&u, &gen_of(&u), chunk, at(0, 0), at(0, 0))
                 .await
                 .unwrap();
         }
         let days = if count > 100 { 730 } else { 3 };
         for d in 0..days {
             let when = utc(25, 12, 0, 0) - Duration::days(d);
-            repo.record_profile_snapshot(&u, &snapshot(when, 1_000 + d, day))
+            repo.record_profile_snapshot(&u, &gen_of(&u), &snapshot(when, 1_000 + d, day))
                 .await
                 .unwrap();
         }
@@ -563,7 +606,7 @@ async fn the_account_writes_of_the_content_feature_work_and_a_new_tiktok_account
     let repo = repo(&db);
     let u = user("user-1");
     accounts
-        .save_connection(&connection("user-1", "open-1", "a", at(0, 0)))
+        .save_connection(&connection("user-1", "open-1", "user-1", at(0, 0)))
         .await
         .unwrap();
     let profile = Profile {
@@ -571,7 +614,10 @@ async fn the_account_writes_of_the_content_feature_work_and_a_new_tiktok_account
         follower_count: Some(5),
         ..Profile::default()
     };
-    accounts.save_profile(&u, &profile, at(1, 0)).await.unwrap();
+    accounts
+        .save_profile(&u, &gen_of(&u), &profile, at(1, 0))
+        .await
+        .unwrap();
     accounts
         .save_scopes(&u, &scopes("user.info.basic"), at(2, 0))
         .await
@@ -595,15 +641,20 @@ async fn the_account_writes_of_the_content_feature_work_and_a_new_tiktok_account
         Some(DisconnectReason::AccountDeleted)
     );
 
-    // The same product user connects another TikTok account: the old content is not theirs.
-    repo.upsert_videos(&u, &[video(1, 1)], at(4, 0), at(4, 0))
+    // The same product user connects the first TikTok account again, syncs, then connects another
+    // TikTok account: the old content is not theirs.
+    accounts
+        .save_connection(&connection("user-1", "open-1", "a2", at(4, 0)))
+        .await
+        .unwrap();
+    repo.upsert_videos(&u, &generation("a2"), &[video(1, 1)], at(4, 0), at(4, 0))
         .await
         .unwrap();
     let old_analytics = Analytics {
         views_total: Some(1),
         ..Analytics::default()
     };
-    repo.save_analytics(&u, &old_analytics, at(4, 0))
+    repo.save_analytics(&u, &generation("a2"), &old_analytics, at(4, 0))
         .await
         .unwrap();
     accounts
@@ -619,7 +670,7 @@ async fn the_account_writes_of_the_content_feature_work_and_a_new_tiktok_account
     let (_, kept) = accounts.find_with_analytics(&u).await.unwrap().unwrap();
     assert_eq!(kept, None, "nor are the analytics kept of it");
 
-    repo.upsert_videos(&u, &[video(1, 1)], at(6, 0), at(6, 0))
+    repo.upsert_videos(&u, &generation("b"), &[video(1, 1)], at(6, 0), at(6, 0))
         .await
         .unwrap();
     assert!(accounts.delete_account(&u).await.unwrap());

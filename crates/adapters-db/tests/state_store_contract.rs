@@ -8,7 +8,12 @@ use chrono::{DateTime, Utc};
 use common::{at, user};
 use tiktok_adapters_db::{Database, DieselOAuthStateStore};
 use tiktok_domain::ports::{OAuthStateStore, PendingAuthorization};
-use tiktok_domain::{OAuthState, RedirectUri, SealedToken};
+use tiktok_domain::{OAuthState, RedirectUri, SealedToken, UserId};
+
+/// The user every pending authorization here is issued to.
+fn owner() -> UserId {
+    user("user-1")
+}
 
 fn pending(expires_at: DateTime<Utc>) -> PendingAuthorization {
     PendingAuthorization {
@@ -22,6 +27,7 @@ fn pending(expires_at: DateTime<Utc>) -> PendingAuthorization {
 
 on_both_backends!(
     a_state_is_spent_by_its_first_take,
+    another_users_take_neither_gets_nor_spends_the_state,
     of_ten_concurrent_takes_of_one_state_exactly_one_gets_it,
     purge_expired_deletes_only_states_that_expired_before_now,
 );
@@ -38,13 +44,41 @@ async fn a_state_is_spent_by_its_first_take(db: Database) {
 
     let fingerprint = &with_verifier.state_fingerprint;
     assert_eq!(
-        store.take(fingerprint).await.expect("take"),
+        store.take(fingerprint, &owner()).await.expect("take"),
         Some(with_verifier.clone())
     );
-    assert_eq!(store.take(fingerprint).await.expect("take"), None);
-    let other = store.take(&without_verifier.state_fingerprint).await;
+    assert_eq!(store.take(fingerprint, &owner()).await.expect("take"), None);
+    let other = store
+        .take(&without_verifier.state_fingerprint, &owner())
+        .await;
     assert_eq!(other.expect("take"), Some(without_verifier));
-    assert_eq!(store.take("no-such-fingerprint").await.expect("take"), None);
+    assert_eq!(
+        store
+            .take("no-such-fingerprint", &owner())
+            .await
+            .expect("take"),
+        None
+    );
+}
+
+async fn another_users_take_neither_gets_nor_spends_the_state(db: Database) {
+    let store = DieselOAuthStateStore::new(db);
+    let state = pending(at(600, 0));
+    store.put(&state).await.expect("put");
+
+    let stolen = store
+        .take(&state.state_fingerprint, &user("user-2"))
+        .await
+        .expect("take");
+    assert_eq!(stolen, None, "issued to user-1, not to user-2");
+    assert_eq!(
+        store
+            .take(&state.state_fingerprint, &owner())
+            .await
+            .expect("take"),
+        Some(state),
+        "its own user still spends it"
+    );
 }
 
 async fn of_ten_concurrent_takes_of_one_state_exactly_one_gets_it(db: Database) {
@@ -55,7 +89,7 @@ async fn of_ten_concurrent_takes_of_one_state_exactly_one_gets_it(db: Database) 
         let tasks: Vec<_> = (0..10)
             .map(|_| {
                 let (store, fingerprint) = (Arc::clone(&store), state.state_fingerprint.clone());
-                tokio::spawn(async move { store.take(&fingerprint).await })
+                tokio::spawn(async move { store.take(&fingerprint, &owner()).await })
             })
             .collect();
         let mut winners = 0;
@@ -83,25 +117,28 @@ async fn purge_expired_deletes_only_states_that_expired_before_now(db: Database)
     assert_eq!(store.purge_expired(now).await.expect("purge"), 0);
     assert_eq!(
         store
-            .take(&long_gone.state_fingerprint)
+            .take(&long_gone.state_fingerprint, &owner())
             .await
             .expect("take"),
         None
     );
     assert_eq!(
         store
-            .take(&just_gone.state_fingerprint)
+            .take(&just_gone.state_fingerprint, &owner())
             .await
             .expect("take"),
         None
     );
     let kept = store
-        .take(&expiring_now.state_fingerprint)
+        .take(&expiring_now.state_fingerprint, &owner())
         .await
         .expect("take");
     assert_eq!(kept, Some(expiring_now));
     assert_eq!(
-        store.take(&fresh.state_fingerprint).await.expect("take"),
+        store
+            .take(&fresh.state_fingerprint, &owner())
+            .await
+            .expect("take"),
         Some(fresh)
     );
 }

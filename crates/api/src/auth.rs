@@ -1,8 +1,10 @@
 //! Caller authentication: a bearer JWT issued by the platform's user system.
 //!
 //! Only the configured algorithm is accepted (HS256 with `AUTH_JWT_SECRET`, or RS256/ES256 with the PEM in
-//! `AUTH_JWT_PUBLIC_KEY`), so `alg: none` and algorithm confusion fail. `exp` and `sub` are required; `iss`
-//! and `aud` are checked when configured. A token whose `scope` claim holds `tiktok:admin` is an internal
+//! `AUTH_JWT_PUBLIC_KEY`), so `alg: none` and algorithm confusion fail. `exp` and `sub` are required; `nbf`,
+//! when present, must not be in the future (with the same 30 s leeway as `exp`). When `AUTH_JWT_ISSUER` or
+//! `AUTH_JWT_AUDIENCE` is configured, `iss` or `aud` is required and must match; `aud` may be one string or
+//! an array that contains ours (RFC 7519 §4.1.3). A token whose `scope` claim holds `tiktok:admin` is an internal
 //! service and may act for any user; any other token acts for its `sub` only. The domain sees a plain
 //! [`Caller`].
 
@@ -38,6 +40,15 @@ pub struct Claims {
     /// Audience.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub aud: Option<String>,
+}
+
+/// The claims a verified token is read for: `iss`, `aud`, `exp` and `nbf` are checked by the validation, and
+/// `aud` may be an array, which [`Claims`] (made for minting) cannot hold.
+#[derive(Debug, Deserialize)]
+struct VerifiedClaims {
+    sub: String,
+    #[serde(default)]
+    scope: Option<String>,
 }
 
 /// Why a verification key could not be used.
@@ -100,7 +111,7 @@ impl Authenticator {
             .ok_or_else(|| {
                 ApiError::unauthenticated("the Authorization header must be `Bearer <token>`")
             })?;
-        let claims = decode::<Claims>(token, &self.key, &self.validation)
+        let claims = decode::<VerifiedClaims>(token, &self.key, &self.validation)
             .map_err(|e| {
                 tracing::info!(reason = ?e.kind(), "caller token refused");
                 ApiError::unauthenticated("the bearer token is invalid or expired")
@@ -123,8 +134,12 @@ impl Authenticator {
 
 fn validation(algorithm: Algorithm, issuer: Option<&str>, audience: Option<&str>) -> Validation {
     let mut v = Validation::new(algorithm);
-    v.set_required_spec_claims(&["exp", "sub"]);
+    let mut required = vec!["exp", "sub"];
+    required.extend(issuer.map(|_| "iss"));
+    required.extend(audience.map(|_| "aud"));
+    v.set_required_spec_claims(&required);
     v.leeway = 30;
+    v.validate_nbf = true;
     match issuer {
         Some(iss) => v.set_issuer(&[iss]),
         None => v.iss = None,

@@ -4,6 +4,7 @@ pub mod auth;
 pub mod background;
 pub mod dev_token;
 pub mod error;
+pub mod header_limit;
 pub mod middleware;
 pub mod rate_limit;
 pub mod routes;

@@ -3,7 +3,7 @@
 //! ```text
 //! tiktok-integration [serve]              run the HTTP API (applies migrations first)
 //! tiktok-integration migrate              apply pending migrations and exit
-//! tiktok-integration rotate-keys          re-seal every stored token with the active TOKEN_ENCRYPTION_KEY
+//! tiktok-integration rotate-keys          re-seal every stored token and pending PKCE verifier with the active key
 //! tiktok-integration dev-token USER_ID    print a development JWT for USER_ID (`--admin` for an admin token)
 //! ```
 
@@ -80,6 +80,10 @@ async fn rotate_keys(settings: Settings) -> Result<(), String> {
     println!(
         "key rotation done: {} scanned, {} re-sealed, {} already current, {} changed meanwhile, {} unreadable",
         report.scanned, report.resealed, report.current, report.changed_meanwhile, report.unreadable
+    );
+    println!(
+        "pending OAuth states: {} with a PKCE verifier, {} re-sealed, {} unreadable",
+        report.pending_states, report.pending_states_resealed, report.pending_states_unreadable
     );
     Ok(())
 }

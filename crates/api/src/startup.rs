@@ -21,6 +21,7 @@ use crate::telemetry::RedactedRootSpan;
 
 use crate::auth::Authenticator;
 use crate::dev_token::DevTokens;
+use crate::header_limit::{limit_header_size, HeaderLimit};
 use crate::middleware;
 use crate::rate_limit::CallerRateLimiter;
 use crate::routes;
@@ -53,9 +54,11 @@ impl Application {
     /// Builds the adapters and binds the listener (port 0 picks a free one). In development without a
     /// `TIKTOK_CLIENT_ID`, the TikTok sandbox is started first and TikTok's URLs point at it.
     pub async fn build(mut settings: Settings) -> Result<Self, StartupError> {
-        let sandbox = wiring::start_sandbox_if_needed(&mut settings).await?;
+        // The keys first: whether the development keys may be used depends on the sandbox standing in for
+        // TikTok, which starting it hides (it sets the client id).
         let cipher = wiring::token_cipher(&settings)?;
         let authenticator = wiring::authenticator(&settings)?;
+        let sandbox = wiring::start_sandbox_if_needed(&mut settings).await?;
         let database = wiring::database(&settings).await?;
         let client = Arc::new(
             TikTokHttpClient::new(wiring::tiktok_client_config(&settings)?)
@@ -177,6 +180,9 @@ fn serve(
     let limits = middleware::Limits {
         max_url_bytes: settings.server.max_url_bytes,
     };
+    let header_limit = HeaderLimit {
+        max_header_bytes: settings.server.max_header_bytes,
+    };
     let max_body = settings.server.max_body_bytes;
     let mut origins: Vec<String> = settings
         .server
@@ -200,6 +206,7 @@ fn serve(
             .app_data(webhook.clone())
             .app_data(rate_limiter.clone())
             .app_data(web::Data::new(limits))
+            .app_data(web::Data::new(header_limit))
             .app_data(middleware::query_config())
             .app_data(middleware::path_config())
             .app_data(middleware::json_config(max_body))
@@ -217,6 +224,7 @@ fn serve(
             .wrap(middleware::error_bodies())
             .wrap(middleware::security_headers())
             .wrap(actix_web::middleware::from_fn(middleware::limit_url_length))
+            .wrap(actix_web::middleware::from_fn(limit_header_size))
             .wrap(actix_web::middleware::from_fn(
                 middleware::request_id_header,
             ))

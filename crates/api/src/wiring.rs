@@ -15,7 +15,7 @@ use tiktok_domain::{RedirectUri, Scopes};
 use tiktok_sandbox::{Sandbox, SandboxConfig, SandboxHandle};
 
 use crate::auth::{Authenticator, DEVELOPMENT_JWT_SECRET};
-use crate::settings::{is_blank, Environment, Settings};
+use crate::settings::{is_blank, Settings};
 
 /// Why the service could not start. Messages name the variable at fault, never a secret.
 #[derive(Debug, thiserror::Error)]
@@ -59,26 +59,46 @@ pub async fn start_sandbox_if_needed(
     Ok(Some(sandbox))
 }
 
-/// The token cipher from `TOKEN_ENCRYPTION_KEY`, or the development key outside production.
+/// Why the development keys are refused: they are in the source, so they protect nothing.
+const DEVELOPMENT_KEYS_ONLY_WITH_THE_SANDBOX: &str =
+    "the development keys are public and only for the bundled \
+     TikTok sandbox (APP_ENV=development without TIKTOK_CLIENT_ID)";
+
+/// The token cipher from `TOKEN_ENCRYPTION_KEY`, or the development key while the sandbox stands in for TikTok.
+///
+/// Must be called before [`start_sandbox_if_needed`] (which sets the client id). With real TikTok
+/// credentials, in any environment, the development key is refused anywhere in the ring, active or retired.
 pub fn token_cipher(settings: &Settings) -> Result<Arc<dyn TokenCipher>, StartupError> {
-    let ring = if is_blank(&settings.security.token_encryption_key) {
-        tracing::warn!(
-            "TOKEN_ENCRYPTION_KEY is not set: tokens are sealed with the DEVELOPMENT key"
-        );
-        KeyRing::development()
-    } else {
-        KeyRing::parse(&settings.security.token_encryption_key)
-            .map_err(|e| StartupError::Config(format!("TOKEN_ENCRYPTION_KEY: {e}")))?
-    };
-    if settings.environment == Environment::Production && ring.is_development() {
-        return Err(StartupError::Config(
-            "TOKEN_ENCRYPTION_KEY: the development key is refused in production".into(),
-        ));
+    let ring = key_ring(settings)?;
+    if !settings.uses_sandbox() && ring.contains_development() {
+        return Err(StartupError::Config(format!(
+            "TOKEN_ENCRYPTION_KEY holds the development key: {DEVELOPMENT_KEYS_ONLY_WITH_THE_SANDBOX}"
+        )));
     }
     Ok(Arc::new(AesGcmTokenCipher::new(ring)))
 }
 
-/// The JWT verifier from `AUTH_JWT_PUBLIC_KEY` or `AUTH_JWT_SECRET`, or the development secret outside production.
+/// The ring from `TOKEN_ENCRYPTION_KEY`; when it is blank, the development ring while the sandbox is in use
+/// and an error naming the variable otherwise.
+fn key_ring(settings: &Settings) -> Result<KeyRing, StartupError> {
+    if !is_blank(&settings.security.token_encryption_key) {
+        return KeyRing::parse(&settings.security.token_encryption_key)
+            .map_err(|e| StartupError::Config(format!("TOKEN_ENCRYPTION_KEY: {e}")));
+    }
+    if !settings.uses_sandbox() {
+        return Err(StartupError::Config(format!(
+            "TOKEN_ENCRYPTION_KEY is required: {DEVELOPMENT_KEYS_ONLY_WITH_THE_SANDBOX}"
+        )));
+    }
+    tracing::warn!("TOKEN_ENCRYPTION_KEY is not set: tokens are sealed with the DEVELOPMENT key");
+    Ok(KeyRing::development())
+}
+
+/// The JWT verifier from `AUTH_JWT_PUBLIC_KEY` or `AUTH_JWT_SECRET`, or the development secret while the
+/// sandbox stands in for TikTok.
+///
+/// Must be called before [`start_sandbox_if_needed`]. With real TikTok credentials, in any environment, a
+/// missing key, the development secret and an HS256 secret under 32 bytes are refused.
 pub fn authenticator(settings: &Settings) -> Result<Authenticator, StartupError> {
     let security = &settings.security;
     let issuer = Some(security.jwt_issuer.as_str()).filter(|s| !s.is_empty());
@@ -88,16 +108,25 @@ pub fn authenticator(settings: &Settings) -> Result<Authenticator, StartupError>
         return Authenticator::public_key(pem.as_bytes(), issuer, audience)
             .map_err(|e| StartupError::Config(e.to_string()));
     }
+    let sandbox = settings.uses_sandbox();
     let secret = security.jwt_secret.expose_secret();
     if !secret.trim().is_empty() {
-        if settings.environment == Environment::Production
-            && (secret == DEVELOPMENT_JWT_SECRET || secret.len() < 32)
-        {
-            return Err(StartupError::Config(
-                "AUTH_JWT_SECRET: the development secret, or one under 32 bytes, is refused in production".into(),
-            ));
+        if !sandbox && secret == DEVELOPMENT_JWT_SECRET {
+            return Err(StartupError::Config(format!(
+                "AUTH_JWT_SECRET is the development secret: {DEVELOPMENT_KEYS_ONLY_WITH_THE_SANDBOX}"
+            )));
+        }
+        if !sandbox && secret.len() < MIN_JWT_SECRET_BYTES {
+            return Err(StartupError::Config(format!(
+                "AUTH_JWT_SECRET must be at least {MIN_JWT_SECRET_BYTES} bytes outside the sandbox"
+            )));
         }
         return Ok(Authenticator::hs256(secret.as_bytes(), issuer, audience));
+    }
+    if !sandbox {
+        return Err(StartupError::Config(format!(
+            "AUTH_JWT_SECRET or AUTH_JWT_PUBLIC_KEY is required: {DEVELOPMENT_KEYS_ONLY_WITH_THE_SANDBOX}"
+        )));
     }
     tracing::warn!("AUTH_JWT_SECRET is not set: callers are verified with the DEVELOPMENT secret");
     Ok(Authenticator::hs256(
@@ -106,6 +135,9 @@ pub fn authenticator(settings: &Settings) -> Result<Authenticator, StartupError>
         audience,
     ))
 }
+
+/// The shortest HS256 secret accepted outside the sandbox: 256 bits, as long as the HMAC's output.
+pub const MIN_JWT_SECRET_BYTES: usize = 32;
 
 /// The pool, with migrations applied. A database that is down at start-up does not stop the service:
 /// migrations are retried in the background (every 250 ms) until it answers, and meanwhile `/health/ready`
@@ -140,9 +172,25 @@ pub fn pool(settings: &Settings) -> Result<Database, StartupError> {
 }
 
 /// Key rotation over the configured database with the configured key ring.
+///
+/// Unlike the service, rotation accepts the development key as a retired key (never as the active one), so
+/// that tokens sealed with it can be moved to a real key; it says so, and the service refuses to start until
+/// the development key is removed.
 pub fn key_rotation(settings: &Settings, database: Database) -> Result<KeyRotation, StartupError> {
+    let ring = key_ring(settings)?;
+    if !settings.uses_sandbox() && ring.contains_development() {
+        if ring.is_development() {
+            return Err(StartupError::Config(format!(
+                "TOKEN_ENCRYPTION_KEY: the active key is the development key: {DEVELOPMENT_KEYS_ONLY_WITH_THE_SANDBOX}"
+            )));
+        }
+        tracing::warn!("TOKEN_ENCRYPTION_KEY holds the development key as a retired key: remove it once this rotation is done");
+    }
     let store = Arc::new(tiktok_adapters_db::DieselAccountRepository::new(database));
-    Ok(KeyRotation::new(store, token_cipher(settings)?))
+    Ok(KeyRotation::new(
+        store,
+        Arc::new(AesGcmTokenCipher::new(ring)),
+    ))
 }
 
 /// The TikTok client's settings.

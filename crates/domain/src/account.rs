@@ -232,6 +232,31 @@ pub struct Profile {
     pub video_count: Option<i64>,
 }
 
+/// Which connection of a product user's account a sync works for: new at every connect (a random value,
+/// so it never repeats, not even after the row was erased and created again), gone once the account is
+/// disconnected or erased. Every write of a sync carries the generation of the account it read, and
+/// storage refuses it, writing nothing, unless the user's active account still has that generation: so
+/// nothing of an ended connection is ever written after a disconnect, purge or reconnect.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ConnectionGeneration(String);
+
+impl ConnectionGeneration {
+    /// A fresh generation of 128 random bits (22 base62 characters) from a CSPRNG.
+    pub fn generate() -> Self {
+        Self(crate::values::random_token(22))
+    }
+
+    /// Wraps a value read back from storage.
+    pub fn new(raw: String) -> Self {
+        Self(raw)
+    }
+
+    /// The value, for storage.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 /// A creator's TikTok connection, one row per product user.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TikTokAccount {
@@ -261,6 +286,8 @@ pub struct TikTokAccount {
     pub connected_at: DateTime<Utc>,
     /// When the row last changed.
     pub updated_at: DateTime<Utc>,
+    /// The current connection's generation; `None` once disconnected (see [`ConnectionGeneration`]).
+    pub generation: Option<ConnectionGeneration>,
 }
 
 impl TikTokAccount {
@@ -281,4 +308,6 @@ pub struct NewConnection {
     pub grant: StoredGrant,
     /// When the connection was made.
     pub connected_at: DateTime<Utc>,
+    /// The new connection's generation ([`ConnectionGeneration::generate`]); replaces the previous one.
+    pub generation: ConnectionGeneration,
 }

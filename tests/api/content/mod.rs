@@ -1,6 +1,7 @@
 //! Content and analytics end to end: videos synced from the sandbox (many pages, partial scopes, deletions,
 //! counts going down), the videos, history and metrics endpoints, their query counts, and purging.
 
+mod erasure_race;
 mod purge;
 mod reads;
 mod sync;

@@ -118,6 +118,23 @@ fn a_ring_whose_active_key_is_not_the_development_key_is_not_development() {
 }
 
 #[test]
+fn the_development_key_is_found_anywhere_in_the_ring_whatever_its_kid() {
+    let retired = parse(&format!("{},{}", key(1), KeyRing::DEVELOPMENT_KEY_ENTRY)).unwrap();
+    assert!(retired.contains_development());
+    let renamed = parse(&format!(
+        "{},{},old:REVWRUxPUE1FTlQtT05MWS1LRVktTk9ULVNFQ1JFVCE=",
+        key(1),
+        key(2)
+    ))
+    .unwrap();
+    assert!(renamed.contains_development());
+    assert!(KeyRing::development().contains_development());
+    assert!(!parse(&format!("{},{}", key(1), key(2)))
+        .unwrap()
+        .contains_development());
+}
+
+#[test]
 fn generated_keys_parse_as_32_bytes_and_differ() {
     let one = KeyRing::generate_key_base64();
     let two = KeyRing::generate_key_base64();

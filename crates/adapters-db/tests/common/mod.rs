@@ -8,7 +8,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use tiktok_adapters_db::{Database, PoolOptions};
-use tiktok_domain::{NewConnection, OpenId, Scopes, SealedToken, StoredGrant, UserId};
+use tiktok_domain::{
+    ConnectionGeneration, NewConnection, OpenId, Scopes, SealedToken, StoredGrant, UserId,
+};
 
 /// Runs `test` once on SQLite and once on PostgreSQL, as `<name>::on_sqlite` and `<name>::on_postgres`.
 #[macro_export]
@@ -175,12 +177,19 @@ pub fn refresh_of(tag: &str) -> SealedToken {
     grant(tag, DateTime::UNIX_EPOCH).refresh_token
 }
 
+/// The connection generation of [`connection`]`(…, tag, …)`.
+pub fn generation(tag: &str) -> ConnectionGeneration {
+    ConnectionGeneration::new(format!("generation-{tag}"))
+}
+
+/// A connection whose grant and generation are tagged `tag`.
 pub fn connection(user_id: &str, open: &str, tag: &str, when: DateTime<Utc>) -> NewConnection {
     NewConnection {
         user_id: user(user_id),
         tiktok_user_id: open_id(open),
         grant: grant(tag, when),
         connected_at: when,
+        generation: generation(tag),
     }
 }
 

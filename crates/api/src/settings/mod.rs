@@ -4,6 +4,8 @@
 //! `PORT`, `TOKEN_ENCRYPTION_KEY`, `AUTH_JWT_*`). docs/configuration.md lists every key.
 
 mod environment;
+#[cfg(test)]
+mod real_tiktok_tests;
 mod sections;
 #[cfg(test)]
 mod tests;

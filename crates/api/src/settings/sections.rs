@@ -42,6 +42,8 @@ pub struct ServerSettings {
     pub max_body_bytes: usize,
     /// Longest accepted request target (path and query).
     pub max_url_bytes: usize,
+    /// Most bytes of request headers (each counted as `name: value` and CRLF); more get 431.
+    pub max_header_bytes: usize,
     /// How long in-flight requests get on shutdown.
     pub shutdown_timeout_seconds: u64,
     /// Origins allowed cross-origin (CORS), comma-separated; empty allows none.

@@ -8,12 +8,18 @@ use crate::content::{
     VideoList, VideoQuery, VideoSyncEnd, VideoSyncState,
 };
 use crate::values::UserId;
+use crate::ConnectionGeneration;
 
 /// Storage of a creator's content and history: videos, profile and video snapshots, the video sync's
 /// state. Keyed by the product user; [`ContentRepository::purge`] erases all of it.
 ///
 /// Reads run a constant number of queries whatever the number of videos or snapshots (indexes, keyset
 /// pagination, aggregates in SQL), so the dashboard's pages stay fast for the largest creators.
+///
+/// Every write carries the [`ConnectionGeneration`] of the account the sync read. In the write's own
+/// transaction, storage checks (and holds until commit) that the user's active account still has that
+/// generation; otherwise it writes nothing and MUST return [`RepositoryError::NotFound`]. So a sync that
+/// outlives its connection (a disconnect, a purge, a reconnect) never writes again.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait ContentRepository: Send + Sync {
@@ -27,6 +33,7 @@ pub trait ContentRepository: Send + Sync {
     async fn upsert_videos(
         &self,
         user_id: &UserId,
+        generation: &ConnectionGeneration,
         videos: &[Video],
         seen_at: DateTime<Utc>,
         bucket_start: DateTime<Utc>,
@@ -37,6 +44,7 @@ pub trait ContentRepository: Send + Sync {
     async fn finish_video_sync(
         &self,
         user_id: &UserId,
+        generation: &ConnectionGeneration,
         end: &VideoSyncEnd,
     ) -> Result<u64, RepositoryError>;
 
@@ -45,6 +53,7 @@ pub trait ContentRepository: Send + Sync {
     async fn record_profile_snapshot(
         &self,
         user_id: &UserId,
+        generation: &ConnectionGeneration,
         snapshot: &ProfileSnapshot,
     ) -> Result<(), RepositoryError>;
 
@@ -79,6 +88,7 @@ pub trait ContentRepository: Send + Sync {
     async fn save_analytics(
         &self,
         user_id: &UserId,
+        generation: &ConnectionGeneration,
         analytics: &Analytics,
         computed_at: DateTime<Utc>,
     ) -> Result<(), RepositoryError>;

@@ -3,8 +3,8 @@ use chrono::{DateTime, Utc};
 
 use super::BoxError;
 use crate::account::{
-    DisconnectReason, NewConnection, Profile, ReauthReason, SealedToken, StoredGrant, SyncFailure,
-    TikTokAccount,
+    ConnectionGeneration, DisconnectReason, NewConnection, Profile, ReauthReason, SealedToken,
+    StoredGrant, SyncFailure, TikTokAccount,
 };
 use crate::analytics::Analytics;
 use crate::values::{OpenId, Scopes, UserId};
@@ -18,7 +18,8 @@ pub enum RepositoryError {
     /// The TikTok account is already connected to another product user.
     #[error("the TikTok account is connected to another user")]
     Conflict,
-    /// The row to change does not exist.
+    /// The row to change does not exist, or (for a write that carries a [`ConnectionGeneration`]) the
+    /// connection the write belongs to has ended: disconnected, erased, or replaced by a reconnect.
     #[error("no TikTok account is stored for this user")]
     NotFound,
     /// A stored row could not be read back into an account (a bug or a hand-edited row).
@@ -69,8 +70,10 @@ pub trait AccountRepository: Send + Sync {
     ) -> Result<Option<TikTokAccount>, RepositoryError>;
 
     /// Stores a completed authorization: creates the user's row, or reuses it on reconnect (tokens replaced,
-    /// state `connected`, disconnect reason, reauthorization reason and last sync error cleared, refresh lease
-    /// freed, profile kept until the next sync).
+    /// state `connected`, disconnect reason, reauthorization reason and last sync error cleared, refresh
+    /// lease freed, profile kept until the next sync; the connection's generation becomes
+    /// `connection.generation`). On a reconnect to another TikTok account, the profile and every content
+    /// row of the previous one are erased in the same transaction.
     ///
     /// # Errors
     /// MUST return [`RepositoryError::Conflict`] when another user has this `open_id` active.
@@ -79,20 +82,23 @@ pub trait AccountRepository: Send + Sync {
         connection: &NewConnection,
     ) -> Result<TikTokAccount, RepositoryError>;
 
-    /// Stores a fresh profile, sets `last_sync_at` and clears the last sync error.
+    /// Stores a fresh profile, sets `last_sync_at` and clears the last sync error, provided the user's
+    /// active account is still of `generation`.
     ///
     /// # Errors
-    /// MUST return [`RepositoryError::NotFound`] when the user has no active account.
+    /// MUST return [`RepositoryError::NotFound`], writing nothing, when the user has no active account of
+    /// this generation.
     async fn save_profile(
         &self,
         user_id: &UserId,
+        generation: &ConnectionGeneration,
         profile: &Profile,
         synced_at: DateTime<Utc>,
     ) -> Result<TikTokAccount, RepositoryError>;
 
     /// Keeps the account and its profile but records that TikTok no longer accepts the grant whose sealed
-    /// refresh token is `refused`, and why (`reason`, shown until a reconnect); the tokens are erased, since they are of no further use, and the refresh
-    /// lease is freed. Only that grant is judged: a grant stored meanwhile (a reconnect, a concurrent
+    /// refresh token is `refused`, and why (`reason`, shown until a reconnect); the tokens are erased, since
+    /// they are of no further use, and the refresh lease is freed. Only that grant is judged: a grant stored meanwhile (a reconnect, a concurrent
     /// refresh) is left alone.
     ///
     /// # Errors
@@ -107,16 +113,18 @@ pub trait AccountRepository: Send + Sync {
     ) -> Result<(), RepositoryError>;
 
     /// Records the last sync that failed on the user's active account (connected or awaiting
-    /// reauthorization), replacing the previous one. Changes nothing, and succeeds, when the user has no
-    /// active account.
+    /// reauthorization) of `generation`, replacing the previous one. Changes nothing, and succeeds, when
+    /// the user has no active account of that generation (the connection ended meanwhile).
     async fn record_sync_failure(
         &self,
         user_id: &UserId,
+        generation: &ConnectionGeneration,
         failure: &SyncFailure,
     ) -> Result<(), RepositoryError>;
 
-    /// Erases both tokens, frees the refresh lease, sets the state to disconnected (`is_active` false) and
-    /// keeps the reason.
+    /// Erases both tokens, frees the refresh lease, clears the connection's generation, sets the state to
+    /// disconnected (`is_active` false) and keeps the reason. Once it returns, no write of a sync of that
+    /// connection can land any more.
     /// Returns the account as it now is, or `None` when the user never connected.
     async fn disconnect(
         &self,

@@ -17,7 +17,17 @@ pub struct SealedGrantRow {
     pub refresh_token: SealedToken,
 }
 
-/// Storage access for key rotation: page through sealed tokens and swap them for re-sealed ones.
+/// The sealed PKCE verifier of one pending OAuth state, as key rotation reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedVerifierRow {
+    /// The state's fingerprint: its key (pages are ordered by it) and the verifier's associated data.
+    pub state_fingerprint: String,
+    /// The sealed verifier.
+    pub code_verifier: SealedToken,
+}
+
+/// Storage access for key rotation: page through sealed tokens (accounts' grants and pending OAuth states'
+/// PKCE verifiers) and swap them for re-sealed ones.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait SealedGrantStore: Send + Sync {
@@ -36,5 +46,21 @@ pub trait SealedGrantStore: Send + Sync {
         old: &SealedGrantRow,
         access_token: &SealedToken,
         refresh_token: &SealedToken,
+    ) -> Result<bool, RepositoryError>;
+
+    /// Up to `limit` pending OAuth states holding a PKCE verifier, with a fingerprint after
+    /// `after_fingerprint` (`""` for the first page), in fingerprint order.
+    async fn sealed_verifiers_after(
+        &self,
+        after_fingerprint: &str,
+        limit: u32,
+    ) -> Result<Vec<SealedVerifierRow>, RepositoryError>;
+
+    /// Replaces the verifier of `old.state_fingerprint`, only if the state still exists and holds exactly
+    /// `old`'s verifier; returns whether it did (a state spent meanwhile is left gone).
+    async fn reseal_verifier(
+        &self,
+        old: &SealedVerifierRow,
+        code_verifier: &SealedToken,
     ) -> Result<bool, RepositoryError>;
 }

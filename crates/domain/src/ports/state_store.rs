@@ -39,14 +39,16 @@ pub trait OAuthStateStore: Send + Sync {
     /// Keeps a new pending authorization.
     async fn put(&self, pending: &PendingAuthorization) -> Result<(), StateStoreError>;
 
-    /// Removes the pending authorization with this fingerprint and returns it: a state is spent by its
-    /// first use, whatever the outcome.
+    /// Removes the pending authorization with this fingerprint issued to `user_id` and returns it: a state
+    /// is spent by its first use by its own user, whatever the outcome. A state issued to another user is
+    /// neither returned nor removed (`None`), so another user cannot spend it.
     ///
     /// # Errors
     /// MUST be atomic: of two concurrent takes of one state, at most one gets `Some`.
     async fn take(
         &self,
         state_fingerprint: &str,
+        user_id: &UserId,
     ) -> Result<Option<PendingAuthorization>, StateStoreError>;
 
     /// Deletes states that expired before `now`; returns how many.

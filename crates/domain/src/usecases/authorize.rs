@@ -1,8 +1,8 @@
 //! Starting and completing TikTok's authorization (Login Kit v2).
 
-use crate::account::{NewConnection, TokenKind};
-use crate::ports::{AuthorizationRequest, PendingAuthorization, TokenContext};
-use crate::values::{CodeVerifier, OAuthState, RedirectUri, UserId};
+use crate::account::{ConnectionGeneration, NewConnection, TokenKind};
+use crate::ports::{AuthorizationRequest, PendingAuthorization, RepositoryError, TokenContext};
+use crate::values::{AccessToken, CodeVerifier, OAuthState, RedirectUri, UserId};
 
 use super::tokens::seal_grant;
 use super::{
@@ -69,8 +69,10 @@ impl AccountService {
         })
     }
 
-    /// Completes the authorization: spends the state (whatever the outcome), exchanges the code with the
-    /// redirect URI the state was issued for, stores the sealed grant, then reads the profile.
+    /// Completes the authorization: spends the state (whatever the outcome) if it was issued to `user_id`,
+    /// exchanges the code with the redirect URI the state was issued for, stores the sealed grant under a
+    /// new [`ConnectionGeneration`], then reads the profile. A state issued to another user is refused
+    /// (`invalid_state`) and left to its owner.
     ///
     /// The grant is stored before the profile is read, so a TikTok failure on the profile loses nothing:
     /// the account is connected and the next sync fills the profile in.
@@ -86,7 +88,7 @@ impl AccountService {
         let pending = self
             .ports
             .states
-            .take(&state.fingerprint())
+            .take(&state.fingerprint(), user_id)
             .await?
             .ok_or(ServiceError::InvalidState)?;
         if pending.expires_at <= now || &pending.user_id != user_id {
@@ -133,8 +135,16 @@ impl AccountService {
             tiktok_user_id: grant.open_id.clone(),
             grant: stored,
             connected_at: now,
+            generation: ConnectionGeneration::generate(),
         };
-        let mut account = self.ports.accounts.save_connection(&connection).await?;
+        let mut account = match self.ports.accounts.save_connection(&connection).await {
+            Ok(account) => account,
+            Err(RepositoryError::Conflict) => {
+                self.revoke_unused_grant(user_id, &access_token).await;
+                return Err(ServiceError::AccountInUse);
+            }
+            Err(error) => return Err(error.into()),
+        };
         tracing::info!(user_id = %user_id, scopes = %grant.scopes.to_comma_separated(), "TikTok account connected");
         match self
             .ports
@@ -146,17 +156,38 @@ impl AccountService {
                 account = self
                     .ports
                     .accounts
-                    .save_profile(user_id, &info.profile, self.ports.clock.now())
+                    .save_profile(
+                        user_id,
+                        &connection.generation,
+                        &info.profile,
+                        self.ports.clock.now(),
+                    )
                     .await?
             }
             Err(error) => {
                 tracing::warn!(user_id = %user_id, %error, "connected, but the profile could not be read yet");
                 let error = ServiceError::from(error);
-                account.last_sync_error = self.record_sync_failure(user_id, &error).await;
+                account.last_sync_error = self
+                    .record_sync_failure(user_id, &connection.generation, &error)
+                    .await;
             }
         }
         Ok(ConnectionStatus::of(user_id.clone(), Some(account))
             .with_reauth_warning(self.ports.clock.now(), self.config.reauth_warning))
+    }
+
+    /// TikTok just issued a grant we will not store (its TikTok account is connected to another user):
+    /// revoke it rather than leave it live and unaccounted for. A failure is logged; the answer stays
+    /// `account_in_use`.
+    async fn revoke_unused_grant(&self, user_id: &UserId, access_token: &AccessToken) {
+        match self.ports.oauth.revoke(access_token).await {
+            Ok(()) => {
+                tracing::info!(user_id = %user_id, "TikTok account already connected to another user; the new grant was revoked")
+            }
+            Err(error) => {
+                tracing::warn!(user_id = %user_id, %error, "TikTok account already connected to another user; the new grant could not be revoked")
+            }
+        }
     }
 
     /// Refuses callers who may not act for `user_id`.

@@ -4,11 +4,12 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::account::{ConnectionState, TikTokAccount};
+use crate::account::{ConnectionGeneration, ConnectionState, TikTokAccount};
 use crate::analytics::{Analytics, ENGAGEMENT_DAYS, GROWTH_DAYS};
 use crate::content::{AnalyticsQuery, HistoryInterval, HistoryPoint, VideoList, VideoQuery};
 use crate::values::UserId;
 
+use super::sync::connection_ended;
 use super::{AccountMetrics, AccountService, Caller, MetricsReport, ServiceError};
 
 /// The history window when the caller names none: the last 30 days.
@@ -98,10 +99,12 @@ impl AccountService {
             .await?
             .unzip();
         let account = shown(account)?;
-        let analytics = match kept.flatten() {
-            Some(kept) => kept,
-            // Never synced since analytics were kept (or kept by an older layout): computed now, and kept.
-            None => self.keep_analytics(user_id).await?,
+        let analytics = match (kept.flatten(), &account.generation) {
+            (Some(kept), _) => kept,
+            // Never synced since analytics were kept (or kept by an older layout): computed now, and kept
+            // (for this connection only: refused once it ended).
+            (None, Some(generation)) => self.keep_analytics(user_id, generation).await?,
+            (None, None) => self.compute_analytics(user_id).await?,
         };
         Ok(MetricsReport {
             metrics: AccountMetrics::of(&account),
@@ -136,18 +139,31 @@ impl AccountService {
         Ok(Analytics::from_data(data))
     }
 
-    /// Computes the analytics and keeps them for the metrics reads. Failing to keep them is logged, not
-    /// returned: the figures are right either way, the next read or sync computes them again.
-    pub(super) async fn keep_analytics(&self, user_id: &UserId) -> Result<Analytics, ServiceError> {
+    /// Computes the analytics and keeps them for the metrics reads, under the connection `generation`.
+    /// Failing to keep them is logged, not returned: the figures are right either way, the next read or
+    /// sync computes them again. But when storage refuses them because that connection ended (a
+    /// disconnect, purge or reconnect meanwhile), the answer is [`ServiceError::NotConnected`].
+    pub(super) async fn keep_analytics(
+        &self,
+        user_id: &UserId,
+        generation: &ConnectionGeneration,
+    ) -> Result<Analytics, ServiceError> {
         let computed_at = self.ports.clock.now();
         let analytics = self.compute_analytics(user_id).await?;
         let kept = self
             .ports
             .content
-            .save_analytics(user_id, &analytics, computed_at)
+            .save_analytics(user_id, generation, &analytics, computed_at)
             .await;
-        if let Err(error) = kept {
-            tracing::warn!(user_id = %user_id, %error, "analytics computed but not kept");
+        match kept {
+            Ok(()) => {}
+            Err(error) if connection_ended(&error) => {
+                tracing::info!(user_id = %user_id, "the connection ended; analytics not kept");
+                return Err(ServiceError::NotConnected);
+            }
+            Err(error) => {
+                tracing::warn!(user_id = %user_id, %error, "analytics computed but not kept")
+            }
         }
         Ok(analytics)
     }

@@ -1,4 +1,6 @@
-//! Re-sealing every stored token with the active key, so that old keys can be removed.
+//! Re-sealing every stored token with the active key, so that old keys can be removed: accounts' access and
+//! refresh tokens, and the PKCE verifiers of pending OAuth states (a creator half-way through TikTok's
+//! authorize page completes the callback after the old key is gone).
 
 use std::sync::Arc;
 
@@ -21,6 +23,13 @@ pub struct RotationReport {
     /// Accounts whose tokens do not open with any configured key (left as they are; they will ask for a
     /// reauthorization on next use).
     pub unreadable: u64,
+    /// Pending OAuth states holding a sealed PKCE verifier that were looked at.
+    pub pending_states: u64,
+    /// Pending states whose verifier was re-sealed with the active key.
+    pub pending_states_resealed: u64,
+    /// Pending states whose verifier opens with no configured key (left as they are; their callback cannot
+    /// complete, and they expire).
+    pub pending_states_unreadable: u64,
 }
 
 /// Re-seals stored tokens with the active key, page by page. Safe to interrupt and to re-run: each account is
@@ -36,9 +45,19 @@ impl KeyRotation {
         Self { store, cipher }
     }
 
-    /// Runs over every account, `batch` at a time.
+    /// Runs over every account, then every pending OAuth state, `batch` at a time.
     pub async fn run(&self, batch: u32) -> Result<RotationReport, ServiceError> {
         let mut report = RotationReport::default();
+        self.rotate_grants(batch, &mut report).await?;
+        self.rotate_verifiers(batch, &mut report).await?;
+        Ok(report)
+    }
+
+    async fn rotate_grants(
+        &self,
+        batch: u32,
+        report: &mut RotationReport,
+    ) -> Result<(), ServiceError> {
         let mut after = 0;
         loop {
             let page = self.store.sealed_grants_after(after, batch.max(1)).await?;
@@ -46,7 +65,7 @@ impl KeyRotation {
             after = last.id;
             for row in &page {
                 report.scanned += 1;
-                self.rotate_one(row, &mut report).await?;
+                self.rotate_one(row, report).await?;
             }
             tracing::info!(
                 scanned = report.scanned,
@@ -54,7 +73,51 @@ impl KeyRotation {
                 "key rotation progress"
             );
         }
-        Ok(report)
+        Ok(())
+    }
+
+    async fn rotate_verifiers(
+        &self,
+        batch: u32,
+        report: &mut RotationReport,
+    ) -> Result<(), ServiceError> {
+        let mut after = String::new();
+        loop {
+            let page = self
+                .store
+                .sealed_verifiers_after(&after, batch.max(1))
+                .await?;
+            let Some(last) = page.last() else { break };
+            after.clone_from(&last.state_fingerprint);
+            for row in &page {
+                report.pending_states += 1;
+                if !self.cipher.is_sealed_with_old_key(&row.code_verifier) {
+                    continue;
+                }
+                let context =
+                    TokenContext::new(row.state_fingerprint.clone(), TokenKind::CodeVerifier);
+                let resealed = self
+                    .cipher
+                    .open(&row.code_verifier, &context)
+                    .ok()
+                    .and_then(|plain| self.cipher.seal(&plain, &context).ok());
+                let Some(resealed) = resealed else {
+                    tracing::warn!("a pending OAuth state's PKCE verifier does not open with any configured key; left as it is");
+                    report.pending_states_unreadable += 1;
+                    continue;
+                };
+                // `false`: the state was spent or purged meanwhile; nothing is left to re-seal.
+                if self.store.reseal_verifier(row, &resealed).await? {
+                    report.pending_states_resealed += 1;
+                }
+            }
+        }
+        tracing::info!(
+            pending_states = report.pending_states,
+            resealed = report.pending_states_resealed,
+            "key rotation of pending OAuth states done"
+        );
+        Ok(())
     }
 
     async fn rotate_one(

@@ -1,12 +1,30 @@
 //! Pulling the profile and its counts from TikTok, then the history snapshot and the videos.
 
-use crate::account::{ConnectionState, ReauthReason, SyncFailure, TikTokAccount};
+use crate::account::{
+    ConnectionGeneration, ConnectionState, ReauthReason, SyncFailure, TikTokAccount,
+};
 use crate::analytics::Analytics;
-use crate::ports::{TikTokApiError, UserInfo};
+use crate::ports::{RepositoryError, TikTokApiError, UserInfo};
 use crate::values::{AccessToken, Scope, UserId};
 
 use super::tokens::Need;
 use super::{AccountMetrics, AccountService, Caller, ServiceError};
+
+/// The connection a sync works for ended while it ran (a disconnect, a purge, a reconnect): storage
+/// refused a write of its generation. The sync stops at once and quietly; its caller answers
+/// [`ServiceError::NotConnected`].
+pub(super) struct ConnectionEnded;
+
+impl From<ConnectionEnded> for ServiceError {
+    fn from(_: ConnectionEnded) -> Self {
+        ServiceError::NotConnected
+    }
+}
+
+/// Whether a refused write means the connection ended (see [`ConnectionEnded`]).
+pub(super) fn connection_ended(error: &RepositoryError) -> bool {
+    matches!(error, RepositoryError::NotFound)
+}
 
 /// What a sync stored: the account with its new profile, and the analytics of its content.
 pub(super) struct Synced {
@@ -39,22 +57,33 @@ impl AccountService {
     /// The sync itself, for an authorized caller: answers the account as stored after it, and the
     /// analytics computed from what it stored (an error when they could not be computed: the sync itself
     /// succeeded, the log says why). A failed sync is recorded as the account's last sync error; a
-    /// successful one clears it (storing the profile does).
-    /// A sync refused before it starts (no active account, or one awaiting reauthorization) records nothing.
+    /// successful one clears it (storing the profile does). A sync refused before it starts (no active
+    /// account, or one awaiting reauthorization) records nothing.
+    ///
+    /// Every write carries the [`ConnectionGeneration`](crate::account::ConnectionGeneration) of the
+    /// account read first. When storage refuses one (the connection ended meanwhile: a disconnect, a
+    /// purge, a reconnect), the sync stops at once, writes nothing more and answers
+    /// [`ServiceError::NotConnected`]: what the user's status then says.
     pub(super) async fn synced_account(&self, user_id: &UserId) -> Result<Synced, ServiceError> {
         let account = self.active_account(user_id).await?;
-        let synced = self.sync_stored(account).await;
+        let generation = account
+            .generation
+            .clone()
+            .ok_or(ServiceError::NotConnected)?;
+        let synced = self.sync_stored(account, generation.clone()).await;
         if let Err(error) = &synced {
-            self.record_sync_failure(user_id, error).await;
+            self.record_sync_failure(user_id, &generation, error).await;
         }
         synced
     }
 
-    /// Records a failed sync on the user's active account, so that the status can say when and why.
-    /// Nothing is recorded when there is no active account; a failure to record is logged, not answered.
+    /// Records a failed sync on the user's active account of `generation`, so that the status can say
+    /// when and why. Nothing is recorded when the connection ended; a failure to record is logged, not
+    /// answered.
     pub(super) async fn record_sync_failure(
         &self,
         user_id: &UserId,
+        generation: &ConnectionGeneration,
         error: &ServiceError,
     ) -> Option<SyncFailure> {
         if matches!(error, ServiceError::NotConnected | ServiceError::Forbidden) {
@@ -68,7 +97,7 @@ impl AccountService {
         match self
             .ports
             .accounts
-            .record_sync_failure(user_id, &failure)
+            .record_sync_failure(user_id, generation, &failure)
             .await
         {
             Ok(()) => Some(failure),
@@ -79,7 +108,11 @@ impl AccountService {
         }
     }
 
-    async fn sync_stored(&self, account: TikTokAccount) -> Result<Synced, ServiceError> {
+    async fn sync_stored(
+        &self,
+        account: TikTokAccount,
+        generation: ConnectionGeneration,
+    ) -> Result<Synced, ServiceError> {
         let user_id = &account.user_id;
         let (info, token) = self.read_profile(&account).await?;
         if info
@@ -95,14 +128,22 @@ impl AccountService {
         let saved = self
             .ports
             .accounts
-            .save_profile(user_id, &info.profile, self.ports.clock.now())
-            .await?;
+            .save_profile(user_id, &generation, &info.profile, self.ports.clock.now())
+            .await
+            .inspect_err(|error| {
+                if matches!(error, RepositoryError::NotFound) {
+                    tracing::info!(user_id = %user_id, "the connection ended during the sync; profile not stored");
+                }
+            })?;
         tracing::info!(user_id = %user_id, "TikTok profile synced");
-        self.record_history(&saved).await;
+        self.record_history(&saved, &generation).await?;
         if saved.scopes.contains(Scope::VIDEO_LIST) {
-            self.sync_videos(&saved, token).await;
+            self.sync_videos(&saved, &generation, token).await?;
         }
-        let analytics = self.keep_analytics(user_id).await;
+        let analytics = match self.keep_analytics(user_id, &generation).await {
+            Err(ServiceError::NotConnected) => return Err(ConnectionEnded.into()),
+            other => other,
+        };
         if let Err(error) = &analytics {
             tracing::warn!(user_id = %user_id, %error, "analytics not computed after the sync");
         }

@@ -1,10 +1,11 @@
 //! Syncing the creator's videos, and keeping the history snapshots of each sync.
 
-use crate::account::TikTokAccount;
+use crate::account::{ConnectionGeneration, TikTokAccount};
 use crate::content::{ProfileCounts, ProfileSnapshot, VideoSyncEnd};
 use crate::ports::{TikTokApiError, VideoPage};
 use crate::values::{AccessToken, Scope};
 
+use super::sync::{connection_ended, ConnectionEnded};
 use super::{AccountService, ServiceError};
 
 /// TikTok's largest page of the video list.
@@ -22,8 +23,13 @@ impl AccountService {
     /// Keeps the profile counts as the snapshot of the current history period (the latest sync of a
     /// period wins), then, at most once per [`super::RETENTION_EVERY`] in this process, deletes snapshots
     /// (of every account) older than the retention. Failures are logged: the profile is
-    /// stored already, and history is a convenience.
-    pub(super) async fn record_history(&self, account: &TikTokAccount) {
+    /// stored already, and history is a convenience. A snapshot refused because the connection
+    /// `generation` ended stops the sync ([`ConnectionEnded`]).
+    pub(super) async fn record_history(
+        &self,
+        account: &TikTokAccount,
+        generation: &ConnectionGeneration,
+    ) -> Result<(), ConnectionEnded> {
         let now = self.ports.clock.now();
         let content = &self.config.content;
         let p = &account.profile;
@@ -43,14 +49,21 @@ impl AccountService {
             let recorded = self
                 .ports
                 .content
-                .record_profile_snapshot(&account.user_id, &snapshot)
+                .record_profile_snapshot(&account.user_id, generation, &snapshot)
                 .await;
-            if let Err(error) = recorded {
-                tracing::warn!(user_id = %account.user_id, %error, "profile snapshot not recorded");
+            match recorded {
+                Ok(()) => {}
+                Err(error) if connection_ended(&error) => {
+                    tracing::info!(user_id = %account.user_id, "the connection ended during the sync; sync stopped");
+                    return Err(ConnectionEnded);
+                }
+                Err(error) => {
+                    tracing::warn!(user_id = %account.user_id, %error, "profile snapshot not recorded")
+                }
             }
         }
         if !self.retention.due(now) {
-            return;
+            return Ok(());
         }
         let cutoff = now - content.history_retention;
         match self.ports.content.purge_history_before(cutoff).await {
@@ -61,6 +74,7 @@ impl AccountService {
                 tracing::warn!(%error, "snapshots past the retention not deleted");
             }
         }
+        Ok(())
     }
 
     /// Pulls the creator's public videos, [`VIDEO_PAGE_SIZE`] a page, newest first, storing each page as it
@@ -73,14 +87,23 @@ impl AccountService {
     /// marks the videos it did not see as deleted (deleted at TikTok, or made private) and hides them.
     /// No sync requests more than `max_video_pages_per_sync` pages; a listing cut short there, or by a
     /// failed page, marks nothing deleted, and a failed page leaves stored videos as they were.
-    pub(super) async fn sync_videos(&self, account: &TikTokAccount, mut token: AccessToken) {
+    ///
+    /// Each page and the sync's end are stored under the connection `generation`; once storage refuses one
+    /// (the connection ended), no further page is requested or stored ([`ConnectionEnded`]).
+    pub(super) async fn sync_videos(
+        &self,
+        account: &TikTokAccount,
+        generation: &ConnectionGeneration,
+        mut token: AccessToken,
+    ) -> Result<(), ConnectionEnded> {
         let user_id = &account.user_id;
         let config = &self.config.content;
         let started = self.ports.clock.now();
         let state = match self.ports.content.video_sync_state(user_id).await {
             Ok(state) => state,
             Err(error) => {
-                return tracing::warn!(user_id = %user_id, %error, "video sync skipped: storage failed")
+                tracing::warn!(user_id = %user_id, %error, "video sync skipped: storage failed");
+                return Ok(());
             }
         };
         let full = state
@@ -96,9 +119,13 @@ impl AccountService {
             }
             let page = match self.video_page(account, &mut token, cursor).await {
                 Ok(page) => page,
-                Err(PageError::ScopeWithdrawn) => return self.video_scope_withdrawn(account).await,
+                Err(PageError::ScopeWithdrawn) => {
+                    self.video_scope_withdrawn(account).await;
+                    return Ok(());
+                }
                 Err(PageError::Failed(error)) => {
-                    return tracing::warn!(user_id = %user_id, pages, %error, "video sync stopped; stored videos kept as they were")
+                    tracing::warn!(user_id = %user_id, pages, %error, "video sync stopped; stored videos kept as they were");
+                    return Ok(());
                 }
             };
             pages += 1;
@@ -107,12 +134,17 @@ impl AccountService {
                 false => match self
                     .ports
                     .content
-                    .upsert_videos(user_id, &page.videos, started, bucket)
+                    .upsert_videos(user_id, generation, &page.videos, started, bucket)
                     .await
                 {
                     Ok(report) => report,
+                    Err(error) if connection_ended(&error) => {
+                        tracing::info!(user_id = %user_id, pages, "the connection ended during the video sync; sync stopped");
+                        return Err(ConnectionEnded);
+                    }
                     Err(error) => {
-                        return tracing::warn!(user_id = %user_id, %error, "video sync stopped: storage failed")
+                        tracing::warn!(user_id = %user_id, %error, "video sync stopped: storage failed");
+                        return Ok(());
                     }
                 },
             };
@@ -138,12 +170,22 @@ impl AccountService {
             at: self.ports.clock.now(),
             complete_listing_since: complete.then_some(started),
         };
-        match self.ports.content.finish_video_sync(user_id, &end).await {
+        let finished = self
+            .ports
+            .content
+            .finish_video_sync(user_id, generation, &end)
+            .await;
+        match finished {
             Ok(deleted) => {
                 tracing::info!(user_id = %user_id, pages, full, complete, deleted, "videos synced")
             }
+            Err(error) if connection_ended(&error) => {
+                tracing::info!(user_id = %user_id, "the connection ended during the video sync; sync stopped");
+                return Err(ConnectionEnded);
+            }
             Err(error) => tracing::warn!(user_id = %user_id, %error, "video sync end not recorded"),
         }
+        Ok(())
     }
 
     /// One page; on `access_token_invalid`, one forced refresh and one retry.

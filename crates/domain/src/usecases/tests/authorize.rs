@@ -330,14 +330,16 @@ fn code() -> CallbackOutcome {
     CallbackOutcome::Code(AuthorizationCode::parse(CODE).unwrap())
 }
 
-/// The state store hands out `pending` for [`callback_state`], once.
+/// The state store hands out `pending` for [`callback_state`] taken by user `42`, once.
 fn expect_take(mocks: &mut Mocks, pending: Option<PendingAuthorization>) {
     mocks
         .states
         .expect_take()
-        .withf(|fingerprint| fingerprint == callback_state().fingerprint())
+        .withf(|fingerprint, user_id| {
+            fingerprint == callback_state().fingerprint() && user_id == &user()
+        })
         .times(1)
-        .return_once(move |_| Ok(pending));
+        .return_once(move |_, _| Ok(pending));
 }
 
 /// TikTok answers the code exchange with `result`, once.
@@ -365,6 +367,7 @@ fn account_from(connection: &NewConnection) -> TikTokAccount {
         last_sync_error: None,
         connected_at: connection.connected_at,
         updated_at: connection.connected_at,
+        generation: Some(connection.generation.clone()),
     }
 }
 
@@ -394,7 +397,7 @@ fn expect_profile_read_and_saved(mocks: &mut Mocks) {
         .accounts
         .expect_save_profile()
         .times(1)
-        .returning(|_, profile, synced_at| {
+        .returning(|_, _, profile, synced_at| {
             let mut account = connected_account().build();
             account.profile = profile.clone();
             account.last_sync_at = Some(synced_at);
@@ -535,7 +538,7 @@ async fn callback_is_database_unavailable_when_the_state_store_is_down() {
         .states
         .expect_take()
         .times(1)
-        .returning(|_| Err(StateStoreError::Unavailable(boom())));
+        .returning(|_, _| Err(StateStoreError::Unavailable(boom())));
     expect_no_exchange(&mut mocks);
     let service = mocks.service();
 
@@ -757,14 +760,17 @@ async fn a_new_grant_is_sealed_for_the_user_with_absolute_expiry_instants() {
 
     // Assert
     assert!(result.is_ok(), "{result:?}");
+    let connection = saved.only();
     assert_eq!(
-        saved.only(),
+        connection,
         NewConnection {
             user_id: user(),
             tiktok_user_id: open_id(),
             // sealed:42:access_token:act.new, expiring now + 86400 s; sealed:42:refresh_token:rft.new, now + 365 d.
             grant: stored_grant(NEW_ACCESS, NEW_REFRESH),
             connected_at: now(),
+            // New and random, checked below.
+            generation: connection.generation.clone(),
         }
     );
 }
@@ -816,7 +822,7 @@ async fn an_absurd_token_lifetime_from_tiktok_does_not_panic() {
         .accounts
         .expect_save_profile()
         .times(0..=1)
-        .returning(|_, _, _| Ok(connected_account().build()));
+        .returning(|_, _, _, _| Ok(connected_account().build()));
     let service = mocks.service();
 
     // Act
@@ -854,12 +860,12 @@ async fn the_connection_is_stored_before_the_profile_is_read_with_the_new_token_
     mocks
         .accounts
         .expect_save_profile()
-        .withf(|user_id, profile, synced_at| {
+        .withf(|user_id, _, profile, synced_at| {
             user_id == &user() && profile == &fresh_profile() && *synced_at == now()
         })
         .times(1)
         .in_sequence(&mut seq)
-        .returning(|_, profile, synced_at| {
+        .returning(|_, _, profile, synced_at| {
             let mut account = connected_account().build();
             account.profile = profile.clone();
             account.last_sync_at = Some(synced_at);
@@ -919,7 +925,40 @@ async fn a_profile_tiktok_cannot_serve_yet_still_leaves_the_account_connected() 
 }
 
 #[tokio::test]
-async fn a_tiktok_account_connected_to_another_user_is_account_in_use() {
+async fn a_tiktok_account_connected_to_another_user_is_account_in_use_and_the_new_grant_is_revoked()
+{
+    // Arrange
+    let mut mocks = Mocks::default();
+    let mut seq = Sequence::new();
+    expect_take(&mut mocks, Some(pending()));
+    expect_exchange(&mut mocks, Ok(token_grant(NEW_ACCESS, NEW_REFRESH)));
+    mocks
+        .accounts
+        .expect_save_connection()
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|_| Err(RepositoryError::Conflict));
+    mocks
+        .oauth
+        .expect_revoke()
+        .withf(|token| token.expose() == NEW_ACCESS)
+        .times(1)
+        .in_sequence(&mut seq)
+        .returning(|_| Ok(()));
+    mocks.data.expect_user_info().never();
+    let service = mocks.service();
+
+    // Act
+    let result = service
+        .complete_authorization(&creator(), &user(), &callback_state(), code())
+        .await;
+
+    // Assert
+    assert_err!(result, ServiceError::AccountInUse);
+}
+
+#[tokio::test]
+async fn a_grant_that_cannot_be_revoked_still_answers_account_in_use() {
     // Arrange
     let mut mocks = Mocks::default();
     expect_take(&mut mocks, Some(pending()));
@@ -929,6 +968,11 @@ async fn a_tiktok_account_connected_to_another_user_is_account_in_use() {
         .expect_save_connection()
         .times(1)
         .returning(|_| Err(RepositoryError::Conflict));
+    mocks
+        .oauth
+        .expect_revoke()
+        .times(1)
+        .returning(|_| Err(OAuthError::Unavailable(boom())));
     mocks.data.expect_user_info().never();
     let service = mocks.service();
 
@@ -953,6 +997,8 @@ async fn a_database_outage_while_storing_the_connection_is_database_unavailable(
         .times(1)
         .returning(|_| Err(RepositoryError::Unavailable(boom())));
     mocks.data.expect_user_info().never();
+    // Whether the grant was stored is unknown: it is not revoked.
+    mocks.oauth.expect_revoke().never();
     let service = mocks.service();
 
     // Act
@@ -962,4 +1008,74 @@ async fn a_database_outage_while_storing_the_connection_is_database_unavailable(
 
     // Assert
     assert_err!(result, ServiceError::DatabaseUnavailable(_));
+}
+
+#[tokio::test]
+async fn another_users_callback_with_your_state_is_invalid_state_and_leaves_the_state_to_you() {
+    // Arrange: user 43 sends user 42's state; the store takes states only for their own user.
+    let mut mocks = Mocks::default();
+    mocks
+        .states
+        .expect_take()
+        .withf(|fingerprint, user_id| {
+            fingerprint == callback_state().fingerprint() && user_id == &other_user()
+        })
+        .times(1)
+        .return_once(|_, _| Ok(None));
+    expect_no_exchange(&mut mocks);
+    let service = mocks.service();
+
+    // Act
+    let result = service
+        .complete_authorization(&other_creator(), &other_user(), &callback_state(), code())
+        .await;
+
+    // Assert
+    assert_err!(result, ServiceError::InvalidState);
+}
+
+#[tokio::test]
+async fn every_connect_stores_a_new_generation_and_the_profile_under_it() {
+    let mut generations = Vec::new();
+    for _ in 0..2 {
+        // Arrange
+        let mut mocks = Mocks::default();
+        expect_take(&mut mocks, Some(pending()));
+        expect_exchange(&mut mocks, Ok(token_grant(NEW_ACCESS, NEW_REFRESH)));
+        let saved = expect_connection_saved(&mut mocks);
+        mocks
+            .data
+            .expect_user_info()
+            .returning(|_, _| Ok(user_info()));
+        let profiled = Captured::default();
+        let sink = profiled.clone();
+        mocks
+            .accounts
+            .expect_save_profile()
+            .times(1)
+            .returning(move |_, generation, _, _| {
+                sink.push(generation.clone());
+                Ok(connected_account().build())
+            });
+        let service = mocks.service();
+
+        // Act
+        let status = service
+            .complete_authorization(&creator(), &user(), &callback_state(), code())
+            .await;
+
+        // Assert
+        assert!(status.is_ok(), "{status:?}");
+        let generation = saved.only().generation;
+        assert_eq!(
+            profiled.only(),
+            generation,
+            "the profile is stored under the new connection"
+        );
+        generations.push(generation);
+    }
+    assert_ne!(
+        generations[0], generations[1],
+        "a new generation per connect"
+    );
 }

@@ -203,9 +203,11 @@ async fn metrics_report_without_kept_analytics_asks_storage_once_for_the_three_w
     mocks
         .content
         .expect_save_analytics()
-        .withf(|user_id, _, computed_at| user_id == &user() && *computed_at == now())
+        .withf(|user_id, g, _, computed_at| {
+            user_id == &user() && g == &generation() && *computed_at == now()
+        })
         .times(1)
-        .returning(move |_, analytics, _| {
+        .returning(move |_, _, analytics, _| {
             sink.push(analytics.clone());
             Ok(())
         });

@@ -17,6 +17,8 @@ mod authorize;
 mod background;
 mod content;
 mod disconnect;
+mod erasure;
+mod rotate_keys;
 mod single_flight;
 mod status;
 mod support;

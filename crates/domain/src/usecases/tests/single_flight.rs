@@ -75,7 +75,7 @@ fn storage_backed_by(mocks: &mut Mocks, row: &Arc<Mutex<Row>>) {
     mocks
         .accounts
         .expect_save_profile()
-        .returning(|_, _, _| Ok(connected_account().build()));
+        .returning(|_, _, _, _| Ok(connected_account().build()));
 }
 
 /// Runs `n` syncs of user 42 at once on the runtime's threads.

@@ -7,8 +7,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::account::{
-    ConnectionState, DisconnectReason, Profile, SealedToken, StoredGrant, SyncFailure,
-    TikTokAccount, TokenKind,
+    ConnectionGeneration, ConnectionState, DisconnectReason, Profile, SealedToken, StoredGrant,
+    SyncFailure, TikTokAccount, TokenKind,
 };
 use crate::ports::{
     BoxError, CipherError, Clock, MockAccountRepository, MockAccountSchedule,
@@ -42,6 +42,11 @@ pub(super) const LEASE_SECONDS: i64 = 30;
 /// The instant every test runs at.
 pub(super) fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap()
+}
+
+/// The generation of the connection in [`connected_account`].
+pub(super) fn generation() -> ConnectionGeneration {
+    ConnectionGeneration::new("generation-1".into())
 }
 
 pub(super) fn user() -> UserId {
@@ -168,8 +173,8 @@ impl Default for Mocks {
         let mut accounts = MockAccountRepository::new();
         accounts
             .expect_record_sync_failure()
-            .withf(|user_id, _| user_id == &user())
-            .returning(move |_, failure| {
+            .withf(|user_id, _, _| user_id == &user())
+            .returning(move |_, _, failure| {
                 sink.push(failure.clone());
                 Ok(())
             });
@@ -288,7 +293,8 @@ impl Mocks {
     pub(super) fn content_syncs_quietly(&mut self) {
         self.content
             .expect_record_profile_snapshot()
-            .returning(|_, _| Ok(()));
+            .withf(|_, g, _| g == &generation())
+            .returning(|_, _, _| Ok(()));
         self.content
             .expect_purge_history_before()
             .returning(|_| Ok(0));
@@ -300,7 +306,8 @@ impl Mocks {
             .returning(|_, _, _| Ok(VideoPage::default()));
         self.content
             .expect_finish_video_sync()
-            .returning(|_, _| Ok(0));
+            .withf(|_, g, _| g == &generation())
+            .returning(|_, _, _| Ok(0));
         self.analytics_kept_quietly();
     }
 
@@ -311,7 +318,8 @@ impl Mocks {
             .returning(|_, _| Ok(Default::default()));
         self.content
             .expect_save_analytics()
-            .returning(|_, _, _| Ok(()));
+            .withf(|_, g, _, _| g == &generation())
+            .returning(|_, _, _, _| Ok(()));
     }
 
     /// `save_profile(42, …)` stores the profile it is given and answers the account as it then is; what a
@@ -322,9 +330,11 @@ impl Mocks {
         let sink = saved.clone();
         self.accounts
             .expect_save_profile()
-            .withf(|user_id, _, synced_at| user_id == &user() && *synced_at == now())
+            .withf(|user_id, g, _, synced_at| {
+                user_id == &user() && g == &generation() && *synced_at == now()
+            })
             .times(1)
-            .returning(move |_, profile, synced_at| {
+            .returning(move |_, _, profile, synced_at| {
                 sink.push(profile.clone());
                 let mut account = account.clone();
                 account.profile = profile.clone();
@@ -389,6 +399,7 @@ pub(super) fn connected_account() -> AccountBuilder {
         last_sync_error: None,
         connected_at: now() - Duration::days(2),
         updated_at: now() - Duration::hours(6),
+        generation: Some(generation()),
     })
 }
 
@@ -432,6 +443,7 @@ impl AccountBuilder {
 
     pub(super) fn disconnected(mut self, reason: DisconnectReason) -> Self {
         self.0.state = ConnectionState::Disconnected;
+        self.0.generation = None;
         self.0.grant = None;
         self.0.disconnect_reason = Some(reason);
         self

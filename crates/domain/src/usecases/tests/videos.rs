@@ -45,8 +45,9 @@ fn profile_syncs(mocks: &mut Mocks, account: TikTokAccount) {
     mocks
         .accounts
         .expect_save_profile()
+        .withf(|_, g, _, _| g == &generation())
         .times(1)
-        .returning(move |_, profile, at| {
+        .returning(move |_, _, profile, at| {
             let mut account = account.clone();
             account.profile = profile.clone();
             account.last_sync_at = Some(at);
@@ -55,7 +56,8 @@ fn profile_syncs(mocks: &mut Mocks, account: TikTokAccount) {
     mocks
         .content
         .expect_record_profile_snapshot()
-        .returning(|_, _| Ok(()));
+        .withf(|_, g, _| g == &generation())
+        .returning(|_, _, _| Ok(()));
     mocks
         .content
         .expect_purge_history_before()
@@ -95,13 +97,14 @@ fn storage_has(mocks: &mut Mocks, state: VideoSyncState, reports: Vec<UpsertRepo
     mocks
         .content
         .expect_upsert_videos()
-        .withf(|user_id, _, seen_at, bucket| {
+        .withf(|user_id, g, _, seen_at, bucket| {
             user_id == &user()
+                && g == &generation()
                 && *seen_at == now()
                 && *bucket == Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap()
         })
         .times(calls)
-        .returning(move |_, _, _, _| Ok(reports.lock().unwrap().next().unwrap()));
+        .returning(move |_, _, _, _, _| Ok(reports.lock().unwrap().next().unwrap()));
 }
 
 /// `finish_video_sync` is called once; returns what it was told.
@@ -111,8 +114,9 @@ fn sync_ends(mocks: &mut Mocks) -> Captured<VideoSyncEnd> {
     mocks
         .content
         .expect_finish_video_sync()
+        .withf(|_, g, _| g == &generation())
         .times(1)
-        .returning(move |_, end| {
+        .returning(move |_, _, end| {
             sink.push(*end);
             Ok(0)
         });
@@ -317,7 +321,7 @@ async fn each_sync_keeps_the_profile_counts_in_its_hour_and_the_retention_runs_o
         .content
         .expect_record_profile_snapshot()
         .times(2)
-        .returning(move |_, s| {
+        .returning(move |_, _, s| {
             sink.push(*s);
             Ok(())
         });
@@ -330,8 +334,9 @@ async fn each_sync_keeps_the_profile_counts_in_its_hour_and_the_retention_runs_o
     let service = mocks.service();
 
     // What two syncs within the hour (the clock stands still) keep: two snapshots, one retention run.
-    service.record_history(&synced).await;
-    service.record_history(&synced).await;
+    let first = service.record_history(&synced, &generation()).await;
+    let second = service.record_history(&synced, &generation()).await;
+    assert!(first.is_ok() && second.is_ok());
 
     let snapshot = snapshots.all()[0];
     assert_eq!(snapshot.recorded_at, now());
@@ -370,7 +375,7 @@ async fn a_sync_ends_by_computing_the_analytics_of_what_it_stored_and_keeping_th
         .expect_record_profile_snapshot()
         .times(1)
         .in_sequence(&mut order)
-        .returning(|_, _| Ok(()));
+        .returning(|_, _, _| Ok(()));
     mocks
         .content
         .expect_purge_history_before()
@@ -396,10 +401,12 @@ async fn a_sync_ends_by_computing_the_analytics_of_what_it_stored_and_keeping_th
     mocks
         .content
         .expect_save_analytics()
-        .withf(|user_id, _, computed_at| user_id == &user() && *computed_at == now())
+        .withf(|user_id, g, _, computed_at| {
+            user_id == &user() && g == &generation() && *computed_at == now()
+        })
         .times(1)
         .in_sequence(&mut order)
-        .returning(move |_, analytics, _| {
+        .returning(move |_, _, analytics, _| {
             sink.push(analytics.clone());
             Ok(())
         });
@@ -431,7 +438,7 @@ async fn analytics_that_cannot_be_kept_or_computed_do_not_fail_the_sync() {
         mocks
             .content
             .expect_record_profile_snapshot()
-            .returning(|_, _| Ok(()));
+            .returning(|_, _, _| Ok(()));
         mocks
             .content
             .expect_purge_history_before()
@@ -450,7 +457,7 @@ async fn analytics_that_cannot_be_kept_or_computed_do_not_fail_the_sync() {
             .content
             .expect_save_analytics()
             .times(usize::from(!compute_fails))
-            .returning(|_, _, _| Err(RepositoryError::Unavailable("down".into())));
+            .returning(|_, _, _, _| Err(RepositoryError::Unavailable("down".into())));
 
         service_syncs(mocks).await;
     }
