@@ -6,7 +6,7 @@ BIN   := tiktok-integration
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export TEST_DATABASE_URL
 
-.PHONY: run test lint fmt fmt-check check-deps migrate openapi doc build release bench clean
+.PHONY: run test lint fmt fmt-check check-deps migrate openapi doc build release bench clean fuzz
 
 run: ## Serve the API (development: SQLite under data/, TikTok sandbox on :8081 unless TIKTOK_CLIENT_ID is set)
 	$(CARGO) run -p tiktok-api --bin $(BIN) -- serve
@@ -14,6 +14,7 @@ run: ## Serve the API (development: SQLite under data/, TikTok sandbox on :8081 
 test: check-deps ## Every test: domain (mocks), adapters (SQLite, PostgreSQL, sandbox), API end to end
 	$(CARGO) test --workspace --all-targets
 	$(CARGO) test --workspace --doc
+	$(MAKE) fuzz
 
 lint: check-deps ## fmt check + clippy, warnings are errors
 	$(CARGO) fmt --all -- --check
@@ -39,6 +40,9 @@ migrate: ## Apply pending migrations to DATABASE_URL
 
 openapi: ## Regenerate docs/openapi.json from the code
 	UPDATE_OPENAPI=1 $(CARGO) test -p tiktok-api --test openapi
+
+fuzz: ## Schemathesis --checks all against the served OpenAPI document, as creator, admin and anonymous (tests/fuzz/run.sh)
+	CARGO="$(CARGO)" tests/fuzz/run.sh
 
 doc:
 	$(CARGO) doc --workspace --no-deps

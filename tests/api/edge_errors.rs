@@ -159,10 +159,12 @@ async fn a_state_is_single_use_bound_to_its_user_and_spent_on_decline(backend: B
         (400, Some("invalid_state"))
     );
 
-    // A state issued to another user is refused, and is spent by the attempt.
+    // A state issued to another user is refused, and left to its owner (issue #9, item 6).
     let init = app.init("alice").await;
+    let url = init.body["authorization_url"].as_str().unwrap();
+    // Another TikTok account than 42's, so that alice may connect it.
     let query = app
-        .authorize_at_tiktok(init.body["authorization_url"].as_str().unwrap(), "")
+        .authorize_at_tiktok(url, "&sandbox_user=sandbox_star")
         .await;
     let foreign = app.callback("mallory", &query).await;
     assert_eq!(
@@ -170,10 +172,12 @@ async fn a_state_is_single_use_bound_to_its_user_and_spent_on_decline(backend: B
         (400, Some("invalid_state"))
     );
     let owner = app.callback("alice", &query).await;
+    assert_eq!(owner.status, 200, "not spent by mallory: {}", owner.text);
+    let replayed = app.callback("alice", &query).await;
     assert_eq!(
-        (owner.status, owner.error_code()),
+        (replayed.status, replayed.error_code()),
         (400, Some("invalid_state")),
-        "spent on first use"
+        "spent on its owner's first use"
     );
 
     // A malformed code is refused, and spends the state.

@@ -44,3 +44,122 @@ fn every_contract_path_is_documented() {
         );
     }
 }
+
+/// The document as JSON, as the service serves it.
+fn document() -> serde_json::Value {
+    serde_json::to_value(ApiDoc::openapi()).expect("the document serialises")
+}
+
+/// Every operation: (method, path, operation).
+fn operations(document: &serde_json::Value) -> Vec<(String, String, serde_json::Value)> {
+    let mut all = Vec::new();
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("path item") {
+            all.push((method.clone(), path.clone(), operation.clone()));
+        }
+    }
+    all
+}
+
+fn parameter<'a>(operation: &'a serde_json::Value, name: &str) -> &'a serde_json::Value {
+    operation["parameters"]
+        .as_array()
+        .and_then(|ps| ps.iter().find(|p| p["name"] == name))
+        .unwrap_or_else(|| panic!("no parameter {name}"))
+}
+
+#[test]
+fn every_user_id_has_the_contracts_pattern_and_is_required() {
+    let document = document();
+    let mut seen = 0;
+    for (method, path, operation) in operations(&document) {
+        for p in operation["parameters"].as_array().into_iter().flatten() {
+            if p["name"] == "user_id" {
+                seen += 1;
+                assert_eq!(
+                    p["schema"]["pattern"], "^[A-Za-z0-9._:@-]{1,128}$",
+                    "{method} {path}"
+                );
+                assert_eq!(p["schema"]["type"], "string", "{method} {path}");
+                assert_eq!(p["required"], true, "{method} {path}");
+            }
+        }
+    }
+    assert_eq!(
+        seen, 9,
+        "user_id on every creator endpoint and the development sign-in"
+    );
+    let callback = &document["paths"]["/api/v1/integrations/tiktok/auth/callback"]["post"];
+    assert_eq!(parameter(callback, "state")["required"], true);
+    assert_eq!(parameter(callback, "code")["required"], false);
+}
+
+#[test]
+fn query_parameters_declare_their_enums_types_and_formats() {
+    let document = document();
+    let paths = &document["paths"];
+    let videos = &paths["/api/v1/integrations/tiktok/videos/{user_id}"]["get"];
+    let history = &paths["/api/v1/integrations/tiktok/metrics/{user_id}/history"]["get"];
+    let disconnect = &paths["/api/v1/integrations/tiktok/disconnect/{user_id}"]["delete"];
+    assert_eq!(
+        parameter(videos, "sort")["schema"]["enum"],
+        serde_json::json!(["newest", "oldest", "most_viewed"])
+    );
+    assert_eq!(
+        parameter(history, "interval")["schema"]["enum"],
+        serde_json::json!(["day", "week"])
+    );
+    assert_eq!(
+        parameter(disconnect, "purge")["schema"]["enum"],
+        serde_json::json!(["true", "false"])
+    );
+    let limit = &parameter(videos, "limit")["schema"];
+    assert_eq!(limit["type"], "integer");
+    assert_eq!(limit["minimum"], 1);
+    for name in ["from", "to"] {
+        let forms: Vec<_> = parameter(history, name)["schema"]["anyOf"]
+            .as_array()
+            .expect("date-time or date")
+            .iter()
+            .map(|f| f["format"].clone())
+            .collect();
+        assert_eq!(forms, ["date-time", "date"], "{name}");
+    }
+}
+
+#[test]
+fn secured_operations_document_401_and_403_and_those_taking_a_user_id_400() {
+    let document = document();
+    let mut secured = 0;
+    for (method, path, operation) in operations(&document) {
+        let responses = &operation["responses"];
+        if operation["security"].is_array() {
+            secured += 1;
+            for status in ["401", "403"] {
+                assert!(
+                    responses.get(status).is_some(),
+                    "{method} {path} lacks {status}"
+                );
+            }
+        }
+        if path.contains("{user_id}") || path.ends_with("/auth/init") {
+            assert!(responses.get("400").is_some(), "{method} {path} lacks 400");
+        }
+    }
+    assert_eq!(secured, 8);
+}
+
+#[test]
+fn the_webhook_body_is_tiktoks_event_object() {
+    let document = document();
+    let schema = &document["paths"]["/api/v1/integrations/tiktok/webhooks"]["post"]["requestBody"]
+        ["content"]["application/json"]["schema"];
+    assert_eq!(schema["$ref"], "#/components/schemas/WebhookEvent");
+    let event = &document["components"]["schemas"]["WebhookEvent"];
+    assert_eq!(event["type"], "object");
+    assert_eq!(
+        event["required"],
+        serde_json::json!(["client_key", "event", "create_time", "user_openid"])
+    );
+    assert_eq!(event["properties"]["create_time"]["type"], "integer");
+}

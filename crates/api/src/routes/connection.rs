@@ -6,14 +6,14 @@ use tiktok_domain::usecases::AccountService;
 use utoipa::IntoParams;
 
 use super::dto::{MetricsBody, StatusBody};
-use super::params;
+use super::{param_docs, params};
 use crate::auth::AuthenticatedCaller;
 use crate::error::{ApiError, ErrorBody};
 use crate::rate_limit::CallerRateLimiter;
 
 /// Connection status of one user.
 #[utoipa::path(get, path = "/api/v1/integrations/tiktok/status/{user_id}", tag = "tiktok",
-    params(("user_id" = String, Path, description = "the product's user id")),
+    params(("user_id" = String, Path, description = "the product's user id", pattern = "^[A-Za-z0-9._:@-]{1,128}$")),
     responses((status = 200, body = StatusBody), (status = 400, body = ErrorBody), (status = 401, body = ErrorBody),
         (status = 403, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
@@ -30,8 +30,10 @@ pub async fn status(
 /// Refresh the token if needed, pull profile stats from TikTok, store them with a history snapshot, then
 /// sync the videos (with `video.list`). Answers the metrics body, fresh.
 #[utoipa::path(post, path = "/api/v1/integrations/tiktok/sync/{user_id}", tag = "tiktok",
-    params(("user_id" = String, Path, description = "the product's user id")),
-    responses((status = 200, body = MetricsBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+    params(("user_id" = String, Path, description = "the product's user id", pattern = "^[A-Za-z0-9._:@-]{1,128}$")),
+    responses((status = 200, body = MetricsBody), (status = 400, body = ErrorBody, description = "invalid_request: bad user_id"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "not_connected"), (status = 409, body = ErrorBody, description = "reauth_required"),
         (status = 429, body = ErrorBody), (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn sync(
@@ -48,8 +50,10 @@ pub async fn sync(
 
 /// The stored metrics with growth, engagement, views and top videos (no call to TikTok).
 #[utoipa::path(get, path = "/api/v1/integrations/tiktok/metrics/{user_id}", tag = "tiktok",
-    params(("user_id" = String, Path, description = "the product's user id")),
-    responses((status = 200, body = MetricsBody), (status = 404, body = ErrorBody), (status = 503, body = ErrorBody)),
+    params(("user_id" = String, Path, description = "the product's user id", pattern = "^[A-Za-z0-9._:@-]{1,128}$")),
+    responses((status = 200, body = MetricsBody), (status = 400, body = ErrorBody, description = "invalid_request: bad user_id"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody, description = "not_connected"), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn metrics(
     service: web::Data<AccountService>,
@@ -66,14 +70,16 @@ pub async fn metrics(
 pub struct DisconnectQuery {
     /// `true` erases everything stored for the creator (videos, history, profile, the account row);
     /// `false` or absent keeps the history for a reconnect. Anything else is 400.
+    #[param(schema_with = param_docs::purge)]
     purge: Option<String>,
 }
 
 /// Revoke at TikTok, forget the tokens, mark inactive; with `purge=true`, erase everything stored for
 /// the creator. Idempotent.
 #[utoipa::path(delete, path = "/api/v1/integrations/tiktok/disconnect/{user_id}", tag = "tiktok",
-    params(("user_id" = String, Path, description = "the product's user id"), DisconnectQuery),
-    responses((status = 200, body = StatusBody), (status = 400, body = ErrorBody), (status = 503, body = ErrorBody)),
+    params(("user_id" = String, Path, description = "the product's user id", pattern = "^[A-Za-z0-9._:@-]{1,128}$"), DisconnectQuery),
+    responses((status = 200, body = StatusBody), (status = 400, body = ErrorBody, description = "invalid_request: bad user_id or purge"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn disconnect(
     service: web::Data<AccountService>,
@@ -82,12 +88,7 @@ pub async fn disconnect(
     query: web::Query<DisconnectQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = params::user_id(Some(&path))?;
-    let purge = match query.purge.as_deref() {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(_) => return Err(ApiError::invalid_request("purge must be true or false")),
-    };
-    let status = if purge {
+    let status = if params::purge(query.purge.as_deref())? {
         service.disconnect_and_purge(&caller.0, &user_id).await?
     } else {
         service.disconnect(&caller.0, &user_id).await?

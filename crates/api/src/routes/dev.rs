@@ -19,7 +19,7 @@ pub fn configure(cfg: &mut web::ServiceConfig, tokens: DevTokens) {
     cfg.app_data(web::Data::new(tokens)).service(
         web::resource("/dev/token")
             .route(web::post().to(token))
-            .default_service(web::to(super::method_not_allowed)),
+            .default_service(web::to(|| super::method_not_allowed("POST"))),
     );
 }
 
@@ -27,8 +27,10 @@ pub fn configure(cfg: &mut web::ServiceConfig, tokens: DevTokens) {
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct DevTokenQuery {
     /// The product user id the token acts for.
+    #[param(required = true, value_type = String, pattern = "^[A-Za-z0-9._:@-]{1,128}$")]
     user_id: Option<String>,
     /// `true` mints an internal service's token (scope `tiktok:admin`); `false` or absent a creator's.
+    #[param(required = false, value_type = String)]
     admin: Option<String>,
 }
 
@@ -49,7 +51,8 @@ pub struct DevTokenBody {
 /// Exists only in development with the TikTok sandbox; anywhere else it answers 404.
 #[utoipa::path(post, path = "/dev/token", tag = "development",
     params(DevTokenQuery),
-    responses((status = 200, body = DevTokenBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = DevTokenBody), (status = 400, body = ErrorBody, description = "invalid_request: bad user_id or admin"),
+        (status = 404, body = ErrorBody, description = "not_found: not in development with the sandbox")))]
 pub async fn token(
     tokens: web::Data<DevTokens>,
     query: web::Query<DevTokenQuery>,

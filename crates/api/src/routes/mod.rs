@@ -1,4 +1,5 @@
-//! Routes of the contract, each path with its one method (any other method answers 405).
+//! Routes of the contract, each path with its one method (`GET` routes answer `HEAD` too, as `GET` without
+//! the body); any other method answers 405 `method_not_allowed` with an `Allow` header (RFC 9110).
 
 pub mod analytics_dto;
 pub mod connection;
@@ -9,91 +10,128 @@ pub mod dto;
 pub mod health;
 pub mod oauth;
 pub mod openapi;
+mod param_docs;
 mod params;
 pub mod webhook;
 
-use actix_web::{web, HttpResponse, Route};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::StatusCode;
+use actix_web::{guard, web, FromRequest, Handler, HttpResponse, Responder, ResponseError};
 
 use crate::error::ApiError;
 
 const PREFIX: &str = "/api/v1/integrations/tiktok";
 
+/// The one method of a route.
+#[derive(Clone, Copy)]
+enum Verb {
+    /// `GET`, and `HEAD` answered like it without the body.
+    Get,
+    /// `POST`.
+    Post,
+    /// `DELETE`.
+    Delete,
+}
+
+impl Verb {
+    /// The `Allow` header of the route's 405 answers.
+    fn allow(self) -> &'static str {
+        match self {
+            Verb::Get => "GET, HEAD",
+            Verb::Post => "POST",
+            Verb::Delete => "DELETE",
+        }
+    }
+}
+
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    one(cfg, "/health/live", web::get().to(health::live));
-    one(cfg, "/health/ready", web::get().to(health::ready));
-    one(
-        cfg,
-        "/api/v1/openapi.json",
-        web::get().to(openapi::document),
-    );
+    use Verb::{Delete, Get, Post};
+    one(cfg, "/health/live", Get, health::live);
+    one(cfg, "/health/ready", Get, health::ready);
+    one(cfg, "/api/v1/openapi.json", Get, openapi::document);
     one(
         cfg,
         &format!("{PREFIX}/status/{{user_id}}"),
-        web::get().to(connection::status),
+        Get,
+        connection::status,
     );
-    one(
-        cfg,
-        &format!("{PREFIX}/auth/init"),
-        web::post().to(oauth::init),
-    );
+    one(cfg, &format!("{PREFIX}/auth/init"), Post, oauth::init);
     one(
         cfg,
         &format!("{PREFIX}/auth/callback"),
-        web::post().to(oauth::callback),
+        Post,
+        oauth::callback,
     );
     one(
         cfg,
         &format!("{PREFIX}/disconnect/{{user_id}}"),
-        web::delete().to(connection::disconnect),
+        Delete,
+        connection::disconnect,
     );
     one(
         cfg,
         &format!("{PREFIX}/sync/{{user_id}}"),
-        web::post().to(connection::sync),
+        Post,
+        connection::sync,
     );
     one(
         cfg,
         &format!("{PREFIX}/metrics/{{user_id}}"),
-        web::get().to(connection::metrics),
+        Get,
+        connection::metrics,
     );
     one(
         cfg,
         &format!("{PREFIX}/metrics/{{user_id}}/history"),
-        web::get().to(content::history),
+        Get,
+        content::history,
     );
     one(
         cfg,
         &format!("{PREFIX}/videos/{{user_id}}"),
-        web::get().to(content::videos),
+        Get,
+        content::videos,
     );
-    one(
-        cfg,
-        &format!("{PREFIX}/webhooks"),
-        web::post().to(webhook::receive),
-    );
+    one(cfg, &format!("{PREFIX}/webhooks"), Post, webhook::receive);
 }
 
-fn one(cfg: &mut web::ServiceConfig, path: &str, route: Route) {
+fn one<F, Args>(cfg: &mut web::ServiceConfig, path: &str, verb: Verb, handler: F)
+where
+    F: Handler<Args>,
+    Args: FromRequest + 'static,
+    F::Output: Responder + 'static,
+{
+    let route = match verb {
+        Verb::Get => web::route().guard(guard::Any(guard::Get()).or(guard::Head())),
+        Verb::Post => web::post(),
+        Verb::Delete => web::delete(),
+    };
+    let allow = verb.allow();
     cfg.service(
         web::resource(path)
-            .route(route)
-            .default_service(web::to(method_not_allowed)),
+            .route(route.to(handler))
+            .default_service(web::to(move || method_not_allowed(allow))),
     );
 }
 
-async fn method_not_allowed() -> Result<HttpResponse, ApiError> {
-    Err(ApiError::new(
-        actix_web::http::StatusCode::METHOD_NOT_ALLOWED,
+async fn method_not_allowed(allow: &'static str) -> HttpResponse {
+    let mut response = ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
         "method_not_allowed",
         "this route does not take that method",
-    ))
+    )
+    .error_response();
+    response
+        .headers_mut()
+        .insert(header::ALLOW, HeaderValue::from_static(allow));
+    response
 }
 
 /// Unknown routes.
 pub async fn not_found() -> Result<HttpResponse, ApiError> {
     Err(ApiError::new(
-        actix_web::http::StatusCode::NOT_FOUND,
+        StatusCode::NOT_FOUND,
         "not_found",
         "no such route",
     ))

@@ -15,8 +15,10 @@ use crate::rate_limit::CallerRateLimiter;
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct InitQuery {
     /// The product's user id.
+    #[param(required = true, value_type = String, pattern = "^[A-Za-z0-9._:@-]{1,128}$")]
     user_id: Option<String>,
     /// One URI of the allow-list; the configured default when absent.
+    #[param(required = false, value_type = String)]
     redirect_uri: Option<String>,
 }
 
@@ -44,14 +46,19 @@ pub async fn init(
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct CallbackQuery {
     /// The authorization code (absent when the creator declined).
+    #[param(required = false, value_type = String)]
     code: Option<String>,
     /// The state issued by init.
+    #[param(required = true, value_type = String)]
     state: Option<String>,
     /// The product's user id.
+    #[param(required = true, value_type = String, pattern = "^[A-Za-z0-9._:@-]{1,128}$")]
     user_id: Option<String>,
     /// TikTok's error when the creator declined.
+    #[param(required = false, value_type = String)]
     error: Option<String>,
     /// TikTok's description of the error.
+    #[param(required = false, value_type = String)]
     error_description: Option<String>,
 }
 
@@ -59,6 +66,7 @@ pub struct CallbackQuery {
 #[utoipa::path(post, path = "/api/v1/integrations/tiktok/auth/callback", tag = "tiktok", params(CallbackQuery),
     responses((status = 200, body = StatusBody),
         (status = 400, body = ErrorBody, description = "invalid_request, invalid_state, authorization_denied, invalid_grant"),
+        (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "tiktok_account_in_use"), (status = 429, body = ErrorBody),
         (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]

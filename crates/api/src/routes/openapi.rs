@@ -17,7 +17,7 @@ use crate::error;
     components(schemas(dto::StatusBody, dto::SyncErrorBody, dto::AccountBody, dto::InitBody, dto::MetricsBody,
         content_dto::VideoBody, content_dto::VideoPageBody, analytics_dto::HistoryBody, analytics_dto::HistoryPointBody,
         analytics_dto::GrowthBody, analytics_dto::GrowthWindows, analytics_dto::ViewsBody, content_dto::MissingDataBody,
-        error::ErrorBody, error::ErrorDetail, dev::DevTokenBody)),
+        webhook::WebhookEvent, error::ErrorBody, error::ErrorDetail, dev::DevTokenBody)),
     modifiers(&BearerAuth),
     tags((name = "tiktok", description = "TikTok account connection"), (name = "health", description = "probes"),
         (name = "development", description = "development only, with the TikTok sandbox; 404 anywhere else"))

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use sha2::Sha256;
 use tiktok_domain::usecases::AccountService;
 use tiktok_domain::{DisconnectReason, OpenId};
+use utoipa::ToSchema;
 
 use crate::error::{ApiError, ErrorBody};
 
@@ -27,13 +28,22 @@ pub struct WebhookSecret {
     pub client_secret: SecretString,
 }
 
-#[derive(Debug, Deserialize)]
-struct Event {
+/// A TikTok webhook event (TikTok's reference, webhooks).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct WebhookEvent {
+    /// The client key of the app the event is for; another app's events are refused.
     client_key: String,
+    /// The event type, e.g. `authorization.removed`; other types are acknowledged and ignored.
+    #[schema(example = "authorization.removed")]
     event: String,
+    /// When TikTok created the event (Unix seconds).
     create_time: i64,
+    /// The creator's `open_id`.
     user_openid: String,
+    /// The event's details, a JSON document serialized as a string (for `authorization.removed`:
+    /// `{"reason": 0..5}`).
     #[serde(default)]
+    #[schema(example = "{\"reason\": 1}")]
     content: String,
 }
 
@@ -45,8 +55,9 @@ struct RemovedContent {
 /// Receives a TikTok webhook event.
 #[utoipa::path(post, path = "/api/v1/integrations/tiktok/webhooks", tag = "tiktok",
     params(("TikTok-Signature" = String, Header, description = "t=<unix seconds>,s=<hex HMAC-SHA256>")),
-    request_body(content = String, content_type = "application/json", description = "TikTok's event"),
-    responses((status = 200, description = "acknowledged"), (status = 400, body = ErrorBody),
+    request_body(content = WebhookEvent, content_type = "application/json", description = "TikTok's event"),
+    responses((status = 200, body = Object, description = "acknowledged: `{}`"), (status = 400, body = ErrorBody),
+        (status = 413, body = ErrorBody, description = "payload_too_large"),
         (status = 401, body = ErrorBody, description = "bad or stale signature"), (status = 503, body = ErrorBody)))]
 pub async fn receive(
     req: HttpRequest,
@@ -59,7 +70,7 @@ pub async fn receive(
         .get("TikTok-Signature")
         .and_then(|v| v.to_str().ok());
     verify(header, &body, &secret.client_secret, Utc::now())?;
-    let event: Event = serde_json::from_slice(&body)
+    let event: WebhookEvent = serde_json::from_slice(&body)
         .map_err(|_| ApiError::invalid_request("the webhook body is not a TikTok event"))?;
     if event.client_key != secret.client_key {
         return Err(ApiError::invalid_request(

@@ -63,7 +63,13 @@ impl AccountService {
     ) -> Result<HistorySeries, ServiceError> {
         self.authorize(caller, user_id)?;
         let to = to.unwrap_or_else(|| self.ports.clock.now());
-        let from = from.unwrap_or(to - Duration::days(DEFAULT_HISTORY_DAYS));
+        // Checked: a `to` at the edge of the representable range must not panic.
+        let from = match from {
+            Some(from) => from,
+            None => to
+                .checked_sub_signed(Duration::days(DEFAULT_HISTORY_DAYS))
+                .ok_or_else(|| ServiceError::InvalidRequest("to is out of range".into()))?,
+        };
         if from >= to {
             return Err(ServiceError::InvalidRequest(
                 "from must be before to".into(),

@@ -363,6 +363,25 @@ async fn content_of_a_disconnected_account_is_not_shown_and_history_needs_from_b
 }
 
 #[tokio::test]
+async fn history_with_a_to_at_the_edge_of_time_is_invalid_not_a_panic() {
+    let mut mocks = Mocks::default();
+    mocks.content.expect_profile_history().never();
+    let service = mocks.service();
+
+    let earliest = service
+        .history(
+            &creator(),
+            &user(),
+            None,
+            Some(chrono::DateTime::<chrono::Utc>::MIN_UTC),
+            HistoryInterval::Day,
+        )
+        .await;
+
+    assert_err!(earliest, ServiceError::InvalidRequest(_));
+}
+
+#[tokio::test]
 async fn history_defaults_to_the_last_thirty_days() {
     let mut mocks = Mocks::default();
     mocks.account_is(Some(connected_account().build()));
