@@ -8,7 +8,7 @@ use tiktok_domain::analytics::Analytics;
 use tiktok_domain::ports::{AccountRepository, RefreshLease, RepositoryError};
 use tiktok_domain::{
     ConnectionGeneration, ConnectionState, DisconnectReason, NewConnection, OpenId, Profile,
-    Scopes, SealedToken, StoredGrant, TikTokAccount, UserId,
+    ReauthReason, Scopes, SealedToken, StoredGrant, SyncFailure, TikTokAccount, UserId,
 };
 
 use crate::account_erase;
@@ -145,6 +145,9 @@ impl AccountRepository for DieselAccountRepository {
                     t::video_count.eq(p.video_count),
                     t::last_sync_at.eq(naive(synced_at)),
                     t::updated_at.eq(naive(synced_at)),
+                    t::last_sync_error_code.eq(None::<String>),
+                    t::last_sync_error_message.eq(None::<String>),
+                    t::last_sync_error_at.eq(None::<chrono::NaiveDateTime>),
                 ))
                 .returning(t::all_columns)
                 .get_result::<AccountRow>(conn)
@@ -158,6 +161,7 @@ impl AccountRepository for DieselAccountRepository {
         &self,
         user_id: &UserId,
         refused: &SealedToken,
+        reason: ReauthReason,
         at: DateTime<Utc>,
     ) -> Result<(), RepositoryError> {
         let (user, refused) = (user_id.as_str().to_owned(), refused.as_str().to_owned());
@@ -168,6 +172,7 @@ impl AccountRepository for DieselAccountRepository {
                 .filter(t::refresh_token.eq(refused))
                 .set((
                     t::status.eq(ConnectionState::ReauthRequired.as_str()),
+                    t::reauth_reason.eq(reason.as_str()),
                     t::access_token.eq(None::<String>),
                     t::refresh_token.eq(None::<String>),
                     t::access_token_expires_at.eq(None::<chrono::NaiveDateTime>),
@@ -183,6 +188,34 @@ impl AccountRepository for DieselAccountRepository {
             Ok(())
         });
         Ok(marked.await?)
+    }
+
+    async fn record_sync_failure(
+        &self,
+        user_id: &UserId,
+        generation: &ConnectionGeneration,
+        failure: &SyncFailure,
+    ) -> Result<(), RepositoryError> {
+        let user = user_id.as_str().to_owned();
+        let generation = generation.as_str().to_owned();
+        let (code, message, at) = (
+            failure.code.clone(),
+            failure.message.clone(),
+            naive(failure.at),
+        );
+        let recorded = self.db.run(move |conn| {
+            diesel::update(accounts.filter(t::user_id.eq(user)))
+                .filter(t::is_active.eq(true))
+                .filter(t::connection_generation.eq(generation))
+                .set((
+                    t::last_sync_error_code.eq(code),
+                    t::last_sync_error_message.eq(message),
+                    t::last_sync_error_at.eq(at),
+                ))
+                .execute(conn)?;
+            Ok(())
+        });
+        Ok(recorded.await?)
     }
 
     async fn disconnect(

@@ -82,6 +82,10 @@ pub(crate) fn save_connection_once(
                     t::status.eq(ConnectionState::Connected.as_str()),
                     t::is_active.eq(true),
                     t::disconnect_reason.eq(None::<String>),
+                    t::reauth_reason.eq(None::<String>),
+                    t::last_sync_error_code.eq(None::<String>),
+                    t::last_sync_error_message.eq(None::<String>),
+                    t::last_sync_error_at.eq(None::<chrono::NaiveDateTime>),
                     t::connected_at.eq(connected_at),
                     t::updated_at.eq(connected_at),
                     // A refresh of the previous grant in flight must not store its pair over this one.

@@ -5,8 +5,8 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use tiktok_domain::ports::PendingAuthorization;
 use tiktok_domain::{
-    ConnectionGeneration, ConnectionState, DisconnectReason, OpenId, Profile, RedirectUri, Scopes,
-    SealedToken, StoredGrant, TikTokAccount, UserId,
+    ConnectionGeneration, ConnectionState, DisconnectReason, OpenId, Profile, ReauthReason,
+    RedirectUri, Scopes, SealedToken, StoredGrant, SyncFailure, TikTokAccount, UserId,
 };
 
 use crate::errors::CorruptRow;
@@ -43,6 +43,10 @@ pub(crate) struct AccountRow {
     #[allow(dead_code)]
     pub refresh_lease_owner: Option<String>,
     pub connection_generation: Option<String>,
+    pub reauth_reason: Option<String>,
+    pub last_sync_error_code: Option<String>,
+    pub last_sync_error_message: Option<String>,
+    pub last_sync_error_at: Option<NaiveDateTime>,
 }
 
 /// A new `tiktok_accounts` row for a first connection (the profile comes with the first sync).
@@ -105,6 +109,31 @@ impl TryFrom<AccountRow> for TikTokAccount {
                     .ok_or_else(|| corrupt("disconnect_reason", format!("unknown {raw:?}")))?,
             ),
         };
+        let reauth_reason = match row.reauth_reason.as_deref() {
+            None => None,
+            Some(raw) => Some(
+                ReauthReason::parse(raw)
+                    .ok_or_else(|| corrupt("reauth_reason", format!("unknown {raw:?}")))?,
+            ),
+        };
+        let last_sync_error = match (
+            row.last_sync_error_code,
+            row.last_sync_error_message,
+            row.last_sync_error_at,
+        ) {
+            (Some(code), Some(message), Some(at)) => Some(SyncFailure {
+                code,
+                message,
+                at: at.and_utc(),
+            }),
+            (None, None, None) => None,
+            _ => {
+                return Err(corrupt(
+                    "last_sync_error_code",
+                    "the last sync error columns are partly NULL",
+                ))
+            }
+        };
         let grant = match (
             row.access_token,
             row.refresh_token,
@@ -143,6 +172,8 @@ impl TryFrom<AccountRow> for TikTokAccount {
             state,
             disconnect_reason,
             last_sync_at: row.last_sync_at.map(|at| at.and_utc()),
+            reauth_reason,
+            last_sync_error,
             connected_at: row.connected_at.and_utc(),
             updated_at: row.updated_at.and_utc(),
             generation: row.connection_generation.map(ConnectionGeneration::new),

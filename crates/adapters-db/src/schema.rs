@@ -28,6 +28,10 @@ diesel::table! {
         refresh_lease_until -> Nullable<Timestamp>,
         refresh_lease_owner -> Nullable<Text>,
         connection_generation -> Nullable<Text>,
+        reauth_reason -> Nullable<Text>,
+        last_sync_error_code -> Nullable<Text>,
+        last_sync_error_message -> Nullable<Text>,
+        last_sync_error_at -> Nullable<Timestamp>,
     }
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use common::{at, connection, generation, grant, open_id, refresh_of, user};
 use tiktok_adapters_db::{Database, DieselAccountRepository};
 use tiktok_domain::ports::{AccountRepository, RepositoryError};
-use tiktok_domain::{ConnectionState, DisconnectReason, Profile};
+use tiktok_domain::{ConnectionState, DisconnectReason, Profile, ReauthReason, SyncFailure};
 
 fn repo(db: Database) -> DieselAccountRepository {
     DieselAccountRepository::new(db)
@@ -40,6 +40,9 @@ on_both_backends!(
     concurrent_first_connections_of_one_user_leave_one_row,
     of_two_users_racing_for_one_open_id_exactly_one_wins,
     running_the_migrations_again_changes_nothing,
+    the_reauth_reason_is_kept_with_the_mark_and_cleared_by_a_reconnect,
+    the_last_sync_failure_is_kept_until_a_profile_is_stored_or_the_creator_reconnects,
+    a_sync_failure_of_a_user_without_an_active_account_changes_nothing,
 );
 
 async fn a_first_connection_is_stored_and_found_by_user_and_by_open_id(db: Database) {
@@ -175,7 +178,12 @@ async fn writes_for_a_user_without_an_active_account_are_not_found(db: Database)
         "{profiled:?}"
     );
     let marked = repo
-        .mark_reauth_required(&nobody, &refresh_of("a"), at(0, 0))
+        .mark_reauth_required(
+            &nobody,
+            &refresh_of("a"),
+            ReauthReason::AccessRevoked,
+            at(0, 0),
+        )
         .await;
     assert!(
         matches!(marked, Err(RepositoryError::NotFound)),
@@ -196,7 +204,12 @@ async fn writes_for_a_user_without_an_active_account_are_not_found(db: Database)
         "{profiled:?}"
     );
     let marked = repo
-        .mark_reauth_required(&user("user-1"), &refresh_of("a"), at(2, 0))
+        .mark_reauth_required(
+            &user("user-1"),
+            &refresh_of("a"),
+            ReauthReason::AccessRevoked,
+            at(2, 0),
+        )
         .await;
     assert!(
         matches!(marked, Err(RepositoryError::NotFound)),
@@ -222,7 +235,12 @@ async fn a_mark_for_reauthorization_of_a_grant_replaced_since_changes_nothing(db
         .expect("reconnected");
 
     let marked = repo
-        .mark_reauth_required(&user("user-1"), &refresh_of("a"), at(2, 0))
+        .mark_reauth_required(
+            &user("user-1"),
+            &refresh_of("a"),
+            ReauthReason::AccessRevoked,
+            at(2, 0),
+        )
         .await;
 
     assert!(
@@ -251,9 +269,14 @@ async fn reauth_required_keeps_account_and_profile_but_erases_the_tokens(db: Dat
     repo.save_profile(&user("user-1"), &generation("a"), &full_profile(), at(1, 0))
         .await
         .expect("profile");
-    repo.mark_reauth_required(&user("user-1"), &refresh_of("a"), at(2, 0))
-        .await
-        .expect("marked");
+    repo.mark_reauth_required(
+        &user("user-1"),
+        &refresh_of("a"),
+        ReauthReason::AccessRevoked,
+        at(2, 0),
+    )
+    .await
+    .expect("marked");
 
     let account = repo
         .find_by_user(&user("user-1"))
@@ -417,4 +440,146 @@ async fn running_the_migrations_again_changes_nothing(db: Database) {
         .expect("still works");
     let read = repo.find_by_user(&user("user-1")).await.expect("ok");
     assert_eq!(read, Some(saved));
+}
+
+async fn find(repo: &DieselAccountRepository, id: &str) -> tiktok_domain::TikTokAccount {
+    repo.find_by_user(&user(id))
+        .await
+        .expect("ok")
+        .expect("row")
+}
+
+fn failure(code: &str, at: chrono::DateTime<chrono::Utc>) -> SyncFailure {
+    SyncFailure {
+        code: code.into(),
+        message: format!("the sync failed: {code}"),
+        at,
+    }
+}
+
+async fn the_reauth_reason_is_kept_with_the_mark_and_cleared_by_a_reconnect(db: Database) {
+    let repo = repo(db);
+    for (round, reason) in [
+        ReauthReason::RefreshTokenExpired,
+        ReauthReason::AccessRevoked,
+        ReauthReason::ScopeWithdrawn,
+        ReauthReason::Unknown,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (token, minute) = (format!("g{round}"), round as i64 * 10);
+        repo.save_connection(&connection("user-1", "open-1", &token, at(minute, 0)))
+            .await
+            .expect("connected");
+        assert_eq!(
+            find(&repo, "user-1").await.reauth_reason,
+            None,
+            "{reason:?}: cleared by the reconnect"
+        );
+        repo.mark_reauth_required(
+            &user("user-1"),
+            &refresh_of(&token),
+            reason,
+            at(minute + 1, 0),
+        )
+        .await
+        .expect("marked");
+        let marked = find(&repo, "user-1").await;
+        assert_eq!(marked.state, ConnectionState::ReauthRequired);
+        assert_eq!(marked.reauth_reason, Some(reason));
+    }
+}
+
+async fn the_last_sync_failure_is_kept_until_a_profile_is_stored_or_the_creator_reconnects(
+    db: Database,
+) {
+    let repo = repo(db);
+    repo.save_connection(&connection("user-1", "open-1", "a", at(0, 0)))
+        .await
+        .expect("connected");
+    assert_eq!(find(&repo, "user-1").await.last_sync_error, None);
+
+    let first = failure("tiktok_unavailable", at(1, 500));
+    repo.record_sync_failure(&user("user-1"), &generation("a"), &first)
+        .await
+        .expect("recorded");
+    assert_eq!(find(&repo, "user-1").await.last_sync_error, Some(first));
+    let second = failure("rate_limited", at(2, 0));
+    repo.record_sync_failure(&user("user-1"), &generation("a"), &second)
+        .await
+        .expect("recorded");
+    assert_eq!(
+        find(&repo, "user-1").await.last_sync_error,
+        Some(second.clone()),
+        "the last one wins"
+    );
+
+    let synced = repo
+        .save_profile(&user("user-1"), &generation("a"), &full_profile(), at(3, 0))
+        .await
+        .expect("profile");
+    assert_eq!(synced.last_sync_error, None, "a good sync clears it");
+    assert_eq!(find(&repo, "user-1").await.last_sync_error, None);
+
+    // An account awaiting reauthorization still records; a reconnect clears.
+    repo.mark_reauth_required(
+        &user("user-1"),
+        &refresh_of("a"),
+        ReauthReason::AccessRevoked,
+        at(4, 0),
+    )
+    .await
+    .expect("marked");
+    repo.record_sync_failure(&user("user-1"), &generation("a"), &second)
+        .await
+        .expect("recorded");
+    assert_eq!(find(&repo, "user-1").await.last_sync_error, Some(second));
+    let reconnected = repo
+        .save_connection(&connection("user-1", "open-1", "b", at(5, 0)))
+        .await
+        .expect("reconnected");
+    assert_eq!(reconnected.last_sync_error, None);
+    assert_eq!(reconnected.reauth_reason, None);
+
+    // A sync of the previous connection that fails late records nothing on the new one.
+    repo.record_sync_failure(
+        &user("user-1"),
+        &generation("a"),
+        &failure("tiktok_error", at(6, 0)),
+    )
+    .await
+    .expect("ok");
+    assert_eq!(find(&repo, "user-1").await.last_sync_error, None);
+}
+
+async fn a_sync_failure_of_a_user_without_an_active_account_changes_nothing(db: Database) {
+    let repo = repo(db);
+    repo.record_sync_failure(
+        &user("nobody"),
+        &generation("a"),
+        &failure("tiktok_error", at(0, 0)),
+    )
+    .await
+    .expect("nothing to record is not an error");
+    assert!(repo
+        .find_by_user(&user("nobody"))
+        .await
+        .expect("ok")
+        .is_none());
+
+    repo.save_connection(&connection("user-1", "open-1", "a", at(0, 0)))
+        .await
+        .expect("connected");
+    repo.disconnect(&user("user-1"), DisconnectReason::Requested, at(1, 0))
+        .await
+        .expect("disconnected");
+    repo.record_sync_failure(
+        &user("user-1"),
+        &generation("a"),
+        &failure("tiktok_error", at(2, 0)),
+    )
+    .await
+    .expect("ok");
+    assert_eq!(find(&repo, "user-1").await.last_sync_error, None);
 }

@@ -14,7 +14,7 @@ use tiktok_domain::pacing::Pacing;
 use tiktok_domain::ports::{
     AccountRepository, AccountSchedule, Admission, ApiEndpoint, Clock, RequestBudget,
 };
-use tiktok_domain::DisconnectReason;
+use tiktok_domain::{DisconnectReason, ReauthReason};
 
 on_both_backends!(
     two_replicas_claiming_at_once_get_each_account_exactly_once,
@@ -85,9 +85,14 @@ async fn a_claim_is_held_until_it_expires_and_only_connected_accounts_are_claime
     repo.disconnect(&user("user-1"), DisconnectReason::Requested, at(1, 0))
         .await
         .expect("disconnected");
-    repo.mark_reauth_required(&user("user-2"), &refresh_of("a"), at(1, 0))
-        .await
-        .expect("marked");
+    repo.mark_reauth_required(
+        &user("user-2"),
+        &refresh_of("a"),
+        ReauthReason::AccessRevoked,
+        at(1, 0),
+    )
+    .await
+    .expect("marked");
 
     let first = repo
         .claim_for_sync("a", at(10, 0), at(70, 0), 10)
@@ -119,9 +124,14 @@ async fn accounts_due_for_refresh_are_the_connected_ones_expiring_soonest_first(
         .await
         .expect("stored");
     }
-    repo.mark_reauth_required(&user("user-2"), &refresh_of("a"), at(300, 0))
-        .await
-        .expect("marked");
+    repo.mark_reauth_required(
+        &user("user-2"),
+        &refresh_of("a"),
+        ReauthReason::AccessRevoked,
+        at(300, 0),
+    )
+    .await
+    .expect("marked");
 
     let day = 86_400;
     let due = repo

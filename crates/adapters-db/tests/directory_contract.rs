@@ -5,7 +5,7 @@ mod common;
 use common::{at, connection, refresh_of, user};
 use tiktok_adapters_db::{Database, DieselAccountRepository};
 use tiktok_domain::ports::{AccountDirectory, AccountRepository};
-use tiktok_domain::{ConnectionState, DisconnectReason};
+use tiktok_domain::{ConnectionState, DisconnectReason, ReauthReason};
 
 on_both_backends!(
     counts_by_state_follow_connections_reauth_and_disconnects,
@@ -24,9 +24,14 @@ async fn seed(repo: &DieselAccountRepository) {
         .await
         .expect("stored");
     }
-    repo.mark_reauth_required(&user("u3"), &refresh_of("t3"), at(10, 0))
-        .await
-        .expect("marked");
+    repo.mark_reauth_required(
+        &user("u3"),
+        &refresh_of("t3"),
+        ReauthReason::Unknown,
+        at(10, 0),
+    )
+    .await
+    .expect("marked");
     repo.disconnect(&user("u4"), DisconnectReason::UserDisconnected, at(20, 0))
         .await
         .expect("disconnected");

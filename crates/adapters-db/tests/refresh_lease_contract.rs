@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use common::{at, connection, grant, refresh_of, user};
 use tiktok_adapters_db::{Database, DieselAccountRepository};
 use tiktok_domain::ports::{AccountRepository, RefreshLease, RepositoryError};
-use tiktok_domain::{ConnectionState, DisconnectReason};
+use tiktok_domain::{ConnectionState, DisconnectReason, ReauthReason};
 
 fn lease(owner: &str, until: DateTime<Utc>) -> RefreshLease {
     RefreshLease {
@@ -159,9 +159,14 @@ async fn a_reconnect_disconnect_or_reauthorization_frees_the_lease(db: Database)
                     .expect("reconnected");
             }
             1 => {
-                repo.mark_reauth_required(&user, &refresh_of("re"), at(21, 0))
-                    .await
-                    .expect("marked");
+                repo.mark_reauth_required(
+                    &user,
+                    &refresh_of("re"),
+                    ReauthReason::AccessRevoked,
+                    at(21, 0),
+                )
+                .await
+                .expect("marked");
             }
             _ => {
                 repo.disconnect(&user, DisconnectReason::Requested, at(31, 0))

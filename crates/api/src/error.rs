@@ -168,3 +168,37 @@ pub fn code_for_status(status: StatusCode) -> (&'static str, &'static str) {
         _ => ("invalid_request", "the request was refused"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use tiktok_domain::usecases::ServiceError;
+
+    use super::ApiError;
+
+    /// The code a failed sync records (the domain's) is the code the same failure answers over HTTP.
+    #[test]
+    fn every_service_error_answers_the_code_the_domain_records() {
+        let errors = [
+            ServiceError::Forbidden,
+            ServiceError::InvalidRequest("x".into()),
+            ServiceError::InvalidRedirectUri,
+            ServiceError::InvalidState,
+            ServiceError::AuthorizationDenied {
+                error: "access_denied".into(),
+            },
+            ServiceError::InvalidGrant,
+            ServiceError::NotConnected,
+            ServiceError::ReauthRequired,
+            ServiceError::AccountInUse,
+            ServiceError::RateLimited { retry_after: None },
+            ServiceError::TikTokError("x".into()),
+            ServiceError::TikTokUnavailable("x".into()),
+            ServiceError::DatabaseUnavailable("x".into()),
+            ServiceError::Internal("x".into()),
+        ];
+        for error in errors {
+            let code = error.code();
+            assert_eq!(ApiError::from(error).code(), code);
+        }
+    }
+}

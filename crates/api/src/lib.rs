@@ -3,6 +3,7 @@
 pub mod auth;
 pub mod background;
 pub mod cli;
+pub mod dev_token;
 pub mod error;
 pub mod header_limit;
 pub mod middleware;

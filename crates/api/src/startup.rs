@@ -14,6 +14,7 @@ use crate::background::Background;
 use crate::telemetry::RedactedRootSpan;
 
 use crate::auth::Authenticator;
+use crate::dev_token::DevTokens;
 use crate::header_limit::{limit_header_size, HeaderLimit};
 use crate::middleware;
 use crate::monitoring;
@@ -23,6 +24,9 @@ use crate::routes::webhook::WebhookSecret;
 use crate::settings::Settings;
 use crate::shutdown::{stop_on_signal, StopHandle};
 use crate::wiring::{self, SandboxHandle, StartupError};
+
+/// Origins allowed by default in development with the sandbox: the settings page's dev server.
+pub const DEVELOPMENT_ORIGINS: &[&str] = &["http://localhost:3000", "http://127.0.0.1:3000"];
 
 /// A built service, bound to its port, not yet serving.
 ///
@@ -71,6 +75,7 @@ impl Application {
             authenticator,
             database.clone(),
             webhook,
+            sandbox.is_some(),
         )?;
         let metrics = monitoring::serve(&settings.metrics, database.clone())?;
         tracing::info!(
@@ -171,6 +176,7 @@ fn serve(
     authenticator: Authenticator,
     database: Database,
     webhook: WebhookSecret,
+    with_sandbox: bool,
 ) -> Result<Server, StartupError> {
     let service = web::Data::new(service);
     let authenticator = web::Data::new(authenticator);
@@ -183,12 +189,19 @@ fn serve(
         max_header_bytes: settings.server.max_header_bytes,
     };
     let max_body = settings.server.max_body_bytes;
-    let origins: Vec<String> = settings
+    let mut origins: Vec<String> = settings
         .server
         .cors_origins()
         .into_iter()
         .map(str::to_owned)
         .collect();
+    // Development with the sandbox: the settings page's dev server, and the sign-in that needs no token.
+    let dev_tokens = with_sandbox
+        .then(|| DevTokens::from_settings(settings))
+        .flatten();
+    if with_sandbox {
+        origins.extend(DEVELOPMENT_ORIGINS.iter().map(|o| (*o).to_owned()));
+    }
     let rate_limiter = web::Data::new(CallerRateLimiter::new(&settings.rate_limit));
     let server = HttpServer::new(move || {
         App::new()
@@ -204,6 +217,11 @@ fn serve(
             .app_data(middleware::json_config(max_body))
             .app_data(web::PayloadConfig::new(max_body))
             .configure(routes::configure)
+            .configure(|cfg| {
+                if let Some(tokens) = &dev_tokens {
+                    routes::dev::configure(cfg, tokens.clone());
+                }
+            })
             .default_service(web::to(routes::not_found))
             .wrap(middleware::cors(
                 &origins.iter().map(String::as_str).collect::<Vec<_>>(),

@@ -85,7 +85,10 @@ fn every_user_id_has_the_contracts_pattern_and_is_required() {
             }
         }
     }
-    assert_eq!(seen, 8, "user_id on every creator endpoint");
+    assert_eq!(
+        seen, 9,
+        "user_id on every creator endpoint and the development sign-in"
+    );
     let callback = &document["paths"]["/api/v1/integrations/tiktok/auth/callback"]["post"];
     assert_eq!(parameter(callback, "state")["required"], true);
     assert_eq!(parameter(callback, "code")["required"], false);

@@ -161,6 +161,55 @@ impl DisconnectReason {
     }
 }
 
+/// Why TikTok no longer accepts a grant, kept when an account is marked `reauth_required`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReauthReason {
+    /// The refresh token reached the expiry TikTok gave it.
+    RefreshTokenExpired,
+    /// TikTok refused a refresh token that had not expired: the grant was revoked (the creator removed
+    /// the app in TikTok, or TikTok withdrew it).
+    AccessRevoked,
+    /// TikTok says a scope the service uses is no longer granted (`scope_not_authorized`).
+    ScopeWithdrawn,
+    /// Anything else (a stored token that no longer opens, …).
+    Unknown,
+}
+
+impl ReauthReason {
+    /// The name stored and shown as `reauth_reason`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReauthReason::RefreshTokenExpired => "refresh_token_expired",
+            ReauthReason::AccessRevoked => "access_revoked",
+            ReauthReason::ScopeWithdrawn => "scope_withdrawn",
+            ReauthReason::Unknown => "unknown",
+        }
+    }
+
+    /// Reads a stored name back.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [
+            ReauthReason::RefreshTokenExpired,
+            ReauthReason::AccessRevoked,
+            ReauthReason::ScopeWithdrawn,
+            ReauthReason::Unknown,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == raw)
+    }
+}
+
+/// The last sync that failed: the contract's error code, a sentence without secrets, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SyncFailure {
+    /// The contract's error code (`tiktok_unavailable`, `rate_limited`, …).
+    pub code: String,
+    /// A sentence for people; never a secret.
+    pub message: String,
+    /// When the sync failed.
+    pub at: DateTime<Utc>,
+}
+
 /// The creator's public profile and counts as last read from TikTok. A field is `None` when TikTok did not
 /// send it, mostly because the creator did not grant the scope it needs.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -229,6 +278,10 @@ pub struct TikTokAccount {
     pub disconnect_reason: Option<DisconnectReason>,
     /// When the last successful sync finished.
     pub last_sync_at: Option<DateTime<Utc>>,
+    /// Why TikTok stopped accepting the grant; set with `reauth_required`, cleared on reconnect.
+    pub reauth_reason: Option<ReauthReason>,
+    /// The last sync that failed; cleared by the next successful one and on reconnect.
+    pub last_sync_error: Option<SyncFailure>,
     /// When the creator last connected.
     pub connected_at: DateTime<Utc>,
     /// When the row last changed.

@@ -1,8 +1,25 @@
-//! What tests changed about fake users' videos since start: deleted videos and changed counts.
+//! What tests changed about fake users since start: deleted videos, changed video counts, changed
+//! profile counts.
 
 use std::collections::{HashMap, HashSet};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+/// New profile counts of a fake user, as
+/// [`SandboxHandle::set_profile_counts`](crate::SandboxHandle::set_profile_counts) or
+/// `POST /sandbox/users/{username}/counts` set them; a `None` keeps the current value.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProfileCounts {
+    /// `follower_count`.
+    pub follower_count: Option<i64>,
+    /// `following_count`.
+    pub following_count: Option<i64>,
+    /// `likes_count`.
+    pub likes_count: Option<i64>,
+    /// `video_count` as user info reports it (the video list is not changed).
+    pub video_count: Option<i64>,
+}
 
 /// A video's four counts, as [`SandboxHandle::set_video_counts`](crate::SandboxHandle::set_video_counts)
 /// sets them.
@@ -23,6 +40,7 @@ pub struct VideoCounts {
 pub(crate) struct VideoChanges {
     deleted: HashSet<String>,
     counts: HashMap<String, VideoCounts>,
+    profile: ProfileCounts,
 }
 
 impl VideoChanges {
@@ -47,5 +65,19 @@ impl VideoChanges {
 
     pub(crate) fn set_counts(&mut self, video_id: &str, counts: VideoCounts) {
         self.counts.insert(video_id.to_owned(), counts);
+    }
+
+    /// The profile counts set so far (`None`: as configured).
+    pub(crate) fn profile(&self) -> ProfileCounts {
+        self.profile
+    }
+
+    /// Sets the given profile counts; the others keep their value.
+    pub(crate) fn set_profile(&mut self, counts: ProfileCounts) {
+        let p = &mut self.profile;
+        p.follower_count = counts.follower_count.or(p.follower_count);
+        p.following_count = counts.following_count.or(p.following_count);
+        p.likes_count = counts.likes_count.or(p.likes_count);
+        p.video_count = counts.video_count.or(p.video_count);
     }
 }

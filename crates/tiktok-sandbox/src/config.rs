@@ -13,6 +13,8 @@ pub struct SandboxConfig {
     pub client_key: String,
     /// The only `client_secret` the sandbox accepts.
     pub client_secret: String,
+    /// The app's name, shown on the consent page.
+    pub app_name: String,
     /// The fake TikTok users; the first one authorizes unless `sandbox_user` names another.
     pub users: Vec<FakeUser>,
     /// `expires_in` of new access tokens (TikTok's older docs: 86400 s).
@@ -35,6 +37,7 @@ impl Default for SandboxConfig {
             port: 0,
             client_key: "sbx_client_key".to_owned(),
             client_secret: "sbx_client_secret".to_owned(),
+            app_name: "Creator Dashboard (development)".to_owned(),
             users: FakeUser::defaults(),
             access_token_ttl: Duration::from_secs(86_400),
             refresh_token_ttl: Duration::from_secs(31_536_000),

@@ -10,7 +10,7 @@ mod shop;
 mod store;
 mod videos;
 
-pub use changes::VideoCounts;
+pub use changes::{ProfileCounts, VideoCounts};
 pub use config::{FakeUser, SandboxConfig};
 pub use faults::{Endpoint, Fault, FaultKind};
 pub use server::{Sandbox, SandboxHandle};

@@ -8,11 +8,12 @@ use std::time::Instant;
 use actix_web::dev::ServerHandle;
 use actix_web::{web, App, HttpServer};
 
-use crate::changes::{VideoChanges, VideoCounts};
+use crate::changes::{ProfileCounts, VideoChanges, VideoCounts};
 use crate::config::SandboxConfig;
 use crate::faults::{Endpoint, Fault, FaultBook};
 use crate::ids;
 use crate::store::Store;
+use crate::videos::Timeline;
 
 /// What every request handler shares.
 pub(crate) struct Shared {
@@ -25,6 +26,8 @@ pub(crate) struct Shared {
     changes: Mutex<Vec<VideoChanges>>,
     /// TikTok Shop's state.
     pub(crate) shop: crate::shop::ShopState,
+    /// When the fake videos were posted, relative to the start.
+    pub timeline: Timeline,
 }
 
 impl Shared {
@@ -57,6 +60,27 @@ impl Shared {
     pub(crate) fn expire_access_tokens(&self) {
         self.store().expire_access_tokens(Instant::now());
     }
+
+    /// Sets a user's profile counts; false for an unknown user.
+    pub(crate) fn set_profile_counts(&self, username: &str, counts: ProfileCounts) -> bool {
+        let Some(index) = self
+            .config
+            .users
+            .iter()
+            .position(|u| u.username == username)
+        else {
+            return false;
+        };
+        self.changes()[index].set_profile(counts);
+        true
+    }
+}
+
+/// Seconds since the Unix epoch.
+fn unix_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
 }
 
 /// The TikTok sandbox: a loopback fake of TikTok's Login Kit v2 and Display API.
@@ -89,6 +113,7 @@ impl Sandbox {
             store: Mutex::new(Store::default()),
             faults: Mutex::new(FaultBook::default()),
             changes: Mutex::new(vec![VideoChanges::default(); config_users]),
+            timeline: Timeline::before(unix_now()),
         });
         let data = web::Data::from(Arc::clone(&shared));
         let server = HttpServer::new(move || {
@@ -209,6 +234,13 @@ impl SandboxHandle {
     /// user.
     pub fn set_video_counts(&self, username: &str, video_id: &str, counts: VideoCounts) -> bool {
         self.change(username, |c| c.set_counts(video_id, counts))
+    }
+
+    /// Gives the user these profile counts from now on (`None` keeps a count): what user info reports
+    /// as `follower_count`, `following_count`, `likes_count` and `video_count`. Returns false for an
+    /// unknown user.
+    pub fn set_profile_counts(&self, username: &str, counts: ProfileCounts) -> bool {
+        self.shared.set_profile_counts(username, counts)
     }
 
     fn change(&self, username: &str, f: impl FnOnce(&mut VideoChanges)) -> bool {

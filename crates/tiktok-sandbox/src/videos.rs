@@ -25,26 +25,42 @@ pub(crate) const VIDEO_FIELDS: &[&str] = &[
     "view_count",
 ];
 
-/// `create_time` of every user's newest video: 2026-01-01T00:00:00Z.
-const NEWEST_CREATE_TIME: i64 = 1_767_225_600;
 /// Seconds between two videos of a user.
 const SPACING: i64 = 3 * 3_600;
 /// The first video id; all ids have 19 digits.
 const ID_BASE: u64 = 7_300_000_000_000_000_000;
 
-/// `create_time` (seconds) of the user's video at `index` (0 = newest).
-fn create_time(index: u32) -> i64 {
-    NEWEST_CREATE_TIME - i64::from(index) * SPACING
+/// When the videos were posted: every user's newest video at `newest` (Unix seconds), each older one
+/// [`SPACING`] before the next. The sandbox dates it an hour before it starts, so that a fresh run has
+/// videos within the last days (a 30-day engagement rate) whatever the date.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Timeline {
+    newest: i64,
 }
 
-/// The index of the newest video posted strictly before `cursor_ms`.
-fn first_index_before(cursor_ms: i64) -> u32 {
-    let newest_ms = NEWEST_CREATE_TIME * 1_000;
-    if cursor_ms > newest_ms {
-        return 0;
+impl Timeline {
+    /// The newest video an hour before `now` (Unix seconds), on a whole minute.
+    pub(crate) fn before(now: i64) -> Self {
+        let newest = now - 3_600;
+        Self {
+            newest: newest - newest.rem_euclid(60),
+        }
     }
-    let skipped = (newest_ms - cursor_ms) / (SPACING * 1_000) + 1;
-    u32::try_from(skipped).unwrap_or(u32::MAX)
+
+    /// `create_time` (seconds) of a user's video at `index` (0 = newest).
+    fn create_time(self, index: u32) -> i64 {
+        self.newest - i64::from(index) * SPACING
+    }
+
+    /// The index of the newest video posted strictly before `cursor_ms`.
+    fn first_index_before(self, cursor_ms: i64) -> u32 {
+        let newest_ms = self.newest * 1_000;
+        if cursor_ms > newest_ms {
+            return 0;
+        }
+        let skipped = (newest_ms - cursor_ms) / (SPACING * 1_000) + 1;
+        u32::try_from(skipped).unwrap_or(u32::MAX)
+    }
 }
 
 /// One page: the requested fields of the videos, the next cursor and whether more follow.
@@ -65,12 +81,13 @@ pub(crate) fn id_of(user: &FakeUser, index: u32) -> String {
 pub(crate) fn page(
     user: &FakeUser,
     changes: &VideoChanges,
+    timeline: Timeline,
     cursor: Option<i64>,
     max_count: u32,
     fields: &[&str],
 ) -> Page {
     let start = cursor
-        .map(first_index_before)
+        .map(|c| timeline.first_index_before(c))
         .unwrap_or(0)
         .min(user.video_count);
     let visible = |i: u32| !changes.is_deleted(&id_of(user, i));
@@ -87,13 +104,13 @@ pub(crate) fn page(
         (next..user.video_count).any(visible)
     };
     let cursor = match next.checked_sub(1) {
-        Some(last) if next > start => create_time(last) * 1_000,
+        Some(last) if next > start => timeline.create_time(last) * 1_000,
         _ => cursor.unwrap_or(0),
     };
     Page {
         videos: picked
             .into_iter()
-            .map(|i| video(user, changes, i, fields))
+            .map(|i| video(user, changes, timeline.create_time(i), i, fields))
             .collect(),
         cursor,
         has_more,
@@ -101,17 +118,24 @@ pub(crate) fn page(
 }
 
 /// The requested fields of `user`'s video at `index`.
-fn video(user: &FakeUser, changes: &VideoChanges, index: u32, fields: &[&str]) -> Value {
+fn video(
+    user: &FakeUser,
+    changes: &VideoChanges,
+    create_time: i64,
+    index: u32,
+    fields: &[&str],
+) -> Value {
     let id = id_of(user, index);
     let n = i64::from(user.video_count - index);
     let counts = changes.counts(&id);
     let embed_link = format!("https://www.tiktok.com/static/profile-video?id={id}");
     let all: Vec<(&str, Value)> = vec![
-        ("create_time", create_time(index).into()),
+        ("create_time", create_time.into()),
         (
             "cover_image_url",
             format!(
-                "https://p16-sign.tiktokcdn.com/sandbox/{id}~tplv-noop.jpeg?x-expires=1767247200"
+                "https://p16-sign.tiktokcdn.com/sandbox/{id}~tplv-noop.jpeg?x-expires={}",
+                create_time + 30 * 86_400
             )
             .into(),
         ),
@@ -163,17 +187,36 @@ fn video(user: &FakeUser, changes: &VideoChanges, index: u32, fields: &[&str]) -
 mod tests {
     use super::*;
 
+    const TIMELINE: Timeline = Timeline {
+        newest: 1_767_225_600,
+    };
+
+    #[test]
+    fn the_newest_video_is_an_hour_before_the_start_on_a_whole_minute() {
+        let timeline = Timeline::before(1_767_225_659);
+        assert_eq!(timeline.create_time(0), 1_767_222_000);
+        assert_eq!(timeline.create_time(2), 1_767_222_000 - 2 * SPACING);
+    }
+
     #[test]
     fn forty_five_videos_come_in_three_pages_of_twenty_newest_first() {
         let (user, none) = (FakeUser::new("u", 45), VideoChanges::default());
-        let first = page(&user, &none, None, 20, &["id", "create_time"]);
+        let first = page(&user, &none, TIMELINE, None, 20, &["id", "create_time"]);
         assert_eq!(first.videos.len(), 20);
         assert!(first.has_more);
-        let second = page(&user, &none, Some(first.cursor), 20, &["id", "create_time"]);
+        let second = page(
+            &user,
+            &none,
+            TIMELINE,
+            Some(first.cursor),
+            20,
+            &["id", "create_time"],
+        );
         assert_eq!(second.videos.len(), 20);
         let third = page(
             &user,
             &none,
+            TIMELINE,
             Some(second.cursor),
             20,
             &["id", "create_time"],
@@ -191,7 +234,7 @@ mod tests {
     #[test]
     fn ids_have_nineteen_digits_and_only_requested_fields_are_present() {
         let (user, none) = (FakeUser::new("u", 3), VideoChanges::default());
-        let p = page(&user, &none, None, 10, &["id"]);
+        let p = page(&user, &none, TIMELINE, None, 10, &["id"]);
         let video = p.videos[0].as_object().cloned().unwrap_or_default();
         assert_eq!(video.len(), 1);
         assert_eq!(video["id"].as_str().map(str::len), Some(19));
@@ -211,12 +254,12 @@ mod tests {
             share_count: 4,
         };
         changes.set_counts(&id_of(&user, 1), counts);
-        let first = page(&user, &changes, None, 20, &["id", "view_count"]);
+        let first = page(&user, &changes, TIMELINE, None, 20, &["id", "view_count"]);
         assert_eq!(first.videos.len(), 20, "1 to 18, then 21 and 22");
         assert_eq!(first.videos[0]["id"], id_of(&user, 1).as_str());
         assert_eq!(first.videos[0]["view_count"], 1);
         assert!(first.has_more);
-        let second = page(&user, &changes, Some(first.cursor), 20, &["id"]);
+        let second = page(&user, &changes, TIMELINE, Some(first.cursor), 20, &["id"]);
         let ids = vec![id_of(&user, 23)];
         let got: Vec<&str> = second
             .videos

@@ -17,7 +17,12 @@ on_both_backends!(
 async fn a_first_sync_stores_45_videos_in_3_list_calls_and_a_later_sync_makes_fewer(
     backend: Backend,
 ) {
-    let Some(app) = TestApp::spawn(backend).await else {
+    // The sandbox's 45 videos span the last 6 days, 3 hours apart: with a 1-day window, the first page
+    // (20 videos, 60 hours) reaches past it, and the second is all older and unchanged.
+    let window = |vars: &mut std::collections::HashMap<String, String>| {
+        vars.insert("APP_CONTENT__VIDEO_REFRESH_WINDOW_DAYS".into(), "1".into());
+    };
+    let Some(app) = TestApp::spawn_with(backend, window).await else {
         return;
     };
     assert_eq!(app.connect("42", "sandbox_creator").await.status, 200);
@@ -38,8 +43,8 @@ async fn a_first_sync_stores_45_videos_in_3_list_calls_and_a_later_sync_makes_fe
 
     let (_, later) = sync(&app, "42").await;
     assert_eq!(
-        later, 1,
-        "old, unchanged videos: the later sync stops after one page"
+        later, 2,
+        "the later sync stops after the first page of old, unchanged videos"
     );
 }
 

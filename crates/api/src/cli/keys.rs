@@ -4,8 +4,8 @@ use base64::Engine;
 use tiktok_adapters_crypto::KeyRing;
 
 use super::CommandError;
-use crate::auth;
-use crate::settings::{Environment, Settings};
+use crate::dev_token::DevTokens;
+use crate::settings::Settings;
 use crate::wiring;
 
 pub(super) async fn migrate(settings: &Settings) -> Result<(), CommandError> {
@@ -34,25 +34,14 @@ pub(super) async fn rotate_keys(settings: &Settings, batch: u32) -> Result<(), C
 
 /// Prints only the token, so that `TOKEN=$(tiktok-integration dev-token 42)` works.
 pub(super) fn dev_token(settings: &Settings, user: &str, admin: bool) -> Result<(), CommandError> {
-    if settings.environment == Environment::Production {
-        return Err(CommandError::new(
-            "dev-token is not available in production",
-        ));
-    }
-    let secret = secrecy::ExposeSecret::expose_secret(&settings.security.jwt_secret).to_owned();
-    let secret = if secret.trim().is_empty() {
-        auth::DEVELOPMENT_JWT_SECRET.to_owned()
-    } else {
-        secret
-    };
-    let claims = auth::Claims {
-        sub: user.to_owned(),
-        exp: 4_102_444_800, // 2100-01-01: a development token that does not expire during a walkthrough
-        scope: admin.then(|| auth::ADMIN_SCOPE.to_owned()),
-        iss: Some(settings.security.jwt_issuer.clone()).filter(|s| !s.is_empty()),
-        aud: Some(settings.security.jwt_audience.clone()).filter(|s| !s.is_empty()),
-    };
-    let token = auth::mint_hs256(secret.as_bytes(), &claims)
+    let tokens = DevTokens::from_settings(settings).ok_or_else(|| {
+        CommandError::new(
+            "dev-token is not available in production, nor with AUTH_JWT_PUBLIC_KEY (tokens are HS256)",
+        )
+    })?;
+    // 2100-01-01: a development token that does not expire during a walkthrough.
+    let token = tokens
+        .mint(user, admin, 4_102_444_800)
         .map_err(|e| CommandError::new(e.to_string()))?;
     println!("{token}");
     Ok(())

@@ -3,7 +3,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use tiktok_domain::usecases::{AuthorizationStart, ConnectionStatus, MetricsReport};
-use tiktok_domain::DisconnectReason;
+use tiktok_domain::{ConnectionState, DisconnectReason, ReauthReason};
 use utoipa::ToSchema;
 
 use super::analytics_dto::{GrowthWindows, ViewsBody};
@@ -39,6 +39,28 @@ pub struct StatusBody {
     /// What the service does not sync because the creator did not grant the scope it needs, e.g.
     /// `[{"data": "videos", "scope": "video.list"}]`; empty when nothing is missing or not connected.
     pub missing_data: Vec<MissingDataBody>,
+    /// Why the creator must reconnect: `refresh_token_expired`, `access_revoked` (TikTok refused a grant
+    /// that had not expired: the creator removed the app, or TikTok withdrew it), `scope_withdrawn` or
+    /// `unknown`. Present only when the status is `reauth_required`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(example = "access_revoked")]
+    pub reauth_reason: Option<&'static str>,
+    /// The last sync that failed (the callback's first profile read, `POST sync`, or a background sync);
+    /// null when the last sync succeeded, none failed since connecting, or not connected.
+    pub last_sync_error: Option<SyncErrorBody>,
+}
+
+/// A failed sync: the contract's error code, a sentence, and when.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SyncErrorBody {
+    /// The contract's error code the sync failed with (`tiktok_unavailable`, `rate_limited`, …).
+    #[schema(example = "tiktok_unavailable")]
+    pub code: String,
+    /// A sentence for people; never a secret.
+    pub message: String,
+    /// When it failed (RFC 3339, UTC).
+    #[schema(example = "2026-12-04T10:00:00Z")]
+    pub at: String,
 }
 
 /// The account part of the status body. Never a token.
@@ -68,6 +90,20 @@ impl From<ConnectionStatus> for StatusBody {
             .into_iter()
             .map(MissingDataBody::from)
             .collect();
+        let reauth_reason = status
+            .account
+            .as_ref()
+            .filter(|_| status.state == ConnectionState::ReauthRequired)
+            .map(|a| a.reauth_reason.unwrap_or(ReauthReason::Unknown).as_str());
+        let last_sync_error = status
+            .account
+            .as_ref()
+            .and_then(|a| a.last_sync_error.as_ref())
+            .map(|f| SyncErrorBody {
+                code: f.code.clone(),
+                message: f.message.clone(),
+                at: rfc3339(f.at),
+            });
         let account = status.account.map(|a| AccountBody {
             tiktok_user_id: a.tiktok_user_id.as_str().to_owned(),
             username: a.profile.username,
@@ -90,6 +126,8 @@ impl From<ConnectionStatus> for StatusBody {
             disconnect_reason,
             reauth_due_at: status.reauth_due_at.map(rfc3339),
             missing_data,
+            reauth_reason,
+            last_sync_error,
         }
     }
 }

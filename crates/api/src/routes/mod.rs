@@ -5,6 +5,7 @@ pub mod analytics_dto;
 pub mod connection;
 pub mod content;
 pub mod content_dto;
+pub mod dev;
 pub mod dto;
 pub mod health;
 pub mod oauth;

@@ -3,8 +3,8 @@ use chrono::{DateTime, Utc};
 
 use super::BoxError;
 use crate::account::{
-    ConnectionGeneration, DisconnectReason, NewConnection, Profile, SealedToken, StoredGrant,
-    TikTokAccount,
+    ConnectionGeneration, DisconnectReason, NewConnection, Profile, ReauthReason, SealedToken,
+    StoredGrant, SyncFailure, TikTokAccount,
 };
 use crate::analytics::Analytics;
 use crate::values::{OpenId, Scopes, UserId};
@@ -70,9 +70,10 @@ pub trait AccountRepository: Send + Sync {
     ) -> Result<Option<TikTokAccount>, RepositoryError>;
 
     /// Stores a completed authorization: creates the user's row, or reuses it on reconnect (tokens replaced,
-    /// state `connected`, disconnect reason cleared, refresh lease freed, profile kept until the next sync;
-    /// the connection's generation becomes `connection.generation`). On a reconnect to another TikTok
-    /// account, the profile and every content row of the previous one are erased in the same transaction.
+    /// state `connected`, disconnect reason, reauthorization reason and last sync error cleared, refresh
+    /// lease freed, profile kept until the next sync; the connection's generation becomes
+    /// `connection.generation`). On a reconnect to another TikTok account, the profile and every content
+    /// row of the previous one are erased in the same transaction.
     ///
     /// # Errors
     /// MUST return [`RepositoryError::Conflict`] when another user has this `open_id` active.
@@ -81,8 +82,8 @@ pub trait AccountRepository: Send + Sync {
         connection: &NewConnection,
     ) -> Result<TikTokAccount, RepositoryError>;
 
-    /// Stores a fresh profile and sets `last_sync_at`, provided the user's active account is still of
-    /// `generation`.
+    /// Stores a fresh profile, sets `last_sync_at` and clears the last sync error, provided the user's
+    /// active account is still of `generation`.
     ///
     /// # Errors
     /// MUST return [`RepositoryError::NotFound`], writing nothing, when the user has no active account of
@@ -96,8 +97,8 @@ pub trait AccountRepository: Send + Sync {
     ) -> Result<TikTokAccount, RepositoryError>;
 
     /// Keeps the account and its profile but records that TikTok no longer accepts the grant whose sealed
-    /// refresh token is `refused`; the tokens are erased, since they are of no further use, and the refresh
-    /// lease is freed. Only that grant is judged: a grant stored meanwhile (a reconnect, a concurrent
+    /// refresh token is `refused`, and why (`reason`, shown until a reconnect); the tokens are erased, since
+    /// they are of no further use, and the refresh lease is freed. Only that grant is judged: a grant stored meanwhile (a reconnect, a concurrent
     /// refresh) is left alone.
     ///
     /// # Errors
@@ -107,7 +108,18 @@ pub trait AccountRepository: Send + Sync {
         &self,
         user_id: &UserId,
         refused: &SealedToken,
+        reason: ReauthReason,
         at: DateTime<Utc>,
+    ) -> Result<(), RepositoryError>;
+
+    /// Records the last sync that failed on the user's active account (connected or awaiting
+    /// reauthorization) of `generation`, replacing the previous one. Changes nothing, and succeeds, when
+    /// the user has no active account of that generation (the connection ended meanwhile).
+    async fn record_sync_failure(
+        &self,
+        user_id: &UserId,
+        generation: &ConnectionGeneration,
+        failure: &SyncFailure,
     ) -> Result<(), RepositoryError>;
 
     /// Erases both tokens, frees the refresh lease, clears the connection's generation, sets the state to

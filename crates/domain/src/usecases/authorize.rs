@@ -165,7 +165,11 @@ impl AccountService {
                     .await?
             }
             Err(error) => {
-                tracing::warn!(user_id = %user_id, %error, "connected, but the profile could not be read yet")
+                tracing::warn!(user_id = %user_id, %error, "connected, but the profile could not be read yet");
+                let error = ServiceError::from(error);
+                account.last_sync_error = self
+                    .record_sync_failure(user_id, &connection.generation, &error)
+                    .await;
             }
         }
         Ok(ConnectionStatus::of(user_id.clone(), Some(account))

@@ -56,6 +56,28 @@ pub enum ServiceError {
     Internal(#[source] BoxError),
 }
 
+impl ServiceError {
+    /// The contract's error code of this answer (the HTTP layer answers with the same code).
+    pub fn code(&self) -> &'static str {
+        match self {
+            ServiceError::Forbidden => "forbidden",
+            ServiceError::InvalidRequest(_) => "invalid_request",
+            ServiceError::InvalidRedirectUri => "invalid_redirect_uri",
+            ServiceError::InvalidState => "invalid_state",
+            ServiceError::AuthorizationDenied { .. } => "authorization_denied",
+            ServiceError::InvalidGrant => "invalid_grant",
+            ServiceError::NotConnected => "not_connected",
+            ServiceError::ReauthRequired => "reauth_required",
+            ServiceError::AccountInUse => "tiktok_account_in_use",
+            ServiceError::RateLimited { .. } => "rate_limited",
+            ServiceError::TikTokError(_) => "tiktok_error",
+            ServiceError::TikTokUnavailable(_) => "tiktok_unavailable",
+            ServiceError::DatabaseUnavailable(_) => "database_unavailable",
+            ServiceError::Internal(_) => "internal_error",
+        }
+    }
+}
+
 impl From<RepositoryError> for ServiceError {
     fn from(error: RepositoryError) -> Self {
         match error {

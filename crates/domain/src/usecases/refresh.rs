@@ -129,7 +129,11 @@ impl AccountService {
         if grant.refresh_token_expires_at <= now {
             tracing::warn!(user_id = %user_id, "refresh token expired; reauthorization required");
             return Err(self
-                .mark_reauth_required(user_id, &grant.refresh_token, "refresh_token_expired")
+                .mark_reauth_required(
+                    user_id,
+                    &grant.refresh_token,
+                    crate::account::ReauthReason::RefreshTokenExpired,
+                )
                 .await);
         }
         let refresh_token = match self.open(&current, &grant.refresh_token, TokenKind::Refresh) {

@@ -1,6 +1,8 @@
 //! Pulling the profile and its counts from TikTok, then the history snapshot and the videos.
 
-use crate::account::{ConnectionState, TikTokAccount};
+use crate::account::{
+    ConnectionGeneration, ConnectionState, ReauthReason, SyncFailure, TikTokAccount,
+};
 use crate::analytics::Analytics;
 use crate::ports::{RepositoryError, TikTokApiError, UserInfo};
 use crate::values::{AccessToken, Scope, UserId};
@@ -57,7 +59,9 @@ impl AccountService {
 
     /// The sync itself, for an authorized caller holding the account's sync lease: answers the account as stored after it, and the
     /// analytics computed from what it stored (an error when they could not be computed: the sync itself
-    /// succeeded, the log says why).
+    /// succeeded, the log says why). A failed sync is recorded as the account's last sync error; a
+    /// successful one clears it (storing the profile does). A sync refused before it starts (no active
+    /// account, or one awaiting reauthorization) records nothing.
     ///
     /// Every write carries the [`ConnectionGeneration`](crate::account::ConnectionGeneration) of the
     /// account read first. When storage refuses one (the connection ended meanwhile: a disconnect, a
@@ -69,6 +73,50 @@ impl AccountService {
             .generation
             .clone()
             .ok_or(ServiceError::NotConnected)?;
+        let synced = self.sync_stored(account, generation.clone()).await;
+        if let Err(error) = &synced {
+            self.record_sync_failure(user_id, &generation, error).await;
+        }
+        synced
+    }
+
+    /// Records a failed sync on the user's active account of `generation`, so that the status can say
+    /// when and why. Nothing is recorded when the connection ended; a failure to record is logged, not
+    /// answered.
+    pub(super) async fn record_sync_failure(
+        &self,
+        user_id: &UserId,
+        generation: &ConnectionGeneration,
+        error: &ServiceError,
+    ) -> Option<SyncFailure> {
+        if matches!(error, ServiceError::NotConnected | ServiceError::Forbidden) {
+            return None;
+        }
+        let failure = SyncFailure {
+            code: error.code().to_owned(),
+            message: error.to_string(),
+            at: self.ports.clock.now(),
+        };
+        match self
+            .ports
+            .accounts
+            .record_sync_failure(user_id, generation, &failure)
+            .await
+        {
+            Ok(()) => Some(failure),
+            Err(record_error) => {
+                tracing::warn!(user_id = %user_id, error = %record_error, "the failed sync could not be recorded");
+                None
+            }
+        }
+    }
+
+    async fn sync_stored(
+        &self,
+        account: TikTokAccount,
+        generation: ConnectionGeneration,
+    ) -> Result<Synced, ServiceError> {
+        let user_id = &account.user_id;
         let (info, token) = self.read_profile(&account).await?;
         if info
             .open_id
@@ -160,7 +208,7 @@ impl AccountService {
                     .mark_reauth_required(
                         &account.user_id,
                         &fresh.grant.refresh_token,
-                        "scope_withdrawn",
+                        ReauthReason::ScopeWithdrawn,
                     )
                     .await)
             }

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::account::{SealedToken, StoredGrant, TikTokAccount, TokenKind};
+use crate::account::{ReauthReason, SealedToken, StoredGrant, TikTokAccount, TokenKind};
 use crate::ports::{RepositoryError, TokenCipher, TokenContext, TokenGrant};
 use crate::values::{AccessToken, UserId};
 
@@ -121,14 +121,21 @@ impl AccountService {
                 };
             }
         }
-        tracing::warn!(user_id = %account.user_id, "TikTok refused the refresh token; reauthorization required");
+        // TikTok's `invalid_grant` does not say why; a refresh token still within the lifetime TikTok gave it
+        // was revoked (the creator removed the app, or TikTok withdrew the grant).
+        let reason = if used.refresh_token_expires_at <= self.ports.clock.now() {
+            ReauthReason::RefreshTokenExpired
+        } else {
+            ReauthReason::AccessRevoked
+        };
+        tracing::warn!(user_id = %account.user_id, reason = reason.as_str(), "TikTok refused the refresh token; reauthorization required");
         Err(self
-            .mark_reauth_required(&account.user_id, &used.refresh_token, "refresh_refused")
+            .mark_reauth_required(&account.user_id, &used.refresh_token, reason)
             .await)
     }
 
-    /// Marks the account for reauthorization because TikTok refused the grant whose refresh token is
-    /// `refused`, and answers the request's error. Only that grant is marked: when a reconnect or a
+    /// Marks the account for reauthorization, for `reason`, because TikTok refused the grant whose refresh
+    /// token is `refused`, and answers the request's error. Only that grant is marked: when a reconnect or a
     /// concurrent refresh stored another one meanwhile, the account is left as it is and the request is
     /// told to retry (it will use the new grant). `reason` labels the transition in
     /// `tiktok_reauth_required_total`.
@@ -136,16 +143,17 @@ impl AccountService {
         &self,
         user_id: &UserId,
         refused: &SealedToken,
-        reason: &'static str,
+        reason: ReauthReason,
     ) -> ServiceError {
         let marked = self
             .ports
             .accounts
-            .mark_reauth_required(user_id, refused, self.ports.clock.now())
+            .mark_reauth_required(user_id, refused, reason, self.ports.clock.now())
             .await;
         match marked {
             Ok(()) => {
-                metrics::counter!("tiktok_reauth_required_total", "reason" => reason).increment(1);
+                metrics::counter!("tiktok_reauth_required_total", "reason" => reason.as_str())
+                    .increment(1);
                 ServiceError::ReauthRequired
             }
             Err(RepositoryError::NotFound) => {
@@ -182,7 +190,7 @@ impl AccountService {
                 self.mark_reauth_required(
                     &account.user_id,
                     &grant.refresh_token,
-                    "token_unreadable",
+                    ReauthReason::Unknown,
                 )
                 .await
             }

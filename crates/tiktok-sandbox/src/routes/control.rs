@@ -5,6 +5,7 @@ use actix_web::HttpResponse;
 use serde::Deserialize;
 use serde_json::json;
 
+use crate::changes::ProfileCounts;
 use crate::faults::{Endpoint, Fault};
 use crate::server::Shared;
 
@@ -18,7 +19,44 @@ pub(super) fn configure(cfg: &mut web::ServiceConfig) {
         .route(
             "/sandbox/grants/{open_id}/withdraw_scope",
             web::post().to(withdraw),
+        )
+        .route("/sandbox/users", web::get().to(users))
+        .route("/sandbox/avatars/{file}", web::get().to(avatar))
+        .route(
+            "/sandbox/users/{username}/counts",
+            web::post().to(set_counts),
         );
+}
+
+async fn users(shared: web::Data<Shared>) -> HttpResponse {
+    let users: Vec<_> = shared
+        .config
+        .users
+        .iter()
+        .zip(&shared.open_ids)
+        .map(|(u, open_id)| {
+            json!({"username": u.username, "open_id": open_id, "display_name": u.display_name})
+        })
+        .collect();
+    HttpResponse::Ok().json(json!({ "users": users }))
+}
+
+async fn set_counts(
+    path: web::Path<String>,
+    body: Bytes,
+    shared: web::Data<Shared>,
+) -> HttpResponse {
+    let Ok(counts) = serde_json::from_slice::<ProfileCounts>(&body) else {
+        return HttpResponse::BadRequest().json(json!({
+            "error": "expected {\"follower_count\"?, \"following_count\"?, \"likes_count\"?, \"video_count\"?} with integer values"
+        }));
+    };
+    if !shared.set_profile_counts(&path, counts) {
+        return HttpResponse::NotFound().json(
+            json!({ "error": "no fake user has this username; GET /sandbox/users lists them" }),
+        );
+    }
+    HttpResponse::Ok().json(json!({ "username": path.into_inner(), "counts": counts }))
 }
 
 async fn overview(shared: web::Data<Shared>) -> HttpResponse {
@@ -102,4 +140,38 @@ async fn withdraw(path: web::Path<String>, body: Bytes, shared: web::Data<Shared
         Err(_) => HttpResponse::BadRequest()
             .json(json!({ "error": "expected {\"scope\": \"user.info.stats\"}" })),
     }
+}
+
+/// `GET /sandbox/avatars/{username}.svg`: a round avatar with the user's initial, what user info's
+/// `avatar_url` points at.
+async fn avatar(path: web::Path<String>, shared: web::Data<Shared>) -> HttpResponse {
+    let username = path.strip_suffix(".svg").unwrap_or(&path);
+    let Some(index) = shared
+        .config
+        .users
+        .iter()
+        .position(|u| u.username == username)
+    else {
+        return HttpResponse::NotFound().json(json!({ "error": "no fake user has this username" }));
+    };
+    let initial = username
+        .trim_start_matches("sandbox_")
+        .chars()
+        .next()
+        .map_or('?', |c| c.to_ascii_uppercase());
+    let initial = if initial.is_ascii_alphanumeric() {
+        initial
+    } else {
+        '?'
+    };
+    let hue = (index * 137) % 360;
+    HttpResponse::Ok()
+        .content_type("image/svg+xml")
+        .insert_header(("cache-control", "public, max-age=3600"))
+        .body(format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 100 100\" width=\"168\" height=\"168\">\
+             <circle cx=\"50\" cy=\"50\" r=\"50\" fill=\"hsl({hue},70%,45%)\"/>\
+             <text x=\"50\" y=\"66\" font-family=\"sans-serif\" font-size=\"46\" text-anchor=\"middle\" \
+             fill=\"#fff\">{initial}</text></svg>"
+        ))
 }

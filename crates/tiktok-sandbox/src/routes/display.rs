@@ -47,9 +47,10 @@ pub(super) async fn user_info(req: HttpRequest, shared: web::Data<Shared>) -> Ht
     }
     let user = &shared.config.users[grant.user];
     let name = &user.username;
-    let avatar = |size: &str| {
-        format!("https://p16-sign.tiktokcdn.com/sandbox-avatar/{name}~c5_{size}.jpeg?x-expires=1767247200")
-    };
+    // Served by the sandbox itself (`GET /sandbox/avatars/{username}.svg`), so that a page shows it offline.
+    let host = req.connection_info().host().to_owned();
+    let avatar = |size: &str| format!("http://{host}/sandbox/avatars/{name}.svg?size={size}");
+    let profile = shared.changes()[grant.user].profile();
     let mut map = Map::new();
     for field in fields {
         let value: Value = match field.as_str() {
@@ -63,13 +64,19 @@ pub(super) async fn user_info(req: HttpRequest, shared: web::Data<Shared>) -> Ht
             "profile_deep_link" => format!("https://vm.tiktok.com/sandbox/@{name}").into(),
             "is_verified" => user.is_verified.into(),
             "username" => name.clone().into(),
-            "follower_count" => user.follower_count.into(),
-            "following_count" => user.following_count.into(),
-            "likes_count" => user.likes_count.into(),
-            _ => {
-                let deleted = shared.changes()[grant.user].deleted_count();
-                (i64::from(user.video_count) - deleted as i64).into()
-            }
+            "follower_count" => profile.follower_count.unwrap_or(user.follower_count).into(),
+            "following_count" => profile
+                .following_count
+                .unwrap_or(user.following_count)
+                .into(),
+            "likes_count" => profile.likes_count.unwrap_or(user.likes_count).into(),
+            _ => profile
+                .video_count
+                .unwrap_or_else(|| {
+                    let deleted = shared.changes()[grant.user].deleted_count();
+                    i64::from(user.video_count) - deleted as i64
+                })
+                .into(),
         };
         map.insert(field, value);
     }
@@ -114,6 +121,7 @@ pub(super) async fn video_list(
     let page = videos::page(
         user,
         &changes,
+        shared.timeline,
         list.cursor,
         max_count.unsigned_abs() as u32,
         &fields,

@@ -1,6 +1,7 @@
 //! The sandbox's HTTP routes and the answers they share.
 
 mod authorize;
+mod consent;
 mod control;
 mod display;
 mod oauth;
@@ -26,6 +27,7 @@ const HANG: Duration = Duration::from_secs(3_600);
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/v2/auth/authorize/", web::get().to(authorize::authorize))
+        .route("/v2/auth/authorize/", web::post().to(authorize::decide))
         .route("/v2/oauth/token/", web::post().to(oauth::token))
         .route("/v2/oauth/revoke/", web::post().to(oauth::revoke))
         .route("/v2/user/info/", web::get().to(display::user_info))

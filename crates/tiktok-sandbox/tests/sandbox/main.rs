@@ -1,6 +1,8 @@
 //! The sandbox over real loopback HTTP, spoken to with reqwest as a client of TikTok would.
 
 mod common;
+mod consent;
+mod control;
 mod display;
 mod faults;
 mod oauth;

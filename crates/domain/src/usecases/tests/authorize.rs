@@ -6,7 +6,9 @@ use chrono::Duration;
 use mockall::Sequence;
 
 use super::support::*;
-use crate::account::{ConnectionState, NewConnection, Profile, TikTokAccount, TokenKind};
+use crate::account::{
+    ConnectionState, NewConnection, Profile, SyncFailure, TikTokAccount, TokenKind,
+};
 use crate::ports::{
     AuthorizationRequest, CipherError, MockTokenCipher, OAuthError, PendingAuthorization,
     RepositoryError, StateStoreError, TikTokApiError,
@@ -361,6 +363,8 @@ fn account_from(connection: &NewConnection) -> TikTokAccount {
         state: ConnectionState::Connected,
         disconnect_reason: None,
         last_sync_at: None,
+        reauth_reason: None,
+        last_sync_error: None,
         connected_at: connection.connected_at,
         updated_at: connection.connected_at,
         generation: Some(connection.generation.clone()),
@@ -898,6 +902,7 @@ async fn a_profile_tiktok_cannot_serve_yet_still_leaves_the_account_connected() 
         .times(1)
         .returning(|_, _| Err(TikTokApiError::Unavailable(boom())));
     mocks.accounts.expect_save_profile().never();
+    let failures = mocks.sync_failures.clone();
     let service = mocks.service();
 
     // Act
@@ -906,9 +911,17 @@ async fn a_profile_tiktok_cannot_serve_yet_still_leaves_the_account_connected() 
         .await
         .unwrap();
 
-    // Assert
+    // Assert: connected, and the failed first read is recorded and shown as the last sync error.
     assert!(status.connected());
-    assert_eq!(status.account, Some(account_from(&saved.only())));
+    let failure = SyncFailure {
+        code: "tiktok_unavailable".into(),
+        message: "TikTok is unavailable; retry later".into(),
+        at: now(),
+    };
+    assert_eq!(failures.only(), failure);
+    let mut expected = account_from(&saved.only());
+    expected.last_sync_error = Some(failure);
+    assert_eq!(status.account, Some(expected));
 }
 
 #[tokio::test]

@@ -148,7 +148,7 @@ async fn a_refused_refresh_while_disconnecting_still_disconnects_without_revokin
         .accounts
         .expect_mark_reauth_required()
         .times(0..=1)
-        .returning(|_, _, _| Ok(()));
+        .returning(|_, _, _, _| Ok(()));
     mocks.oauth.expect_revoke().never();
     expect_local_disconnect(&mut mocks, None);
     let service = mocks.service();

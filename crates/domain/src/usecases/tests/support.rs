@@ -8,7 +8,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::account::{
     ConnectionGeneration, ConnectionState, DisconnectReason, Profile, SealedToken, StoredGrant,
-    TikTokAccount, TokenKind,
+    SyncFailure, TikTokAccount, TokenKind,
 };
 use crate::ports::{
     BoxError, CipherError, Clock, MockAccountRepository, MockAccountSchedule,
@@ -162,12 +162,25 @@ pub(super) struct Mocks {
     /// `None` uses [`FakeCipher`].
     pub(super) cipher: Option<MockTokenCipher>,
     pub(super) config: ServiceConfig,
+    /// Every failed sync recorded with `record_sync_failure(42, …)`, which always succeeds.
+    pub(super) sync_failures: Captured<SyncFailure>,
 }
 
 impl Default for Mocks {
     fn default() -> Self {
+        let sync_failures = Captured::default();
+        let sink = sync_failures.clone();
+        let mut accounts = MockAccountRepository::new();
+        accounts
+            .expect_record_sync_failure()
+            .withf(|user_id, _, _| user_id == &user())
+            .returning(move |_, _, failure| {
+                sink.push(failure.clone());
+                Ok(())
+            });
         Self {
-            accounts: MockAccountRepository::new(),
+            sync_failures,
+            accounts,
             content: MockContentRepository::new(),
             states: MockOAuthStateStore::new(),
             oauth: MockTikTokOAuth::new(),
@@ -395,6 +408,8 @@ pub(super) fn connected_account() -> AccountBuilder {
         state: ConnectionState::Connected,
         disconnect_reason: None,
         last_sync_at: Some(now() - Duration::hours(6)),
+        reauth_reason: None,
+        last_sync_error: None,
         connected_at: now() - Duration::days(2),
         updated_at: now() - Duration::hours(6),
         generation: Some(generation()),

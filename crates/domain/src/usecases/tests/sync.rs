@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use mockall::Sequence;
 
 use super::support::*;
-use crate::account::{DisconnectReason, SealedToken, StoredGrant, TokenKind};
+use crate::account::{DisconnectReason, ReauthReason, SealedToken, StoredGrant, TokenKind};
 use crate::ports::{
     CipherError, MockTokenCipher, OAuthError, RepositoryError, TikTokApiError, TokenGrant, UserInfo,
 };
@@ -46,19 +46,20 @@ fn expect_user_info(
         .return_once(move |_, _| result);
 }
 
-/// `mark_reauth_required(42, <the stored refresh token>, now)` is called once: the grant judged dead is
-/// the one the account held.
-fn expect_reauth_marked(mocks: &mut Mocks) {
+/// `mark_reauth_required(42, <the stored refresh token>, reason, now)` is called once: the grant judged
+/// dead is the one the account held, for that reason.
+fn expect_reauth_marked(mocks: &mut Mocks, reason: ReauthReason) {
     mocks
         .accounts
         .expect_mark_reauth_required()
-        .withf(|user_id, refused, at| {
+        .withf(move |user_id, refused, why, at| {
             user_id == &user()
                 && *refused == sealed(USER, TokenKind::Refresh, OLD_REFRESH)
+                && *why == reason
                 && *at == now()
         })
         .times(1)
-        .returning(|_, _, _| Ok(()));
+        .returning(|_, _, _, _| Ok(()));
 }
 
 /// Nothing is written and TikTok's data API is left alone.
@@ -333,7 +334,7 @@ async fn a_refused_refresh_marks_the_account_for_reauthorization_and_is_never_re
     mocks.accounts_are(vec![Some(account.clone()), Some(account.clone())]);
     mocks.lease_taken_on(vec![account]);
     expect_refresh(&mut mocks, OLD_REFRESH, Err(OAuthError::InvalidGrant));
-    expect_reauth_marked(&mut mocks);
+    expect_reauth_marked(&mut mocks, ReauthReason::AccessRevoked);
     expect_nothing_stored(&mut mocks);
     mocks.data.expect_user_info().never();
     let service = mocks.service();
@@ -360,9 +361,9 @@ async fn a_refused_grant_replaced_between_the_check_and_the_mark_is_left_alone_a
     mocks
         .accounts
         .expect_mark_reauth_required()
-        .withf(|_, refused, _| *refused == sealed(USER, TokenKind::Refresh, OLD_REFRESH))
+        .withf(|_, refused, _, _| *refused == sealed(USER, TokenKind::Refresh, OLD_REFRESH))
         .times(1)
-        .returning(|_, _, _| Err(RepositoryError::NotFound));
+        .returning(|_, _, _, _| Err(RepositoryError::NotFound));
     expect_nothing_stored(&mut mocks);
     mocks.data.expect_user_info().never();
     let service = mocks.service();
@@ -416,7 +417,7 @@ async fn an_expired_refresh_token_requires_reauthorization_without_calling_tikto
         mocks.lease_taken_on(vec![account]);
         mocks.oauth.expect_refresh().never();
         mocks.data.expect_user_info().never();
-        expect_reauth_marked(&mut mocks);
+        expect_reauth_marked(&mut mocks, ReauthReason::RefreshTokenExpired);
         expect_nothing_stored(&mut mocks);
         let service = mocks.service();
 
@@ -574,7 +575,7 @@ async fn a_forced_refresh_that_tiktok_refuses_requires_reauthorization() {
         Err(TikTokApiError::AccessTokenInvalid),
     );
     expect_refresh(&mut mocks, OLD_REFRESH, Err(OAuthError::InvalidGrant));
-    expect_reauth_marked(&mut mocks);
+    expect_reauth_marked(&mut mocks, ReauthReason::AccessRevoked);
     expect_nothing_stored(&mut mocks);
     let service = mocks.service();
 
@@ -651,7 +652,7 @@ async fn a_withdrawn_scope_marks_the_account_for_reauthorization() {
         Err(TikTokApiError::ScopeNotAuthorized),
     );
     mocks.oauth.expect_refresh().never();
-    expect_reauth_marked(&mut mocks);
+    expect_reauth_marked(&mut mocks, ReauthReason::ScopeWithdrawn);
     expect_nothing_stored(&mut mocks);
     let service = mocks.service();
 
@@ -786,7 +787,7 @@ async fn a_stored_token_that_does_not_open_requires_reauthorization_instead_of_f
         mocks.cipher = Some(cipher);
         mocks.oauth.expect_refresh().never();
         mocks.data.expect_user_info().never();
-        expect_reauth_marked(&mut mocks);
+        expect_reauth_marked(&mut mocks, ReauthReason::Unknown);
         expect_nothing_stored(&mut mocks);
         let service = mocks.service();
 
@@ -816,7 +817,7 @@ async fn a_token_that_does_not_open_and_a_database_outage_is_database_unavailabl
         .accounts
         .expect_mark_reauth_required()
         .times(1)
-        .returning(|_, _, _| Err(RepositoryError::Unavailable(boom())));
+        .returning(|_, _, _, _| Err(RepositoryError::Unavailable(boom())));
     mocks.data.expect_user_info().never();
     let service = mocks.service();
 
@@ -825,4 +826,80 @@ async fn a_token_that_does_not_open_and_a_database_outage_is_database_unavailabl
 
     // Assert
     assert_err!(result, ServiceError::DatabaseUnavailable(_));
+}
+
+#[tokio::test]
+async fn a_failed_sync_is_recorded_with_its_contract_code_and_a_message_without_its_cause() {
+    let cases = [
+        (
+            Err(TikTokApiError::Unavailable(boom())),
+            "tiktok_unavailable",
+        ),
+        (
+            Err(TikTokApiError::RateLimited { retry_after: None }),
+            "rate_limited",
+        ),
+        (Err(TikTokApiError::ScopeNotAuthorized), "reauth_required"),
+    ];
+    for (answer, code) in cases {
+        // Arrange
+        let mut mocks = Mocks::default();
+        mocks.account_is(Some(connected_account().build()));
+        mocks.oauth.expect_refresh().never();
+        expect_user_info(&mut mocks, OLD_ACCESS, answer);
+        if code == "reauth_required" {
+            expect_reauth_marked(&mut mocks, ReauthReason::ScopeWithdrawn);
+        }
+        expect_nothing_stored(&mut mocks);
+        let failures = mocks.sync_failures.clone();
+        let service = mocks.service();
+
+        // Act
+        let error = service.sync(&creator(), &user()).await.unwrap_err();
+
+        // Assert
+        let failure = failures.only();
+        assert_eq!(failure.code, code);
+        assert_eq!(failure.code, error.code());
+        assert_eq!(failure.at, now());
+        assert_eq!(failure.message, error.to_string());
+        assert!(
+            !failure.message.contains("connection reset"),
+            "the cause stays in the log: {}",
+            failure.message
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_successful_sync_or_one_refused_before_it_starts_records_no_failure() {
+    // A good sync: storing the profile is what clears the last failure (storage's contract).
+    let mut mocks = Mocks::default();
+    let account = connected_account().build();
+    mocks.account_is(Some(account.clone()));
+    expect_user_info(&mut mocks, OLD_ACCESS, Ok(user_info()));
+    let saved = mocks.profile_saves_onto(account);
+    let failures = mocks.sync_failures.clone();
+    mocks.service().sync(&creator(), &user()).await.unwrap();
+    assert_eq!(saved.all().len(), 1);
+    assert!(failures.all().is_empty());
+
+    // No account, a disconnected one, or one already awaiting reauthorization: nothing was attempted.
+    let refused = [
+        None,
+        Some(
+            connected_account()
+                .disconnected(DisconnectReason::UserDisconnected)
+                .build(),
+        ),
+        Some(connected_account().reauth_required().build()),
+    ];
+    for account in refused {
+        let mut mocks = Mocks::default();
+        mocks.account_is(account);
+        mocks.data.expect_user_info().never();
+        let failures = mocks.sync_failures.clone();
+        assert!(mocks.service().sync(&creator(), &user()).await.is_err());
+        assert!(failures.all().is_empty());
+    }
 }
