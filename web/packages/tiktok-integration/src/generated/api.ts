@@ -123,7 +123,9 @@ export interface paths {
         put?: never;
         /**
          * Refresh the token if needed, pull profile stats from TikTok, store them with a history snapshot, then
-         *     sync the videos (with `video.list`). Answers the metrics body, fresh.
+         *     sync the videos (with `video.list`). Answers the metrics body, fresh. One sync per account runs at a
+         *     time: a request that finds one running answers its result. The caller's budget is charged the TikTok
+         *     calls the sync made (every page).
          */
         post: operations["sync"];
         delete?: never;
@@ -160,6 +162,26 @@ export interface paths {
         put?: never;
         /** Receives a TikTok webhook event. */
         post: operations["receive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/dev/token": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * DEVELOPMENT ONLY: a bearer token for a chosen user, so that the settings page needs no typed token.
+         *     Exists only in development with the TikTok sandbox; anywhere else it answers 404.
+         */
+        post: operations["token"];
         delete?: never;
         options?: never;
         head?: never;
@@ -220,6 +242,21 @@ export interface components {
             tiktok_user_id: string;
             /** @description Handle (needs `user.info.profile`). */
             username?: string | null;
+        };
+        /** @description A development token. */
+        DevTokenBody: {
+            /**
+             * @description When it expires (RFC 3339, UTC).
+             * @example 2026-12-05T04:00:00Z
+             */
+            expires_at: string;
+            /** @description The bearer JWT. */
+            token: string;
+            /**
+             * @description The user id it acts for.
+             * @example 42
+             */
+            user_id: string;
         };
         /** @description The contract's error body. */
         ErrorBody: {
@@ -376,6 +413,7 @@ export interface components {
              *     `account_deleted`, `age_changed`, `account_banned`, `developer_revoked` or `unknown`. Absent otherwise.
              */
             disconnect_reason?: string | null;
+            last_sync_error?: null | components["schemas"]["SyncErrorBody"];
             /**
              * @description What the service does not sync because the creator did not grant the scope it needs, e.g.
              *     `[{"data": "videos", "scope": "video.list"}]`; empty when nothing is missing or not connected.
@@ -388,6 +426,13 @@ export interface components {
              */
             reauth_due_at?: string | null;
             /**
+             * @description Why the creator must reconnect: `refresh_token_expired`, `access_revoked` (TikTok refused a grant
+             *     that had not expired: the creator removed the app, or TikTok withdrew it), `scope_withdrawn` or
+             *     `unknown`. Present only when the status is `reauth_required`.
+             * @example access_revoked
+             */
+            reauth_reason?: string | null;
+            /**
              * @description `not_connected`, `connected` or `reauth_required`.
              * @example connected
              */
@@ -397,6 +442,21 @@ export interface components {
              * @example 42
              */
             user_id: string;
+        };
+        /** @description A failed sync: the contract's error code, a sentence, and when. */
+        SyncErrorBody: {
+            /**
+             * @description When it failed (RFC 3339, UTC).
+             * @example 2026-12-04T10:00:00Z
+             */
+            at: string;
+            /**
+             * @description The contract's error code the sync failed with (`tiktok_unavailable`, `rate_limited`, …).
+             * @example tiktok_unavailable
+             */
+            code: string;
+            /** @description A sentence for people; never a secret. */
+            message: string;
         };
         /**
          * @description A stored video. No cover image: TikTok signs cover URLs for 6 hours only, so a stored one would soon
@@ -1109,6 +1169,48 @@ export interface operations {
                 };
             };
             503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    token: {
+        parameters: {
+            query: {
+                /** @description The product user id the token acts for. */
+                user_id: string;
+                /** @description `true` mints an internal service's token (scope `tiktok:admin`); `false` or absent a creator's. */
+                admin?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DevTokenBody"];
+                };
+            };
+            /** @description invalid_request: bad user_id or admin */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_found: not in development with the sandbox */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
