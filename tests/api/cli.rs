@@ -18,7 +18,10 @@ fn binary(vars: &HashMap<String, String>) -> (Command, tempfile::TempDir) {
     let mut command = Command::cargo_bin("tiktok-integration")
         .expect("the binary is built (cargo build -p tiktok-api, or make test)");
     command.env_clear().current_dir(dir.path()).envs(vars);
-    if let Some(url) = vars.get("DATABASE_URL").filter(|u| u.starts_with("postgres")) {
+    if let Some(url) = vars
+        .get("DATABASE_URL")
+        .filter(|u| u.starts_with("postgres"))
+    {
         // libpq negotiates TLS with OpenSSL even on loopback; a short-lived process that used it sometimes
         // ends with SIGSEGV in OpenSSL's exit-time clean-up after its work is done (diesel-rs/diesel#3441,
         // an environment issue of libpq + OpenSSL). This test is about the commands, not TLS.
