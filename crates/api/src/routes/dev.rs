@@ -30,7 +30,7 @@ pub struct DevTokenQuery {
     #[param(required = true, value_type = String, pattern = "^[A-Za-z0-9._:@-]{1,128}$")]
     user_id: Option<String>,
     /// `true` mints an internal service's token (scope `tiktok:admin`); `false` or absent a creator's.
-    #[param(required = false, value_type = String)]
+    #[param(schema_with = super::param_docs::admin)]
     admin: Option<String>,
 }
 

@@ -74,3 +74,13 @@ pub fn instant() -> RefOr<Schema> {
         .item(form(KnownFormat::Date))
         .into()
 }
+
+/// `admin` of the development sign-in: `true` or `false`, nothing else.
+pub fn admin() -> RefOr<Schema> {
+    string_enum(&["true", "false"])
+        .description(Some(
+            "`true` mints an internal service's token (scope `tiktok:admin`); `false` (default) a creator's.",
+        ))
+        .default(Some("false".into()))
+        .into()
+}

@@ -1183,8 +1183,7 @@ export interface operations {
             query: {
                 /** @description The product user id the token acts for. */
                 user_id: string;
-                /** @description `true` mints an internal service's token (scope `tiktok:admin`); `false` or absent a creator's. */
-                admin?: string;
+                admin?: "true" | "false";
             };
             header?: never;
             path?: never;
