@@ -121,7 +121,13 @@ impl TikTokHttpClient {
     }
 }
 
-fn endpoint(base: &Url, path: &str, name: &'static str) -> Result<Url, ClientBuildError> {
+/// `path` under `base` (keeping a base path, dropping its query and fragment); `name` is the setting in
+/// the error when `base` is not an http(s) URL with a host.
+pub(crate) fn endpoint(
+    base: &Url,
+    path: &str,
+    name: &'static str,
+) -> Result<Url, ClientBuildError> {
     if !matches!(base.scheme(), "http" | "https")
         || base.cannot_be_a_base()
         || base.host().is_none()

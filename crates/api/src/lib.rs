@@ -5,7 +5,6 @@ pub mod background;
 pub mod cli;
 pub mod dev_token;
 pub mod error;
-pub mod header_limit;
 pub mod middleware;
 pub mod monitoring;
 pub mod rate_limit;

@@ -11,28 +11,48 @@ use tracing_actix_web::RequestId;
 
 use crate::error::{code_for_status, ApiError, ErrorBody, ErrorDetail};
 
-/// Request limits enforced before routing; kept in app data.
+/// Request limits enforced before routing, authentication or parsing; kept in app data.
 #[derive(Debug, Clone, Copy)]
 pub struct Limits {
     /// Longest accepted path and query.
     pub max_url_bytes: usize,
+    /// Most header bytes one request may carry, each header counted as on the wire (name, `": "`, value,
+    /// CRLF), so that a client cannot make every request carry (and every log span and extractor walk)
+    /// hundreds of kilobytes of headers. actix-http's own bounds (more than 96 headers, a head over
+    /// 128 KiB) answer before any middleware, with an empty body.
+    pub max_header_bytes: usize,
 }
 
-/// Refuses over-long URLs with 414 `uri_too_long`, before any routing or parsing.
-pub async fn limit_url_length(
+/// The size of `req`'s headers as sent: name, `": "`, value and CRLF for each.
+fn header_bytes(req: &ServiceRequest) -> usize {
+    req.headers()
+        .iter()
+        .map(|(name, value)| name.as_str().len() + value.len() + 4)
+        .fold(0, usize::saturating_add)
+}
+
+/// Refuses oversized headers with 431 `request_header_fields_too_large` (RFC 6585 §5) and over-long URLs
+/// with 414 `uri_too_long`, in the contract's JSON.
+pub async fn enforce_limits(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody, BoxBody>>, actix_web::Error> {
-    let limit = req
-        .app_data::<web::Data<Limits>>()
-        .map_or(usize::MAX, |l| l.max_url_bytes);
-    let length = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
-    if length > limit {
-        let error = ApiError::new(
+    let limits = req.app_data::<web::Data<Limits>>().map(|l| *l.get_ref());
+    let url_length = req.uri().path_and_query().map_or(0, |pq| pq.as_str().len());
+    let refusal = match limits {
+        Some(limits) if header_bytes(&req) > limits.max_header_bytes => Some(ApiError::new(
+            StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
+            "request_header_fields_too_large",
+            "the request headers are too large",
+        )),
+        Some(limits) if url_length > limits.max_url_bytes => Some(ApiError::new(
             StatusCode::URI_TOO_LONG,
             "uri_too_long",
             "the request URL is too long",
-        );
+        )),
+        _ => None,
+    };
+    if let Some(error) = refusal {
         return Ok(req
             .into_response(error.error_response())
             .map_into_right_body());

@@ -15,7 +15,6 @@ use crate::telemetry::RedactedRootSpan;
 
 use crate::auth::Authenticator;
 use crate::dev_token::DevTokens;
-use crate::header_limit::{limit_header_size, HeaderLimit};
 use crate::middleware;
 use crate::monitoring;
 use crate::rate_limit::CallerRateLimiter;
@@ -184,8 +183,6 @@ fn serve(
     let webhook = web::Data::new(webhook);
     let limits = middleware::Limits {
         max_url_bytes: settings.server.max_url_bytes,
-    };
-    let header_limit = HeaderLimit {
         max_header_bytes: settings.server.max_header_bytes,
     };
     let max_body = settings.server.max_body_bytes;
@@ -211,7 +208,6 @@ fn serve(
             .app_data(webhook.clone())
             .app_data(rate_limiter.clone())
             .app_data(web::Data::new(limits))
-            .app_data(web::Data::new(header_limit))
             .app_data(middleware::query_config())
             .app_data(middleware::path_config())
             .app_data(middleware::json_config(max_body))
@@ -228,8 +224,7 @@ fn serve(
             ))
             .wrap(middleware::error_bodies())
             .wrap(middleware::security_headers())
-            .wrap(actix_web::middleware::from_fn(middleware::limit_url_length))
-            .wrap(actix_web::middleware::from_fn(limit_header_size))
+            .wrap(actix_web::middleware::from_fn(middleware::enforce_limits))
             .wrap(actix_web::middleware::from_fn(
                 middleware::request_id_header,
             ))

@@ -15,7 +15,7 @@ use url::Url;
 pub use config::ShopClientConfig;
 pub use sign::verify_webhook_signature;
 
-use crate::client::WireError;
+use crate::client::{endpoint, WireError};
 use crate::config::ClientBuildError;
 use pacing::Pacer;
 use tiktok_domain::shop::ShopApiError;
@@ -109,19 +109,4 @@ impl ShopHttpClient {
         }
         envelope::read(api, status, retry_after, &body)
     }
-}
-
-fn endpoint(base: &Url, path: &str, name: &'static str) -> Result<Url, ClientBuildError> {
-    if !matches!(base.scheme(), "http" | "https")
-        || base.cannot_be_a_base()
-        || base.host().is_none()
-    {
-        return Err(ClientBuildError::InvalidBaseUrl { name });
-    }
-    let mut url = base.clone();
-    url.set_query(None);
-    url.set_fragment(None);
-    let prefix = base.path().trim_end_matches('/').to_owned();
-    url.set_path(&format!("{prefix}{path}"));
-    Ok(url)
 }
