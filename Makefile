@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export TEST_DATABASE_URL
 
 # The web part (web/) needs Node.js >= 20.19 and npm; its scripts say so when they are missing.
-.PHONY: run run-api test test-web lint fmt fmt-check check-deps check-alerts migrate openapi doc build release bench clean fuzz
+.PHONY: run run-api test test-web lint audit fmt fmt-check check-deps check-alerts migrate openapi doc build release bench clean fuzz
 
 run: ## Serve the API + TikTok sandbox and the settings page (http://localhost:3000/creator-dashboard/settings); Ctrl-C stops both
 	web/scripts/run-dev.sh
@@ -26,9 +26,16 @@ test: check-deps check-alerts ## Every test: domain (mocks), adapters (SQLite, P
 test-web: ## The web part of `make test` only: tsc, eslint, vitest, browser end to end (Chromium)
 	web/scripts/test.sh
 
-lint: check-deps ## fmt check + clippy, warnings are errors
+lint: check-deps ## fmt check + clippy (warnings are errors), cargo deny (licences, duplicate crates, sources), cargo machete (unused dependencies)
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	@$(CARGO) deny --version >/dev/null 2>&1 || { echo "cargo-deny is missing: cargo install --locked cargo-deny (.ci/run does)"; exit 1; }
+	$(CARGO) deny check licenses bans sources
+	@$(CARGO) machete --version >/dev/null 2>&1 || { echo "cargo-machete is missing: cargo install --locked cargo-machete (.ci/run does)"; exit 1; }
+	$(CARGO) machete
+
+audit: ## RustSec advisories (cargo deny check advisories): needs GitHub for the advisory database, so not part of `lint`
+	$(CARGO) deny check advisories
 
 fmt: ## Format the code
 	$(CARGO) fmt --all

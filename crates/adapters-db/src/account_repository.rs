@@ -16,7 +16,7 @@ use crate::account_upsert::save_connection_once;
 use crate::analytics_models::AnalyticsRow;
 use crate::connection::write_transaction;
 use crate::errors::Failure;
-use crate::models::{naive, AccountRow};
+use crate::models::{account_columns, naive, AccountRow};
 use crate::refresh_lease::{self, Fence};
 use crate::schema::tiktok_accounts::{self as t, table as accounts};
 use crate::schema::tiktok_analytics as an;
@@ -56,7 +56,8 @@ impl AccountRepository for DieselAccountRepository {
         let found = self.db.run(move |conn| {
             let row = accounts
                 .filter(t::user_id.eq(user))
-                .first::<AccountRow>(conn)
+                .select(AccountRow::as_select())
+                .first(conn)
                 .optional()?;
             row.map(to_account).transpose()
         });
@@ -72,7 +73,7 @@ impl AccountRepository for DieselAccountRepository {
             let row = accounts
                 .left_join(an::table.on(an::user_id.eq(t::user_id)))
                 .filter(t::user_id.eq(user))
-                .select((t::all_columns, an::all_columns.nullable()))
+                .select((AccountRow::as_select(), an::all_columns.nullable()))
                 .first::<(AccountRow, Option<AnalyticsRow>)>(conn)
                 .optional()?;
             row.map(|(account, kept)| {
@@ -92,7 +93,8 @@ impl AccountRepository for DieselAccountRepository {
             let row = accounts
                 .filter(t::tiktok_user_id.eq(open_id))
                 .filter(t::is_active.eq(true))
-                .first::<AccountRow>(conn)
+                .select(AccountRow::as_select())
+                .first(conn)
                 .optional()?;
             row.map(to_account).transpose()
         });
@@ -149,7 +151,7 @@ impl AccountRepository for DieselAccountRepository {
                     t::last_sync_error_message.eq(None::<String>),
                     t::last_sync_error_at.eq(None::<chrono::NaiveDateTime>),
                 ))
-                .returning(t::all_columns)
+                .returning(account_columns())
                 .get_result::<AccountRow>(conn)
                 .optional()?;
             to_account(row.ok_or(Failure::NotFound)?)
@@ -247,7 +249,8 @@ impl AccountRepository for DieselAccountRepository {
                     .execute(tx)?;
                 let row = accounts
                     .filter(t::user_id.eq(&user))
-                    .first::<AccountRow>(tx)
+                    .select(AccountRow::as_select())
+                    .first(tx)
                     .optional()?;
                 row.map(to_account).transpose()
             })

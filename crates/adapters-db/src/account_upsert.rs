@@ -8,7 +8,7 @@ use tiktok_domain::{ConnectionState, NewConnection, TikTokAccount};
 use crate::connection::AnyConnection;
 use crate::content_repository::purge_user;
 use crate::errors::Failure;
-use crate::models::{naive, AccountRow, NewAccountRow};
+use crate::models::{account_columns, naive, AccountRow, NewAccountRow};
 use crate::schema::constraints::ACTIVE_OPEN_ID;
 use crate::schema::tiktok_accounts::{self as t, table as accounts};
 
@@ -61,7 +61,7 @@ pub(crate) fn save_connection_once(
                 updated_at: connected_at,
                 connection_generation: Some(c.generation.as_str()),
             })
-            .returning(t::all_columns)
+            .returning(account_columns())
             .get_result::<AccountRow>(tx),
         Some(previous) => {
             if previous != open_id {
@@ -94,7 +94,7 @@ pub(crate) fn save_connection_once(
                     // A sync of the previous connection in flight can no longer write anything.
                     t::connection_generation.eq(c.generation.as_str()),
                 ))
-                .returning(t::all_columns)
+                .returning(account_columns())
                 .get_result::<AccountRow>(tx)
         }
     }

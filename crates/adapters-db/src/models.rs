@@ -12,8 +12,10 @@ use tiktok_domain::{
 use crate::errors::CorruptRow;
 use crate::schema::{oauth_states, tiktok_accounts};
 
-/// A `tiktok_accounts` row, in column order.
-#[derive(Debug, Queryable)]
+/// The `tiktok_accounts` columns an account is made of, selected by name (`AccountRow::as_select()`): the
+/// refresh lease columns are storage's business only and are not read.
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = tiktok_accounts)]
 pub(crate) struct AccountRow {
     pub id: i64,
     pub user_id: String,
@@ -37,16 +39,18 @@ pub(crate) struct AccountRow {
     pub last_sync_at: Option<NaiveDateTime>,
     pub connected_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-    /// The refresh lease; storage's business only, never part of the account.
-    #[allow(dead_code)]
-    pub refresh_lease_until: Option<NaiveDateTime>,
-    #[allow(dead_code)]
-    pub refresh_lease_owner: Option<String>,
     pub connection_generation: Option<String>,
     pub reauth_reason: Option<String>,
     pub last_sync_error_code: Option<String>,
     pub last_sync_error_message: Option<String>,
     pub last_sync_error_at: Option<NaiveDateTime>,
+}
+
+/// The columns of [`AccountRow`], by name, for `RETURNING`: `as_returning()` picks the multi-backend
+/// connection's backend, for which the returning clause does not build, while this column tuple builds for all.
+pub(crate) fn account_columns(
+) -> <AccountRow as Selectable<diesel::sqlite::Sqlite>>::SelectExpression {
+    <AccountRow as Selectable<diesel::sqlite::Sqlite>>::construct_selection()
 }
 
 /// A new `tiktok_accounts` row for a first connection (the profile comes with the first sync).

@@ -7,7 +7,7 @@ use tiktok_domain::ports::RefreshLease;
 use tiktok_domain::{ConnectionState, StoredGrant, TikTokAccount, UserId};
 
 use crate::errors::Failure;
-use crate::models::{naive, AccountRow};
+use crate::models::{account_columns, naive, AccountRow};
 use crate::schema::tiktok_accounts::{self as t, table as accounts};
 use crate::Database;
 
@@ -36,7 +36,7 @@ pub(crate) async fn try_acquire(
                 t::refresh_lease_owner.eq(owner),
                 t::refresh_lease_until.eq(until),
             ))
-            .returning(t::all_columns)
+            .returning(account_columns())
             .get_result::<AccountRow>(conn)
             .optional()?;
         Ok(row.map(TikTokAccount::try_from).transpose()?)

@@ -34,6 +34,8 @@ fn every_contract_path_is_documented() {
         "/api/v1/integrations/tiktok/disconnect/{user_id}",
         "/api/v1/integrations/tiktok/sync/{user_id}",
         "/api/v1/integrations/tiktok/metrics/{user_id}",
+        "/api/v1/integrations/tiktok/metrics/{user_id}/history",
+        "/api/v1/integrations/tiktok/videos/{user_id}",
         "/api/v1/integrations/tiktok/webhooks",
         "/health/live",
         "/health/ready",

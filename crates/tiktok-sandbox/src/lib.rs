@@ -6,6 +6,7 @@ mod faults;
 mod ids;
 mod routes;
 mod server;
+mod shared;
 mod shop;
 mod store;
 mod videos;

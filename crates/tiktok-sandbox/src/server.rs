@@ -2,86 +2,15 @@
 
 use std::io;
 use std::net::{SocketAddr, TcpListener};
-use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::Instant;
+use std::sync::Arc;
 
 use actix_web::dev::ServerHandle;
 use actix_web::{web, App, HttpServer};
 
-use crate::changes::{ProfileCounts, VideoChanges, VideoCounts};
+use crate::changes::{ProfileCounts, VideoCounts};
 use crate::config::SandboxConfig;
-use crate::faults::{Endpoint, Fault, FaultBook};
-use crate::ids;
-use crate::store::Store;
-use crate::videos::Timeline;
-
-/// What every request handler shares.
-pub(crate) struct Shared {
-    pub config: SandboxConfig,
-    /// The `open_id` of each configured user, in the same order.
-    pub open_ids: Vec<String>,
-    store: Mutex<Store>,
-    faults: Mutex<FaultBook>,
-    /// Per user (same order as `config.users`): deleted videos and changed counts.
-    changes: Mutex<Vec<VideoChanges>>,
-    /// TikTok Shop's state.
-    pub(crate) shop: crate::shop::ShopState,
-    /// When the fake videos were posted, relative to the start.
-    pub timeline: Timeline,
-}
-
-impl Shared {
-    pub(crate) fn store(&self) -> MutexGuard<'_, Store> {
-        self.store.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    pub(crate) fn faults(&self) -> MutexGuard<'_, FaultBook> {
-        self.faults.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// The changes of every user's videos.
-    pub(crate) fn changes(&self) -> MutexGuard<'_, Vec<VideoChanges>> {
-        self.changes.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
-    pub(crate) fn inject_fault(&self, fault: Fault) {
-        tracing::warn!(?fault, "TikTok sandbox: fault switched on");
-        self.faults().add(fault);
-    }
-
-    pub(crate) fn revoke_grant(&self, open_id: &str) -> usize {
-        self.store().revoke_open_id(open_id)
-    }
-
-    pub(crate) fn withdraw_scope(&self, open_id: &str, scope: &str) -> usize {
-        self.store().withdraw_scope(open_id, scope)
-    }
-
-    pub(crate) fn expire_access_tokens(&self) {
-        self.store().expire_access_tokens(Instant::now());
-    }
-
-    /// Sets a user's profile counts; false for an unknown user.
-    pub(crate) fn set_profile_counts(&self, username: &str, counts: ProfileCounts) -> bool {
-        let Some(index) = self
-            .config
-            .users
-            .iter()
-            .position(|u| u.username == username)
-        else {
-            return false;
-        };
-        self.changes()[index].set_profile(counts);
-        true
-    }
-}
-
-/// Seconds since the Unix epoch.
-fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
+use crate::faults::{Endpoint, Fault};
+use crate::shared::Shared;
 
 /// The TikTok sandbox: a loopback fake of TikTok's Login Kit v2 and Display API.
 pub struct Sandbox;
@@ -99,22 +28,7 @@ impl Sandbox {
         }
         let listener = TcpListener::bind(("127.0.0.1", config.port))?;
         let addr = listener.local_addr()?;
-        let config_users = config.users.len();
-        let open_ids = config
-            .users
-            .iter()
-            .map(|u| ids::open_id(&config.client_key, &u.username))
-            .collect();
-        let shop = crate::shop::ShopState::new(config.shop.clone());
-        let shared = Arc::new(Shared {
-            shop,
-            config,
-            open_ids,
-            store: Mutex::new(Store::default()),
-            faults: Mutex::new(FaultBook::default()),
-            changes: Mutex::new(vec![VideoChanges::default(); config_users]),
-            timeline: Timeline::before(unix_now()),
-        });
+        let shared = Arc::new(Shared::new(config));
         let data = web::Data::from(Arc::clone(&shared));
         let server = HttpServer::new(move || {
             App::new()

@@ -2,15 +2,15 @@
 #![allow(dead_code)]
 
 use std::future::Future;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use diesel::connection::SimpleConnection;
-use diesel::{Connection, PgConnection};
 use tiktok_adapters_db::{Database, PoolOptions};
 use tiktok_domain::{
     ConnectionGeneration, NewConnection, OpenId, Scopes, SealedToken, StoredGrant, UserId,
 };
+
+/// The databases come from the workspace's one test-database crate (`crates/test-db`).
+pub use tiktok_test_db::{PgDatabase as PgTestDb, TestDatabase};
 
 /// Runs `test` once on SQLite and once on PostgreSQL, as `<name>::on_sqlite` and `<name>::on_postgres`.
 #[macro_export]
@@ -35,14 +35,14 @@ where
     F: FnOnce(Database) -> Fut,
     Fut: Future<Output = ()>,
 {
-    let dir = tempfile::tempdir().expect("temporary directory");
-    let url = format!("sqlite://{}/data/test.db", dir.path().display());
-    let db = Database::connect(&url, contract_pool()).expect("pool");
+    let file = TestDatabase::sqlite_at("data/test.db");
+    let db = Database::connect(file.url(), contract_pool()).expect("pool");
     db.run_migrations().await.expect("migrations");
     test(db).await;
 }
 
-/// A fresh, migrated PostgreSQL database, dropped afterwards; skipped when no server is reachable.
+/// A fresh, migrated PostgreSQL database, dropped afterwards. When no server is reachable: a failure under
+/// `REQUIRE_POSTGRES=1`, else a skip that the run's output shows (see `tiktok-test-db`).
 pub async fn on_postgres<F, Fut>(test: F)
 where
     F: FnOnce(Database) -> Fut,
@@ -54,90 +54,6 @@ where
     let db = Database::connect(&pg.url, contract_pool()).expect("pool");
     db.run_migrations().await.expect("migrations");
     test(db).await;
-}
-
-/// The server's URL: `TEST_DATABASE_URL`, or the local default.
-pub fn admin_url() -> String {
-    std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
-}
-
-/// A uniquely named PostgreSQL database, dropped (with its connections) when this is dropped.
-pub struct PgTestDb {
-    pub url: String,
-    pub name: String,
-    admin_url: String,
-}
-
-static COUNTER: AtomicU32 = AtomicU32::new(0);
-
-impl PgTestDb {
-    /// A unique name and its URL, without creating the database.
-    pub fn reserve() -> Option<Self> {
-        let admin_url = admin_url();
-        if let Err(e) = PgConnection::establish(&admin_url) {
-            println!("SKIPPED: PostgreSQL not reachable at {admin_url}: {e}");
-            return None;
-        }
-        let name = format!(
-            "tiktok_db_test_{}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed),
-            Utc::now().timestamp_subsec_micros()
-        );
-        let url = database_url(&admin_url, &name);
-        Some(Self {
-            url,
-            name,
-            admin_url,
-        })
-    }
-
-    /// A new empty database.
-    pub fn create() -> Option<Self> {
-        let db = Self::reserve()?;
-        db.create_now();
-        Some(db)
-    }
-
-    /// Creates the reserved database.
-    pub fn create_now(&self) {
-        let mut admin = PgConnection::establish(&self.admin_url).expect("admin connection");
-        admin
-            .batch_execute(&format!("CREATE DATABASE {}", self.name))
-            .expect("CREATE DATABASE");
-    }
-}
-
-impl Drop for PgTestDb {
-    fn drop(&mut self) {
-        if let Ok(mut admin) = PgConnection::establish(&self.admin_url) {
-            let dropped = admin.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ));
-            if let Err(e) = dropped {
-                eprintln!("could not drop test database {}: {e}", self.name);
-            }
-        }
-    }
-}
-
-/// The server URL with its database name replaced.
-fn database_url(admin_url: &str, name: &str) -> String {
-    let (without_query, query) = match admin_url.split_once('?') {
-        Some((url, query)) => (url, Some(query)),
-        None => (admin_url, None),
-    };
-    let authority_start = without_query.find("://").map_or(0, |i| i + 3);
-    let base = match without_query[authority_start..].find('/') {
-        Some(slash) => &without_query[..authority_start + slash],
-        None => without_query,
-    };
-    match query {
-        Some(query) => format!("{base}/{name}?{query}"),
-        None => format!("{base}/{name}"),
-    }
 }
 
 pub fn user(id: &str) -> UserId {
@@ -191,22 +107,6 @@ pub fn connection(user_id: &str, open: &str, tag: &str, when: DateTime<Utc>) -> 
         connected_at: when,
         generation: generation(tag),
     }
-}
-
-#[test]
-fn the_test_database_url_keeps_the_server_and_the_query() {
-    assert_eq!(
-        database_url("postgres://postgres@127.0.0.1:5432/postgres", "t1"),
-        "postgres://postgres@127.0.0.1:5432/t1"
-    );
-    assert_eq!(
-        database_url("postgres://u:p@h/db?sslmode=disable", "t1"),
-        "postgres://u:p@h/t1?sslmode=disable"
-    );
-    assert_eq!(
-        database_url("postgres://h:5432", "t1"),
-        "postgres://h:5432/t1"
-    );
 }
 
 /// Pool settings for contract tests: a generous wait for a connection, so that a loaded machine does not

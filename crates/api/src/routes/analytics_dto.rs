@@ -6,7 +6,7 @@ use tiktok_domain::content::HistoryPoint;
 use tiktok_domain::usecases::HistorySeries;
 use utoipa::ToSchema;
 
-use super::dto::rfc3339;
+use super::timestamps::rfc3339;
 
 /// One point of the history series.
 #[derive(Debug, Serialize, ToSchema)]

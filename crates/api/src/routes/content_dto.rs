@@ -9,7 +9,7 @@ use tiktok_domain::content::{StoredVideo, VideoCursor, VideoList, VideoSort};
 use tiktok_domain::usecases::MissingData;
 use utoipa::ToSchema;
 
-use super::dto::rfc3339;
+use super::timestamps::rfc3339;
 use crate::error::ApiError;
 
 /// A stored video. No cover image: TikTok signs cover URLs for 6 hours only, so a stored one would soon

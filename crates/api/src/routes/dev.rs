@@ -6,8 +6,8 @@ use chrono::Utc;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::dto::rfc3339;
 use super::params;
+use super::timestamps::rfc3339;
 use crate::dev_token::DevTokens;
 use crate::error::{ApiError, ErrorBody};
 

@@ -1,6 +1,5 @@
 //! The JSON bodies of the contract.
 
-use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 use tiktok_domain::usecases::{AuthorizationStart, ConnectionStatus, MetricsReport};
 use tiktok_domain::{ConnectionState, DisconnectReason, ReauthReason};
@@ -8,11 +7,6 @@ use utoipa::ToSchema;
 
 use super::analytics_dto::{GrowthWindows, ViewsBody};
 use super::content_dto::{MissingDataBody, VideoBody};
-
-/// RFC 3339 in UTC with a `Z`, as the contract asks.
-pub fn rfc3339(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
 
 /// The status body (also the body of a successful callback and of disconnect).
 #[derive(Debug, Serialize, ToSchema)]

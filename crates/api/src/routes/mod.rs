@@ -12,6 +12,7 @@ pub mod oauth;
 pub mod openapi;
 mod param_docs;
 mod params;
+pub mod timestamps;
 pub mod webhook;
 
 use actix_web::http::header::{self, HeaderValue};

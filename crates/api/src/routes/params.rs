@@ -107,7 +107,7 @@ mod tests {
     use super::*;
 
     fn at(raw: &str) -> String {
-        super::super::dto::rfc3339(instant("to", raw).expect(raw))
+        super::super::timestamps::rfc3339(instant("to", raw).expect(raw))
     }
 
     #[test]

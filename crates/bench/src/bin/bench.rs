@@ -352,8 +352,10 @@ fn run() -> Result<bool, String> {
         }
     }
     let tag = format!("{}_{}", std::process::id(), unix_seconds());
-    let service_db = FreshDatabase::create(&config.admin_url, &format!("bench_service_{tag}"))?;
-    let yardstick_db = FreshDatabase::create(&config.admin_url, &format!("bench_yardstick_{tag}"))?;
+    let service_db =
+        FreshDatabase::create_named(&config.admin_url, &format!("bench_service_{tag}"))?;
+    let yardstick_db =
+        FreshDatabase::create_named(&config.admin_url, &format!("bench_yardstick_{tag}"))?;
 
     let (port, sandbox_port, yardstick_port) = (free_port()?, free_port()?, free_port()?);
     let mut service = Command::new(&service_bin);

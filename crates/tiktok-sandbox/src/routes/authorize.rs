@@ -12,7 +12,7 @@ use url::form_urlencoded::Serializer;
 use super::consent::{self, Consent};
 use super::{form_pairs, gate, html_page};
 use crate::faults::Endpoint;
-use crate::server::Shared;
+use crate::shared::Shared;
 use crate::store::PendingCode;
 
 /// The scopes the sandbox knows (TikTok's Login Kit and Display API ones).

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::changes::ProfileCounts;
 use crate::faults::{Endpoint, Fault};
-use crate::server::Shared;
+use crate::shared::Shared;
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/sandbox", web::get().to(overview))

@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 use super::{bearer, display_error, display_ok, form_pairs, gate};
 use crate::faults::Endpoint;
 use crate::ids;
-use crate::server::Shared;
+use crate::shared::Shared;
 use crate::store::Authorized;
 use crate::videos::{self, VIDEO_FIELDS};
 

@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 
 use crate::faults::{Endpoint, FaultKind};
 use crate::ids;
-use crate::server::Shared;
+use crate::shared::Shared;
 
 /// How long a `hang` fault keeps a request open.
 const HANG: Duration = Duration::from_secs(3_600);

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::{form_pairs, gate, oauth_error};
 use crate::faults::Endpoint;
-use crate::server::Shared;
+use crate::shared::Shared;
 use crate::store::{CodeError, Issued};
 
 type Form = HashMap<String, String>;

@@ -13,7 +13,7 @@ use super::catalog;
 use super::state::{now, ShopApi, ShopState};
 use super::FakeShop;
 use crate::ids;
-use crate::server::Shared;
+use crate::shared::Shared;
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/open/authorize", web::get().to(authorize))
