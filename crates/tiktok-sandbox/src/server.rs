@@ -7,7 +7,7 @@ use std::sync::Arc;
 use actix_web::dev::ServerHandle;
 use actix_web::{web, App, HttpServer};
 
-use crate::changes::{ProfileCounts, VideoCounts};
+use crate::changes::{ProfileCounts, VideoChanges, VideoCounts};
 use crate::config::SandboxConfig;
 use crate::faults::{Endpoint, Fault};
 use crate::shared::Shared;
