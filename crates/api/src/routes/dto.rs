@@ -7,6 +7,7 @@ use utoipa::ToSchema;
 
 use super::analytics_dto::{GrowthWindows, ViewsBody};
 use super::content_dto::{MissingDataBody, VideoBody};
+use super::timestamps::rfc3339;
 
 /// The status body (also the body of a successful callback and of disconnect).
 #[derive(Debug, Serialize, ToSchema)]
