@@ -1,10 +1,13 @@
-//! Background work of one replica: the refresher and the scheduled sync, each a loop that a stop signal
-//! ends at a safe point (between accounts; a sync or refresh in flight finishes).
+//! Background work of one replica: the refresher (with the history retention) and the scheduled sync, each
+//! a loop that a stop signal ends at a safe point (between accounts; a sync or refresh in flight finishes).
+//! Stopping then waits for the tasks the use cases left running (a rotated pair being stored late).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use tiktok_domain::usecases::{AccountService, RefreshReport, ServiceError, SyncReport};
+use tiktok_domain::usecases::{
+    AccountService, BackgroundRounds, RefreshReport, ServiceError, SyncReport,
+};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -15,7 +18,7 @@ const REFRESH_BATCH: u32 = 500;
 
 /// Runs the rounds of one replica. Rounds can also be run by hand (commands, tests).
 pub struct BackgroundWorker {
-    service: AccountService,
+    rounds: BackgroundRounds,
     settings: BackgroundSettings,
     replica: String,
     stop: watch::Receiver<bool>,
@@ -30,7 +33,7 @@ impl BackgroundWorker {
         stop: watch::Receiver<bool>,
     ) -> Self {
         Self {
-            service,
+            rounds: service.rounds().clone(),
             settings,
             replica,
             stop,
@@ -46,7 +49,7 @@ impl BackgroundWorker {
     pub async fn refresh_round(&self) -> Result<RefreshReport, ServiceError> {
         let stop = self.stop.clone();
         let stopping = move || *stop.borrow();
-        let result = self.service.refresh_due(REFRESH_BATCH, &stopping).await;
+        let result = self.rounds.refresh_due(REFRESH_BATCH, &stopping).await;
         let outcome = if result.is_ok() { "done" } else { "failed" };
         metrics::counter!("tiktok_refresh_rounds_total", "outcome" => outcome).increment(1);
         match &result {
@@ -61,6 +64,12 @@ impl BackgroundWorker {
         result
     }
 
+    /// Deletes the history snapshots past the retention (at most once an hour per process; a failure is
+    /// logged by the use case and tried again next round).
+    pub async fn retention_round(&self) -> Result<u64, ServiceError> {
+        self.rounds.purge_expired_history().await
+    }
+
     /// One sync round over every account whose claim is free, logged with its counts.
     pub async fn sync_round(&self) -> Result<SyncReport, ServiceError> {
         let minutes = i64::try_from(self.settings.sync_interval_minutes.max(1)).unwrap_or(60);
@@ -68,7 +77,7 @@ impl BackgroundWorker {
         let stopping = move || *stop.borrow();
         let started = std::time::Instant::now();
         let result = self
-            .service
+            .rounds
             .sync_round(
                 &self.replica,
                 chrono::Duration::minutes(minutes),
@@ -107,6 +116,7 @@ impl BackgroundWorker {
         let mut stop = self.stop.clone();
         while !*stop.borrow() {
             let _ = self.refresh_round().await;
+            let _ = self.retention_round().await;
             if sleep_or_stop(every, &mut stop).await {
                 break;
             }
@@ -136,6 +146,8 @@ impl BackgroundWorker {
 /// The background work of a running replica: the worker, its loops (when enabled) and their stop signal.
 pub struct Background {
     worker: Arc<BackgroundWorker>,
+    /// Owns the tasks the use cases leave running; stopping waits for them.
+    service: AccountService,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
@@ -145,7 +157,7 @@ impl Background {
     pub fn start(service: AccountService, settings: &BackgroundSettings) -> Self {
         let (stop, stopped) = watch::channel(false);
         let worker = Arc::new(BackgroundWorker::new(
-            service,
+            service.clone(),
             settings.clone(),
             replica_name(),
             stopped,
@@ -158,6 +170,7 @@ impl Background {
         };
         Self {
             worker,
+            service,
             stop,
             tasks,
         }
@@ -173,13 +186,15 @@ impl Background {
         !self.tasks.is_empty()
     }
 
-    /// Signals the loops to stop and waits up to `grace` for the account in hand to finish.
+    /// Signals the loops to stop and waits up to `grace` for the account in hand to finish, then up to
+    /// `grace` again for the tasks the use cases left running (a rotated pair being stored late).
     pub async fn stop(self, grace: Duration) {
         self.stop.send_replace(true);
         let tasks = futures::future::join_all(self.tasks);
         if tokio::time::timeout(grace, tasks).await.is_err() {
             tracing::warn!("background work did not stop in time");
         }
+        self.service.wait_for_tasks(grace).await;
     }
 }
 

@@ -111,6 +111,11 @@ impl From<ServiceError> for ApiError {
                 tracing::warn!(error.cause = %cause, "TikTok unavailable");
                 Self::new(S::SERVICE_UNAVAILABLE, "tiktok_unavailable", message).retry_after(None)
             }
+            ServiceError::AccountBusy(cause) => {
+                // Our own race, not TikTok's: the contract's closest 503 code, with a message that says so.
+                tracing::info!(error.cause = %cause, "another request is updating this account");
+                Self::new(S::SERVICE_UNAVAILABLE, "tiktok_unavailable", message).retry_after(None)
+            }
             ServiceError::DatabaseUnavailable(cause) => {
                 tracing::error!(error.cause = %cause, "database unavailable");
                 Self::new(S::SERVICE_UNAVAILABLE, "database_unavailable", message).retry_after(None)
@@ -193,6 +198,7 @@ mod tests {
             ServiceError::RateLimited { retry_after: None },
             ServiceError::TikTokError("x".into()),
             ServiceError::TikTokUnavailable("x".into()),
+            ServiceError::AccountBusy("x".into()),
             ServiceError::DatabaseUnavailable("x".into()),
             ServiceError::Internal("x".into()),
         ];

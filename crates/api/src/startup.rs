@@ -177,6 +177,10 @@ fn serve(
     webhook: WebhookSecret,
     with_sandbox: bool,
 ) -> Result<Server, StartupError> {
+    // Each route takes the use cases it needs; the webhook route still takes the whole service.
+    let connections = web::Data::new(service.connections().clone());
+    let syncs = web::Data::new(service.syncs().clone());
+    let reads = web::Data::new(service.reads().clone());
     let service = web::Data::new(service);
     let authenticator = web::Data::new(authenticator);
     let database = web::Data::new(database);
@@ -203,6 +207,9 @@ fn serve(
     let server = HttpServer::new(move || {
         App::new()
             .app_data(service.clone())
+            .app_data(connections.clone())
+            .app_data(syncs.clone())
+            .app_data(reads.clone())
             .app_data(authenticator.clone())
             .app_data(database.clone())
             .app_data(webhook.clone())

@@ -106,7 +106,10 @@ async fn handle(
                 .map_err(|e| ApiError::invalid_request(e.to_string()))?;
             let at = DateTime::from_timestamp(event.create_time, 0)
                 .ok_or_else(|| ApiError::invalid_request("create_time is out of range"))?;
-            let outcome = service.authorization_removed(&open_id, reason, at).await?;
+            let outcome = service
+                .connections()
+                .authorization_removed(&open_id, reason, at)
+                .await?;
             tracing::info!(?outcome, "authorization.removed processed");
             Ok("processed")
         }

@@ -6,7 +6,7 @@ use crate::ports::{TikTokApiError, VideoPage};
 use crate::values::{AccessToken, Scope};
 
 use super::sync::{connection_ended, ConnectionEnded};
-use super::{AccountService, ServiceError};
+use super::{AccountSync, ServiceError};
 
 /// TikTok's largest page of the video list.
 pub const VIDEO_PAGE_SIZE: u8 = 20;
@@ -19,10 +19,10 @@ enum PageError {
     Failed(ServiceError),
 }
 
-impl AccountService {
+impl AccountSync {
     /// Keeps the profile counts as the snapshot of the current history period (the latest sync of a
-    /// period wins), then, at most once per [`super::RETENTION_EVERY`] in this process, deletes snapshots
-    /// (of every account) older than the retention. Failures are logged: the profile is
+    /// period wins). (Snapshots past the retention are deleted by the background rounds, not by a user's
+    /// sync: see [`super::BackgroundRounds::purge_expired_history`].) A failure is logged: the profile is
     /// stored already, and history is a convenience. A snapshot refused because the connection
     /// `generation` ended stops the sync ([`ConnectionEnded`]).
     pub(super) async fn record_history(
@@ -30,7 +30,7 @@ impl AccountService {
         account: &TikTokAccount,
         generation: &ConnectionGeneration,
     ) -> Result<(), ConnectionEnded> {
-        let now = self.ports.clock.now();
+        let now = self.clock.now();
         let content = &self.config.content;
         let p = &account.profile;
         let counts = ProfileCounts {
@@ -47,7 +47,6 @@ impl AccountService {
                 counts,
             };
             let recorded = self
-                .ports
                 .content
                 .record_profile_snapshot(&account.user_id, generation, &snapshot)
                 .await;
@@ -60,18 +59,6 @@ impl AccountService {
                 Err(error) => {
                     tracing::warn!(user_id = %account.user_id, %error, "profile snapshot not recorded")
                 }
-            }
-        }
-        if !self.retention.due(now) {
-            return Ok(());
-        }
-        let cutoff = now - content.history_retention;
-        match self.ports.content.purge_history_before(cutoff).await {
-            Ok(0) => {}
-            Ok(purged) => tracing::info!(purged, "snapshots past the retention deleted"),
-            Err(error) => {
-                self.retention.failed(now);
-                tracing::warn!(%error, "snapshots past the retention not deleted");
             }
         }
         Ok(())
@@ -101,8 +88,8 @@ impl AccountService {
     ) -> Result<(), ConnectionEnded> {
         let user_id = &account.user_id;
         let config = &self.config.content;
-        let started = self.ports.clock.now();
-        let state = match self.ports.content.video_sync_state(user_id).await {
+        let started = self.clock.now();
+        let state = match self.content.video_sync_state(user_id).await {
             Ok(state) => state,
             Err(error) => {
                 tracing::warn!(user_id = %user_id, %error, "video sync skipped: storage failed");
@@ -145,7 +132,6 @@ impl AccountService {
             let report = match page.videos.is_empty() {
                 true => Default::default(),
                 false => match self
-                    .ports
                     .content
                     .upsert_videos(user_id, generation, &page.videos, started, bucket)
                     .await
@@ -180,12 +166,11 @@ impl AccountService {
             cursor = Some(page.cursor);
         };
         let end = VideoSyncEnd {
-            at: self.ports.clock.now(),
+            at: self.clock.now(),
             complete_listing_since: complete.then_some(listing_since),
             resume,
         };
         let finished = self
-            .ports
             .content
             .finish_video_sync(user_id, generation, &end)
             .await;
@@ -209,7 +194,7 @@ impl AccountService {
         token: &mut AccessToken,
         cursor: Option<i64>,
     ) -> Result<VideoPage, PageError> {
-        let data = &self.ports.data;
+        let data = &self.data;
         let result = match data.list_videos(token, cursor, VIDEO_PAGE_SIZE).await {
             Err(TikTokApiError::AccessTokenInvalid) => {
                 *token = self
@@ -233,9 +218,8 @@ impl AccountService {
         tracing::warn!(user_id = %user_id, "TikTok says video.list is no longer granted; videos skipped");
         let scopes = account.scopes.without(Scope::VIDEO_LIST);
         let saved = self
-            .ports
             .accounts
-            .save_scopes(user_id, &scopes, self.ports.clock.now())
+            .save_scopes(user_id, &scopes, self.clock.now())
             .await;
         if let Err(error) = saved {
             tracing::warn!(user_id = %user_id, %error, "withdrawn scope not recorded");

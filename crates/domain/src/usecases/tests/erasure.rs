@@ -111,7 +111,7 @@ async fn a_sync_carries_the_generation_of_the_account_it_read_into_every_write()
     let service = mocks.service();
 
     // Act
-    let report = service.sync_report(&creator(), &user()).await;
+    let report = service.syncs().sync_report(&creator(), &user()).await;
 
     // Assert
     assert!(report.is_ok(), "{report:?}");
@@ -150,7 +150,7 @@ async fn a_refused_video_page_stops_the_sync_at_once_and_it_answers_not_connecte
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert: no second page asked for, nothing more written.
     assert_err!(result, ServiceError::NotConnected);
@@ -168,7 +168,7 @@ async fn a_refused_profile_ends_the_sync_before_any_other_write() {
     let service = mocks.service();
 
     // Act
-    let result = service.sync_report(&creator(), &user()).await;
+    let result = service.syncs().sync_report(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::NotConnected);
@@ -192,7 +192,7 @@ async fn a_refused_history_snapshot_ends_the_sync_before_the_videos() {
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::NotConnected);
@@ -229,7 +229,7 @@ async fn a_refused_end_of_the_video_sync_ends_the_sync_before_the_analytics() {
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::NotConnected);
@@ -271,7 +271,7 @@ async fn refused_analytics_make_the_sync_answer_not_connected() {
     let service = mocks.service();
 
     // Act
-    let result = service.sync_report(&creator(), &user()).await;
+    let result = service.syncs().sync_report(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::NotConnected);
@@ -298,7 +298,7 @@ async fn metrics_computed_on_read_are_kept_only_for_the_connection_read() {
     let service = mocks.service();
 
     // Act
-    let result = service.metrics_report(&creator(), &user()).await;
+    let result = service.reads().metrics_report(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::NotConnected);
@@ -316,7 +316,7 @@ async fn an_account_without_a_connection_generation_is_not_synced() {
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::NotConnected);
