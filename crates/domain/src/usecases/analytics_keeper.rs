@@ -54,11 +54,11 @@ impl AnalyticsKeeper {
         match kept {
             Ok(()) => {}
             Err(error) if connection_ended(&error) => {
-                tracing::info!(user_id = %user_id, "the connection ended; analytics not kept");
+                tracing::info!("the connection ended; analytics not kept");
                 return Err(ServiceError::NotConnected);
             }
             Err(error) => {
-                tracing::warn!(user_id = %user_id, %error, "analytics computed but not kept")
+                tracing::warn!(%error, "analytics computed but not kept")
             }
         }
         Ok(analytics)

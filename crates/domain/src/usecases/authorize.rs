@@ -14,6 +14,7 @@ use super::{
 impl Connections {
     /// Issues a state bound to the user and the redirect URI, keeps it server-side, and returns TikTok's
     /// authorize URL. `redirect_uri` must equal one allowed URI byte for byte; `None` takes the default.
+    #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     pub async fn start_authorization(
         &self,
         caller: &Caller,
@@ -62,7 +63,7 @@ impl Connections {
             state: state.clone(),
             code_verifier,
         });
-        tracing::info!(user_id = %user_id, "authorization started");
+        tracing::info!("authorization started");
         Ok(AuthorizationStart {
             authorization_url,
             state,
@@ -77,6 +78,7 @@ impl Connections {
     ///
     /// The grant is stored before the profile is read, so a TikTok failure on the profile loses nothing:
     /// the account is connected and the next sync fills the profile in.
+    #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     pub async fn complete_authorization(
         &self,
         caller: &Caller,
@@ -92,13 +94,13 @@ impl Connections {
             .await?
             .ok_or(ServiceError::InvalidState)?;
         if pending.expires_at <= now || &pending.user_id != user_id {
-            tracing::warn!(user_id = %user_id, "OAuth state expired or issued to another user");
+            tracing::warn!("OAuth state expired or issued to another user");
             return Err(ServiceError::InvalidState);
         }
         let code = match outcome {
             CallbackOutcome::Code(code) => code,
             CallbackOutcome::Denied { error } => {
-                tracing::info!(user_id = %user_id, tiktok_error = %error, "creator declined at TikTok");
+                tracing::info!(tiktok_error = %error, "creator declined at TikTok");
                 return Err(ServiceError::AuthorizationDenied { error });
             }
             CallbackOutcome::Missing => {
@@ -138,12 +140,12 @@ impl Connections {
         let mut account = match self.accounts.save_connection(&connection).await {
             Ok(account) => account,
             Err(RepositoryError::Conflict) => {
-                self.revoke_unused_grant(user_id, &access_token).await;
+                self.revoke_unused_grant(&access_token).await;
                 return Err(ServiceError::AccountInUse);
             }
             Err(error) => return Err(error.into()),
         };
-        tracing::info!(user_id = %user_id, scopes = %grant.scopes.to_comma_separated(), "TikTok account connected");
+        tracing::info!(scopes = %grant.scopes.to_comma_separated(), "TikTok account connected");
         match self.data.user_info(&access_token, &grant.scopes).await {
             Ok(info) => {
                 account = self
@@ -157,7 +159,7 @@ impl Connections {
                     .await?
             }
             Err(error) => {
-                tracing::warn!(user_id = %user_id, %error, "connected, but the profile could not be read yet");
+                tracing::warn!(%error, "connected, but the profile could not be read yet");
                 let error = ServiceError::from(error);
                 account.last_sync_error = record_sync_failure(
                     self.accounts.as_ref(),
@@ -176,13 +178,15 @@ impl Connections {
     /// TikTok just issued a grant we will not store (its TikTok account is connected to another user):
     /// revoke it rather than leave it live and unaccounted for. A failure is logged; the answer stays
     /// `account_in_use`.
-    async fn revoke_unused_grant(&self, user_id: &UserId, access_token: &AccessToken) {
+    async fn revoke_unused_grant(&self, access_token: &AccessToken) {
         match self.oauth.revoke(access_token).await {
             Ok(()) => {
-                tracing::info!(user_id = %user_id, "TikTok account already connected to another user; the new grant was revoked")
+                tracing::info!(
+                    "TikTok account already connected to another user; the new grant was revoked"
+                )
             }
             Err(error) => {
-                tracing::warn!(user_id = %user_id, %error, "TikTok account already connected to another user; the new grant could not be revoked")
+                tracing::warn!(%error, "TikTok account already connected to another user; the new grant could not be revoked")
             }
         }
     }

@@ -71,6 +71,7 @@ impl ContentReads {
 
     /// One page of the creator's stored videos, deleted ones hidden. `limit` is capped at
     /// `videos_max_limit`; a cursor issued under another sort is refused.
+    #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     pub async fn videos(
         &self,
         caller: &Caller,
@@ -93,6 +94,7 @@ impl ContentReads {
 
     /// The follower, following, like and video counts over time: the last snapshot of each UTC day or
     /// ISO week in `[from, to)`. `to` defaults to now, `from` to 30 days before `to`.
+    #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     pub async fn history(
         &self,
         caller: &Caller,
@@ -131,6 +133,7 @@ impl ContentReads {
     /// The stored counts with growth, engagement, views and top videos, as the last sync computed them
     /// (one read of the account with its kept analytics). A `reauth_required` account still shows its last
     /// known data.
+    #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     pub async fn metrics_report(
         &self,
         caller: &Caller,

@@ -14,6 +14,7 @@ impl Connections {
     ///
     /// A failure to revoke at TikTok is logged and does not block the local disconnect: the creator asked
     /// to be disconnected, and the tokens are erased here either way.
+    #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     pub async fn disconnect(
         &self,
         caller: &Caller,
@@ -31,13 +32,13 @@ impl Connections {
         if account.grant.is_some() {
             match self.revocable_token(&account).await {
                 Ok(token) => match self.oauth.revoke(&token).await {
-                    Ok(()) => tracing::info!(user_id = %user_id, "grant revoked at TikTok"),
+                    Ok(()) => tracing::info!("grant revoked at TikTok"),
                     Err(error) => {
-                        tracing::warn!(user_id = %user_id, %error, "could not revoke at TikTok; disconnecting anyway")
+                        tracing::warn!(%error, "could not revoke at TikTok; disconnecting anyway")
                     }
                 },
                 Err(error) => {
-                    tracing::warn!(user_id = %user_id, %error, "no usable token to revoke; disconnecting anyway")
+                    tracing::warn!(%error, "no usable token to revoke; disconnecting anyway")
                 }
             }
         }
@@ -45,13 +46,14 @@ impl Connections {
             .accounts
             .disconnect(user_id, DisconnectReason::Requested, self.clock.now())
             .await?;
-        tracing::info!(user_id = %user_id, "TikTok account disconnected");
+        tracing::info!("TikTok account disconnected");
         Ok(ConnectionStatus::of(user_id.clone(), account))
     }
 
     /// Disconnects (as [`Connections::disconnect`]), then erases everything stored for the creator:
     /// videos, snapshots, the video sync's state and the account row itself. The user is then as if they
     /// never connected. Idempotent.
+    #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     pub async fn disconnect_and_purge(
         &self,
         caller: &Caller,
@@ -60,7 +62,7 @@ impl Connections {
         self.disconnect(caller, user_id).await?;
         self.content.purge(user_id).await?;
         self.accounts.delete_account(user_id).await?;
-        tracing::info!(user_id = %user_id, "everything stored for the creator erased");
+        tracing::info!("everything stored for the creator erased");
         Ok(ConnectionStatus::of(user_id.clone(), None))
     }
 

@@ -116,7 +116,7 @@ impl TokenKeeper {
                     .await;
             }
             if Instant::now() + self.config.refresh_poll >= deadline {
-                tracing::warn!(user_id = %user_id, "another replica's refresh outlasted the wait");
+                tracing::warn!("another replica's refresh outlasted the wait");
                 return Err(refresh_busy());
             }
             tokio::time::sleep(self.config.refresh_poll).await;
@@ -145,7 +145,7 @@ impl TokenKeeper {
         };
         match self.usable_token(&current, &need).await {
             Ok(Some(fresh)) => {
-                tracing::info!(user_id = %user_id, "the token was refreshed meanwhile; using that grant");
+                tracing::info!("the token was refreshed meanwhile; using that grant");
                 self.release(&lease, user_id).await;
                 return Ok(fresh);
             }
@@ -155,7 +155,7 @@ impl TokenKeeper {
         }
         let now = self.clock.now();
         if grant.refresh_token_expires_at <= now {
-            tracing::warn!(user_id = %user_id, "refresh token expired; reauthorization required");
+            tracing::warn!("refresh token expired; reauthorization required");
             return Err(self
                 .mark_reauth_required(
                     user_id,
@@ -191,7 +191,7 @@ impl TokenKeeper {
                 let saved = self.save_rotated_pair(user_id, &lease, &stored, now).await;
                 match saved {
                     Ok(()) => {
-                        tracing::info!(user_id = %user_id, "access token refreshed");
+                        tracing::info!("access token refreshed");
                         Ok(FreshToken {
                             token: new_grant.access_token,
                             grant: stored,
@@ -215,7 +215,7 @@ impl TokenKeeper {
                 outcome
             }
             Err(error) => {
-                tracing::warn!(user_id = %user_id, %error, "refresh failed; the stored grant is kept and not retried in this request");
+                tracing::warn!(%error, "refresh failed; the stored grant is kept and not retried in this request");
                 self.release(&lease, user_id).await;
                 turn.record_failure(match &error {
                     OAuthError::RateLimited { retry_after } => {
@@ -236,7 +236,7 @@ impl TokenKeeper {
         user_id: &UserId,
         used: &StoredGrant,
     ) -> Result<FreshToken, ServiceError> {
-        tracing::warn!(user_id = %user_id, "the account changed during the refresh; the rotated pair was not stored");
+        tracing::warn!("the account changed during the refresh; the rotated pair was not stored");
         let current = active_account(self.accounts.as_ref(), user_id).await?;
         if current.grant.as_ref() == Some(used) {
             // Our lease expired and was taken while TikTok answered: the other holder decides now.
@@ -323,7 +323,7 @@ impl TokenKeeper {
     /// Frees the lease; a failure only delays the next refresh until the lease expires.
     async fn release(&self, lease: &RefreshLease, user_id: &UserId) {
         if let Err(error) = self.accounts.release_refresh_lease(user_id, lease).await {
-            tracing::warn!(user_id = %user_id, %error, "could not free the refresh lease; it will expire");
+            tracing::warn!(%error, "could not free the refresh lease; it will expire");
         }
     }
 }

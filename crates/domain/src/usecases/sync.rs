@@ -155,7 +155,7 @@ impl AccountSync {
             .as_ref()
             .is_some_and(|open_id| open_id != &account.tiktok_user_id)
         {
-            tracing::warn!(user_id = %user_id, "TikTok answered with another open_id; profile not stored");
+            tracing::warn!("TikTok answered with another open_id; profile not stored");
             return Err(ServiceError::TikTokError(
                 "user info belongs to another open_id".into(),
             ));
@@ -166,10 +166,10 @@ impl AccountSync {
             .await
             .inspect_err(|error| {
                 if matches!(error, RepositoryError::NotFound) {
-                    tracing::info!(user_id = %user_id, "the connection ended during the sync; profile not stored");
+                    tracing::info!("the connection ended during the sync; profile not stored");
                 }
             })?;
-        tracing::info!(user_id = %user_id, "TikTok profile synced");
+        tracing::info!("TikTok profile synced");
         self.record_history(&saved, &generation).await?;
         if saved.scopes.contains(Scope::VIDEO_LIST) {
             self.sync_videos(&saved, &generation, token).await?;
@@ -179,7 +179,7 @@ impl AccountSync {
             other => other,
         };
         if let Err(error) = &analytics {
-            tracing::warn!(user_id = %user_id, %error, "analytics not computed after the sync");
+            tracing::warn!(%error, "analytics not computed after the sync");
         }
         Ok(Synced {
             account: saved,
@@ -200,7 +200,7 @@ impl AccountSync {
         let first = self.data.user_info(&fresh.token, &account.scopes).await;
         let result = match first {
             Err(TikTokApiError::AccessTokenInvalid) => {
-                tracing::info!(user_id = %account.user_id, "TikTok refused the access token; refreshing once and retrying");
+                tracing::info!("TikTok refused the access token; refreshing once and retrying");
                 // Unless another request already replaced the refused grant, which is then used.
                 fresh = self
                     .tokens
@@ -213,7 +213,7 @@ impl AccountSync {
         match result {
             Ok(info) => Ok((info, fresh.token)),
             Err(TikTokApiError::ScopeNotAuthorized) => {
-                tracing::warn!(user_id = %account.user_id, "TikTok says a scope was withdrawn; reauthorization required");
+                tracing::warn!("TikTok says a scope was withdrawn; reauthorization required");
                 Err(self
                     .tokens
                     .mark_reauth_required(
@@ -267,7 +267,7 @@ pub(super) async fn record_sync_failure(
     {
         Ok(()) => Some(failure),
         Err(record_error) => {
-            tracing::warn!(user_id = %user_id, error = %record_error, "the failed sync could not be recorded");
+            tracing::warn!(error = %record_error, "the failed sync could not be recorded");
             None
         }
     }

@@ -208,12 +208,12 @@ impl AccountSync {
         // Held by another replica (or no active account, which the read below answers).
         while schedule.sync_lease_held(user_id, self.clock.now()).await? {
             if Instant::now() + self.config.refresh_poll >= deadline {
-                tracing::warn!(user_id = %user_id, "another replica's sync of this account outlasted the wait");
+                tracing::warn!("another replica's sync of this account outlasted the wait");
                 return Err(sync_busy());
             }
             tokio::time::sleep(self.config.refresh_poll).await;
         }
-        tracing::info!(user_id = %user_id, "another replica synced this account; answering what it stored");
+        tracing::info!("another replica synced this account; answering what it stored");
         self.stored_sync(user_id).await
     }
 
@@ -241,7 +241,7 @@ impl AccountSync {
                         .try_acquire_sync_lease(user_id, owner, now, now + self.config.sync_lease)
                         .await;
                     if !matches!(renewed, Ok(true)) {
-                        tracing::warn!(user_id = %user_id, ?renewed, "sync lease not renewed");
+                        tracing::warn!(?renewed, "sync lease not renewed");
                     }
                 }
             }
@@ -256,17 +256,19 @@ impl AccountSync {
         let Err(error) = self.schedule.release_sync_lease(user_id, &owner).await else {
             return;
         };
-        tracing::warn!(user_id = %user_id, %error, "sync lease not freed; trying again");
+        tracing::warn!(%error, "sync lease not freed; trying again");
         let (schedule, clock) = (Arc::clone(&self.schedule), Arc::clone(&self.clock));
         let user_id = user_id.clone();
-        self.tasks.spawn(async move {
+        let span = tracing::Span::current();
+        let task = async move {
             while clock.now() < until {
                 tokio::time::sleep(LATE_SAVE_PAUSE).await;
                 if schedule.release_sync_lease(&user_id, &owner).await.is_ok() {
                     return tracing::info!(user_id = %user_id, "sync lease freed late");
                 }
             }
-        });
+        };
+        self.tasks.spawn(task.instrument(span));
     }
 
     /// The account and analytics as the last sync stored them.

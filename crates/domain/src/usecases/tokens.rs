@@ -138,7 +138,7 @@ impl TokenKeeper {
                 .is_some_and(|g| g.refresh_token != used.refresh_token)
         }) {
             if let Some(grant) = &current.grant {
-                tracing::info!(user_id = %account.user_id, "refresh token was rotated concurrently; using the new grant");
+                tracing::info!("refresh token was rotated concurrently; using the new grant");
                 return match self.open(&current, &grant.access_token, TokenKind::Access) {
                     Ok(secret) => Ok(FreshToken {
                         token: AccessToken::new(secret),
@@ -155,7 +155,10 @@ impl TokenKeeper {
         } else {
             ReauthReason::AccessRevoked
         };
-        tracing::warn!(user_id = %account.user_id, reason = reason.as_str(), "TikTok refused the refresh token; reauthorization required");
+        tracing::warn!(
+            reason = reason.as_str(),
+            "TikTok refused the refresh token; reauthorization required"
+        );
         Err(self
             .mark_reauth_required(&account.user_id, &used.refresh_token, reason)
             .await)
@@ -210,7 +213,7 @@ impl TokenKeeper {
         account: &TikTokAccount,
         error: crate::ports::CipherError,
     ) -> ServiceError {
-        tracing::error!(user_id = %account.user_id, %error, "stored token does not open; reauthorization required");
+        tracing::error!(%error, "stored token does not open; reauthorization required");
         match &account.grant {
             Some(grant) => {
                 self.mark_reauth_required(

@@ -53,11 +53,11 @@ impl AccountSync {
             match recorded {
                 Ok(()) => {}
                 Err(error) if connection_ended(&error) => {
-                    tracing::info!(user_id = %account.user_id, "the connection ended during the sync; sync stopped");
+                    tracing::info!("the connection ended during the sync; sync stopped");
                     return Err(ConnectionEnded);
                 }
                 Err(error) => {
-                    tracing::warn!(user_id = %account.user_id, %error, "profile snapshot not recorded")
+                    tracing::warn!(%error, "profile snapshot not recorded")
                 }
             }
         }
@@ -92,7 +92,7 @@ impl AccountSync {
         let state = match self.content.video_sync_state(user_id).await {
             Ok(state) => state,
             Err(error) => {
-                tracing::warn!(user_id = %user_id, %error, "video sync skipped: storage failed");
+                tracing::warn!(%error, "video sync skipped: storage failed");
                 return Ok(());
             }
         };
@@ -107,7 +107,11 @@ impl AccountSync {
         let mut resume = None;
         let complete = loop {
             if pages >= config.max_video_pages_per_sync {
-                tracing::warn!(user_id = %user_id, pages, full, "video sync stopped at its page budget; the next sync continues the listing");
+                tracing::warn!(
+                    pages,
+                    full,
+                    "video sync stopped at its page budget; the next sync continues the listing"
+                );
                 resume = full
                     .then_some(cursor)
                     .flatten()
@@ -124,7 +128,7 @@ impl AccountSync {
                     return Ok(());
                 }
                 Err(PageError::Failed(error)) => {
-                    tracing::warn!(user_id = %user_id, pages, %error, "video sync stopped; stored videos kept as they were");
+                    tracing::warn!(pages, %error, "video sync stopped; stored videos kept as they were");
                     return Ok(());
                 }
             };
@@ -138,11 +142,14 @@ impl AccountSync {
                 {
                     Ok(report) => report,
                     Err(error) if connection_ended(&error) => {
-                        tracing::info!(user_id = %user_id, pages, "the connection ended during the video sync; sync stopped");
+                        tracing::info!(
+                            pages,
+                            "the connection ended during the video sync; sync stopped"
+                        );
                         return Err(ConnectionEnded);
                     }
                     Err(error) => {
-                        tracing::warn!(user_id = %user_id, %error, "video sync stopped: storage failed");
+                        tracing::warn!(%error, "video sync stopped: storage failed");
                         return Ok(());
                     }
                 },
@@ -160,7 +167,7 @@ impl AccountSync {
                 break false;
             }
             if cursor == Some(page.cursor) {
-                tracing::warn!(user_id = %user_id, "TikTok's video cursor did not move; stopping");
+                tracing::warn!("TikTok's video cursor did not move; stopping");
                 break false;
             }
             cursor = Some(page.cursor);
@@ -176,13 +183,20 @@ impl AccountSync {
             .await;
         match finished {
             Ok(deleted) => {
-                tracing::info!(user_id = %user_id, pages, full, complete, deleted, resumable = resume.is_some(), "videos synced")
+                tracing::info!(
+                    pages,
+                    full,
+                    complete,
+                    deleted,
+                    resumable = resume.is_some(),
+                    "videos synced"
+                )
             }
             Err(error) if connection_ended(&error) => {
-                tracing::info!(user_id = %user_id, "the connection ended during the video sync; sync stopped");
+                tracing::info!("the connection ended during the video sync; sync stopped");
                 return Err(ConnectionEnded);
             }
-            Err(error) => tracing::warn!(user_id = %user_id, %error, "video sync end not recorded"),
+            Err(error) => tracing::warn!(%error, "video sync end not recorded"),
         }
         Ok(())
     }
@@ -215,14 +229,14 @@ impl AccountSync {
     /// lists videos as missing), and later syncs skip the videos. The profile sync goes on.
     async fn video_scope_withdrawn(&self, account: &TikTokAccount) {
         let user_id = &account.user_id;
-        tracing::warn!(user_id = %user_id, "TikTok says video.list is no longer granted; videos skipped");
+        tracing::warn!("TikTok says video.list is no longer granted; videos skipped");
         let scopes = account.scopes.without(Scope::VIDEO_LIST);
         let saved = self
             .accounts
             .save_scopes(user_id, &scopes, self.clock.now())
             .await;
         if let Err(error) = saved {
-            tracing::warn!(user_id = %user_id, %error, "withdrawn scope not recorded");
+            tracing::warn!(%error, "withdrawn scope not recorded");
         }
     }
 }

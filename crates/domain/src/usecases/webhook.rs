@@ -24,6 +24,7 @@ impl Connections {
     /// An event older than the current connection is ignored, so a late redelivery cannot undo a reconnect.
     /// With the reason "account deleted", everything stored of the account is erased too (videos, history,
     /// profile); the row keeps only its state and the reason, which the status body shows.
+    #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
     pub async fn authorization_removed(
         &self,
         open_id: &OpenId,
@@ -37,20 +38,24 @@ impl Connections {
             );
             return Ok(RemovalOutcome::NoActiveAccount);
         };
+        tracing::Span::current().record("user_id", tracing::field::display(&account.user_id));
         // TikTok's create_time has whole seconds: an event of the same second as the connection is not stale.
         if event_time.timestamp() < account.connected_at.timestamp() {
-            tracing::info!(user_id = %account.user_id, "authorization.removed older than the current connection; ignored");
+            tracing::info!("authorization.removed older than the current connection; ignored");
             return Ok(RemovalOutcome::Stale);
         }
         self.accounts
             .disconnect(&account.user_id, reason, self.clock.now())
             .await?;
-        tracing::info!(user_id = %account.user_id, reason = reason.as_str(), "TikTok removed the authorization; disconnected");
+        tracing::info!(
+            reason = reason.as_str(),
+            "TikTok removed the authorization; disconnected"
+        );
         if reason == DisconnectReason::AccountDeleted {
             // The TikTok account is gone: nothing of it is kept but the row saying why the connection ended.
             self.content.purge(&account.user_id).await?;
             self.accounts.erase_profile(&account.user_id).await?;
-            tracing::info!(user_id = %account.user_id, "TikTok account deleted; its videos, history and profile erased");
+            tracing::info!("TikTok account deleted; its videos, history and profile erased");
         }
         Ok(RemovalOutcome::Disconnected)
     }

@@ -73,10 +73,6 @@ async fn a_sync_carries_the_generation_of_the_account_it_read_into_every_write()
         .returning(|_, _, _| Ok(()));
     mocks
         .content
-        .expect_purge_history_before()
-        .returning(|_| Ok(0));
-    mocks
-        .content
         .expect_video_sync_state()
         .returning(|_| Ok(Default::default()));
     mocks
@@ -126,10 +122,6 @@ async fn a_refused_video_page_stops_the_sync_at_once_and_it_answers_not_connecte
         .content
         .expect_record_profile_snapshot()
         .returning(|_, _, _| Ok(()));
-    mocks
-        .content
-        .expect_purge_history_before()
-        .returning(|_| Ok(0));
     mocks
         .content
         .expect_video_sync_state()
@@ -209,10 +201,6 @@ async fn a_refused_end_of_the_video_sync_ends_the_sync_before_the_analytics() {
         .returning(|_, _, _| Ok(()));
     mocks
         .content
-        .expect_purge_history_before()
-        .returning(|_| Ok(0));
-    mocks
-        .content
         .expect_video_sync_state()
         .returning(|_| Ok(Default::default()));
     mocks
@@ -254,10 +242,6 @@ async fn refused_analytics_make_the_sync_answer_not_connected() {
         .content
         .expect_record_profile_snapshot()
         .returning(|_, _, _| Ok(()));
-    mocks
-        .content
-        .expect_purge_history_before()
-        .returning(|_| Ok(0));
     mocks
         .content
         .expect_analytics_data()

@@ -301,16 +301,15 @@ impl Mocks {
         released
     }
 
-    /// Whatever follows a stored profile in a sync (history snapshot, retention, a video list with no
-    /// video, the analytics) succeeds quietly, however often it is called: for tests about the profile and its tokens.
+    /// Whatever follows a stored profile in a sync (history snapshot, a video list with no video, the
+    /// analytics) succeeds quietly, however often it is called: for tests about the profile and its tokens.
+    /// A sync never runs the history retention (the background rounds do).
     pub(super) fn content_syncs_quietly(&mut self) {
+        self.content.expect_purge_history_before().never();
         self.content
             .expect_record_profile_snapshot()
             .withf(|_, g, _| g == &generation())
             .returning(|_, _, _| Ok(()));
-        self.content
-            .expect_purge_history_before()
-            .returning(|_| Ok(0));
         self.content
             .expect_video_sync_state()
             .returning(|_| Ok(Default::default()));

@@ -60,10 +60,6 @@ fn profile_syncs(mocks: &mut Mocks, account: TikTokAccount) {
         .expect_record_profile_snapshot()
         .withf(|_, g, _| g == &generation())
         .returning(|_, _, _| Ok(()));
-    mocks
-        .content
-        .expect_purge_history_before()
-        .returning(|_| Ok(0));
     mocks.analytics_kept_quietly();
 }
 
@@ -467,10 +463,6 @@ async fn a_sync_ends_by_computing_the_analytics_of_what_it_stored_and_keeping_th
         .returning(|_, _, _| Ok(()));
     mocks
         .content
-        .expect_purge_history_before()
-        .returning(|_| Ok(0));
-    mocks
-        .content
         .expect_analytics_data()
         .withf(|user_id, q| user_id == &user() && q.recent_since == now() - Duration::days(30))
         .times(1)
@@ -532,10 +524,6 @@ async fn analytics_that_cannot_be_kept_or_computed_do_not_fail_the_sync() {
             .content
             .expect_record_profile_snapshot()
             .returning(|_, _, _| Ok(()));
-        mocks
-            .content
-            .expect_purge_history_before()
-            .returning(|_| Ok(0));
         mocks
             .content
             .expect_analytics_data()
