@@ -111,20 +111,7 @@ async fn an_expired_access_token_is_refreshed_before_it_is_revoked() {
     mocks.account_is(Some(account.clone()));
     mocks.lease_taken_on(vec![account]);
     let mut seq = Sequence::new();
-    mocks
-        .oauth
-        .expect_refresh()
-        .withf(|token| token.expose() == OLD_REFRESH)
-        .times(1)
-        .in_sequence(&mut seq)
-        .returning(|_| Ok(token_grant(NEW_ACCESS, NEW_REFRESH)));
-    mocks
-        .accounts
-        .expect_save_refreshed_grant()
-        .withf(|_, _, grant, _| grant == &stored_grant(NEW_ACCESS, NEW_REFRESH))
-        .times(1)
-        .in_sequence(&mut seq)
-        .returning(|_, _, _, _| Ok(()));
+    mocks.rotation_stored_in(&mut seq);
     mocks
         .oauth
         .expect_revoke()

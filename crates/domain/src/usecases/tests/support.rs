@@ -286,6 +286,23 @@ impl Mocks {
         saved
     }
 
+    /// In `seq`: TikTok rotates [`OLD_REFRESH`] into the pair ([`NEW_ACCESS`], [`NEW_REFRESH`]) once, and
+    /// the rotated pair is stored once, before anything later in `seq` (its use).
+    pub(super) fn rotation_stored_in(&mut self, seq: &mut mockall::Sequence) {
+        self.oauth
+            .expect_refresh()
+            .withf(|token| token.expose() == OLD_REFRESH)
+            .times(1)
+            .in_sequence(seq)
+            .returning(|_| Ok(token_grant(NEW_ACCESS, NEW_REFRESH)));
+        self.accounts
+            .expect_save_refreshed_grant()
+            .withf(|_, _, grant, _| grant == &stored_grant(NEW_ACCESS, NEW_REFRESH))
+            .times(1)
+            .in_sequence(seq)
+            .returning(|_, _, _, _| Ok(()));
+    }
+
     /// `release_refresh_lease(42, …)` is called once; returns the lease released.
     pub(super) fn lease_released(&mut self) -> Captured<RefreshLease> {
         let released = Captured::default();

@@ -511,20 +511,7 @@ async fn an_access_token_tiktok_refuses_is_refreshed_once_and_the_read_retried_o
         .times(1)
         .in_sequence(&mut seq)
         .returning(|_, _| Err(TikTokApiError::AccessTokenInvalid));
-    mocks
-        .oauth
-        .expect_refresh()
-        .withf(|token| token.expose() == OLD_REFRESH)
-        .times(1)
-        .in_sequence(&mut seq)
-        .returning(|_| Ok(token_grant(NEW_ACCESS, NEW_REFRESH)));
-    mocks
-        .accounts
-        .expect_save_refreshed_grant()
-        .withf(|_, _, grant, _| grant == &stored_grant(NEW_ACCESS, NEW_REFRESH))
-        .times(1)
-        .in_sequence(&mut seq)
-        .returning(|_, _, _, _| Ok(()));
+    mocks.rotation_stored_in(&mut seq);
     mocks
         .data
         .expect_user_info()
