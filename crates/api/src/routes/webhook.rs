@@ -11,9 +11,9 @@ use utoipa::ToSchema;
 
 use crate::error::{ApiError, ErrorBody};
 
-/// A TikTok webhook event (TikTok's reference, webhooks), as the OpenAPI document shows it; the adapter
-/// ([`TikTokWebhooks`]) reads the body, and the end-to-end tests check that a body built from this schema
-/// is accepted.
+// The OpenAPI document's picture of the body: the adapter (`TikTokWebhooks`) reads it, and an end-to-end
+// test checks that a body built from this schema is accepted, so the two cannot drift apart.
+/// A TikTok webhook event (TikTok's reference, webhooks).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct WebhookEvent {
     /// The client key of the app the event is for; another app's events are refused.
