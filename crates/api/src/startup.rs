@@ -19,7 +19,6 @@ use crate::middleware;
 use crate::monitoring;
 use crate::rate_limit::CallerRateLimiter;
 use crate::routes;
-use crate::routes::webhook::WebhookSecret;
 use crate::settings::Settings;
 use crate::shutdown::{stop_on_signal, StopHandle};
 use crate::wiring::{self, SandboxHandle, StartupError};
@@ -63,10 +62,11 @@ impl Application {
                 StartupError::Bind(settings.server.host.clone(), settings.server.port, e)
             })?;
         let port = listener.local_addr().map_err(StartupError::Io)?.port();
-        let webhook = WebhookSecret {
-            client_key: settings.tiktok.client_id.clone(),
-            client_secret: settings.tiktok.client_secret.clone(),
-        };
+        let webhook = tiktok_adapters_tiktok::TikTokWebhooks::new(
+            settings.tiktok.client_id.clone(),
+            settings.tiktok.client_secret.clone(),
+            std::sync::Arc::new(tiktok_domain::ports::SystemClock),
+        );
         let server = serve(
             listener,
             &settings,
@@ -174,7 +174,7 @@ fn serve(
     service: AccountService,
     authenticator: Authenticator,
     database: Database,
-    webhook: WebhookSecret,
+    webhook: tiktok_adapters_tiktok::TikTokWebhooks,
     with_sandbox: bool,
 ) -> Result<Server, StartupError> {
     // Each route takes the use cases it needs; the webhook route still takes the whole service.
