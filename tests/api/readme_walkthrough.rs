@@ -174,7 +174,10 @@ const MARK: char = '\u{1e}';
 fn script(steps: &[Step]) -> String {
     let mut script = String::from("set -euo pipefail\n");
     for (index, step) in steps.iter().enumerate() {
-        script.push_str(&format!("printf '\\n\\036%d\\n' {index}\n{}\n", step.command));
+        script.push_str(&format!(
+            "printf '\\n\\036%d\\n' {index}\n{}\n",
+            step.command
+        ));
     }
     script.push_str("printf '\\n\\036end\\n'\n");
     script
@@ -412,6 +415,9 @@ fn the_walkthrough_parser_keeps_commands_in_order_with_their_expectations() {
     assert!(!matches("…&s=…&k=…", "http://h/v2/x?k=1&s=2"));
     assert!(matches("{\"faults\":[]} 200", "{\"faults\":[]} 200"));
     assert!(!matches("{\"faults\":[]} 200", "{\"faults\":[]} 2000"));
-    let outputs = split_outputs("\n\u{1e}0\n\n\u{1e}1\n1\n\n\u{1e}2\na x b\nc\n\n\u{1e}end\n", 3);
+    let outputs = split_outputs(
+        "\n\u{1e}0\n\n\u{1e}1\n1\n\n\u{1e}2\na x b\nc\n\n\u{1e}end\n",
+        3,
+    );
     assert_eq!(outputs, vec!["", "1", "a x b\nc"]);
 }
