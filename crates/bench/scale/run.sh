@@ -52,7 +52,8 @@ for n in $sizes; do
   psql -q -v n="$n" "$url" -f "$here/explain.sql" | tee "$out/explain_$n.txt" \
     | grep -E '^###|Index Cond|Seq Scan|Index Scan|Execution Time|bytes_per|^ +[0-9]+ [MGk]B' || true
   port[$n]=$(free_port)
-  DATABASE_URL=$url PORT=${port[$n]} APP_SANDBOX__PORT=$(free_port) "$bin" serve >"$out/service_$n.log" 2>&1 &
+  DATABASE_URL=$url PORT=${port[$n]} APP_SANDBOX__PORT=$(free_port) APP_METRICS__LISTEN=127.0.0.1:$(free_port) \
+    "$bin" serve >"$out/service_$n.log" 2>&1 &
   pid[$n]=$!
 done
 token=$("$bin" dev-token bench-scale --admin 2>/dev/null | tail -1)
