@@ -5,6 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use tiktok_domain::ports::AccountSchedule;
 use tiktok_domain::usecases::{
     AccountService, BackgroundRounds, RefreshReport, ServiceError, SyncReport,
 };
@@ -16,24 +17,31 @@ use crate::settings::BackgroundSettings;
 /// Accounts looked at per refresh round.
 const REFRESH_BATCH: u32 = 500;
 
+/// How often the "round behind by N" gauge is read from the database (one indexed count).
+const BACKLOG_EVERY: Duration = Duration::from_secs(60);
+
 /// Runs the rounds of one replica. Rounds can also be run by hand (commands, tests).
 pub struct BackgroundWorker {
     rounds: BackgroundRounds,
+    schedule: Arc<dyn AccountSchedule>,
     settings: BackgroundSettings,
     replica: String,
     stop: watch::Receiver<bool>,
 }
 
 impl BackgroundWorker {
-    /// A worker for `replica` that stops once `stop` says `true`.
+    /// A worker for `replica` that stops once `stop` says `true`; `schedule` is read for how far the
+    /// sync rounds are behind.
     pub fn new(
         service: AccountService,
+        schedule: Arc<dyn AccountSchedule>,
         settings: BackgroundSettings,
         replica: String,
         stop: watch::Receiver<bool>,
     ) -> Self {
         Self {
             rounds: service.rounds().clone(),
+            schedule,
             settings,
             replica,
             stop,
@@ -102,11 +110,23 @@ impl BackgroundWorker {
         result
     }
 
-    /// Starts both loops on the current runtime.
+    /// How many connected accounts have waited more than one sync interval for their sync ("round behind
+    /// by N"): 0 while the rounds keep up; growing when TikTok's quota makes a round longer than the
+    /// interval. Also set as the gauge `tiktok_sync_round_behind_accounts`.
+    pub async fn sync_backlog(&self) -> Result<u64, ServiceError> {
+        let behind =
+            sync_backlog(self.schedule.as_ref(), self.settings.sync_interval_minutes).await?;
+        #[allow(clippy::cast_precision_loss)] // a count of accounts, far below 2^52
+        metrics::gauge!("tiktok_sync_round_behind_accounts").set(behind as f64);
+        Ok(behind)
+    }
+
+    /// Starts the loops on the current runtime.
     pub fn spawn(self: Arc<Self>) -> Vec<JoinHandle<()>> {
         tracing::info!(replica = %self.replica, "background work started");
         vec![
             tokio::spawn(Arc::clone(&self).refresh_loop()),
+            tokio::spawn(Arc::clone(&self).backlog_loop()),
             tokio::spawn(self.sync_loop()),
         ]
     }
@@ -118,6 +138,18 @@ impl BackgroundWorker {
             let _ = self.refresh_round().await;
             let _ = self.retention_round().await;
             if sleep_or_stop(every, &mut stop).await {
+                break;
+            }
+        }
+    }
+
+    async fn backlog_loop(self: Arc<Self>) {
+        let mut stop = self.stop.clone();
+        while !*stop.borrow() {
+            if let Err(error) = self.sync_backlog().await {
+                tracing::warn!(%error, "the sync backlog could not be read");
+            }
+            if sleep_or_stop(BACKLOG_EVERY, &mut stop).await {
                 break;
             }
         }
@@ -154,10 +186,15 @@ pub struct Background {
 
 impl Background {
     /// Builds the worker and, when `settings.enabled`, starts its loops on the current runtime.
-    pub fn start(service: AccountService, settings: &BackgroundSettings) -> Self {
+    pub fn start(
+        service: AccountService,
+        schedule: Arc<dyn AccountSchedule>,
+        settings: &BackgroundSettings,
+    ) -> Self {
         let (stop, stopped) = watch::channel(false);
         let worker = Arc::new(BackgroundWorker::new(
             service.clone(),
+            schedule,
             settings.clone(),
             replica_name(),
             stopped,
@@ -196,6 +233,16 @@ impl Background {
         }
         self.service.wait_for_tasks(grace).await;
     }
+}
+
+/// Connected accounts whose sync has been due for more than one interval of `interval_minutes`.
+pub async fn sync_backlog(
+    schedule: &dyn AccountSchedule,
+    interval_minutes: u64,
+) -> Result<u64, ServiceError> {
+    let minutes = i64::try_from(interval_minutes.max(1)).unwrap_or(60);
+    let due_before = chrono::Utc::now() - chrono::Duration::minutes(minutes);
+    Ok(schedule.sync_backlog(due_before).await?)
 }
 
 /// `tiktok_sync_rounds_total{outcome}`, the round's accounts by outcome, and its duration.

@@ -56,7 +56,11 @@ impl Application {
         let sandbox = wiring::start_sandbox_if_needed(&mut settings).await?;
         let database = wiring::database(&settings).await?;
         let service = wiring::account_service(&settings, database.clone(), cipher)?;
-        let background = Background::start(service.clone(), &settings.background);
+        let background = Background::start(
+            service.clone(),
+            wiring::account_schedule(database.clone()),
+            &settings.background,
+        );
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
             .map_err(|e| {
                 StartupError::Bind(settings.server.host.clone(), settings.server.port, e)

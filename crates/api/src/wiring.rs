@@ -12,7 +12,7 @@ use tiktok_adapters_db::{
 use tiktok_adapters_tiktok::{TikTokClientConfig, TikTokHttpClient};
 use tiktok_domain::content::HistoryPeriod;
 use tiktok_domain::pacing::Pacing;
-use tiktok_domain::ports::{RequestBudget, SystemClock, TokenCipher};
+use tiktok_domain::ports::{AccountSchedule, RequestBudget, SystemClock, TokenCipher};
 use tiktok_domain::usecases::{
     AccountOverview, AccountService, ContentConfig, KeyRotation, Ports, ServiceConfig,
 };
@@ -238,6 +238,11 @@ pub fn account_service(
         schedule: repository,
     };
     Ok(AccountService::new(ports, service_config(settings)?))
+}
+
+/// The sync schedule over this database, for "round behind by N" (the metric and the `accounts` command).
+pub fn account_schedule(database: Database) -> Arc<dyn AccountSchedule> {
+    Arc::new(DieselAccountRepository::new(database))
 }
 
 /// The operator's overview of the stored accounts (counts by status, listings).
