@@ -21,6 +21,7 @@ mod request_budget;
 mod schedule;
 mod schema;
 mod sealed_grants;
+mod shop;
 mod state_store;
 mod sync_lease;
 
@@ -29,4 +30,5 @@ pub use content_repository::DieselContentRepository;
 pub use database::{Backend, Database, PoolOptions, PoolStats};
 pub use errors::DbError;
 pub use request_budget::DieselRequestBudget;
+pub use shop::DieselShopNotifications;
 pub use state_store::DieselOAuthStateStore;

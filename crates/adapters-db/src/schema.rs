@@ -170,3 +170,11 @@ diesel::table! {
 
 // The metrics read joins an account with its kept analytics.
 diesel::allow_tables_to_appear_in_same_query!(tiktok_accounts, tiktok_analytics);
+
+diesel::table! {
+    /// TikTok Shop webhook notifications already handled (migration `2026-12-04-000090_tiktok_shop`).
+    tiktok_shop_notifications (notification_id) {
+        notification_id -> Text,
+        received_at -> Timestamp,
+    }
+}
