@@ -2,6 +2,8 @@
 
 mod endpoint;
 mod http;
+mod receivers;
 
 pub use endpoint::*;
 pub use http::*;
+pub use receivers::*;
