@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/postgres
 export TEST_DATABASE_URL
 
 # The web part (web/) needs Node.js >= 20.19 and npm; its scripts say so when they are missing.
-.PHONY: run run-api test test-web lint fmt fmt-check check-deps check-alerts migrate openapi doc build release bench clean fuzz
+.PHONY: run run-api test test-web lint fmt fmt-check check-deps check-alerts migrate openapi doc build release bench bench-scale clean fuzz
 
 run: ## Serve the API + TikTok sandbox and the settings page (http://localhost:3000/creator-dashboard/settings); Ctrl-C stops both
 	web/scripts/run-dev.sh
@@ -85,6 +85,11 @@ bench: ## Load benchmark (wrk): the release service on PostgreSQL + sandbox besi
 	@command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
 	$(CARGO) build --release -p tiktok-api -p tiktok-bench --bins
 	$(CARGO) run --release -q -p tiktok-bench --bin bench
+
+bench-scale: ## The service at 1,000 vs 100,000 seeded accounts on PostgreSQL: p99 ratio, claim query plans, size per account (docs/performance.md)
+	@command -v wrk >/dev/null || (apt-get update && apt-get install -y wrk)
+	$(CARGO) build --release -p tiktok-api --bin $(BIN)
+	crates/bench/scale/run.sh
 
 clean:
 	$(CARGO) clean

@@ -178,6 +178,12 @@ async fn accounts_and_sync_run_from_the_built_binary(backend: Backend) {
         "{}",
         counts.stdout
     );
+    // Both connected accounts were connected just now: none has waited a whole sync interval.
+    assert!(
+        counts.stdout.contains("round_behind     0"),
+        "{}",
+        counts.stdout
+    );
     let listed = cli(&["accounts", "--status", "reauth_required"])
         .await
         .expect("ran");

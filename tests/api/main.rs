@@ -35,6 +35,7 @@ mod key_rotation;
 mod metrics_endpoint;
 mod property;
 mod quota;
+mod readme_walkthrough;
 mod reauth_reasons;
 mod refresh_crash;
 mod replicas;

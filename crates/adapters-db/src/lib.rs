@@ -23,6 +23,7 @@ mod request_budget;
 mod schedule;
 mod schema;
 mod sealed_grants;
+mod shop;
 mod state_store;
 mod sync_lease;
 
@@ -33,4 +34,5 @@ pub use errors::DbError;
 pub use event_append::append_event;
 pub use event_outbox::{DieselEventOutbox, EndpointSubscription};
 pub use request_budget::DieselRequestBudget;
+pub use shop::DieselShopNotifications;
 pub use state_store::DieselOAuthStateStore;

@@ -2,7 +2,10 @@
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
+use diesel::dsl::sql;
+use diesel::expression::SqlLiteral;
 use diesel::prelude::*;
+use diesel::sql_types::Timestamp;
 use tiktok_domain::ports::{AccountSchedule, RepositoryError};
 use tiktok_domain::{ConnectionState, UserId};
 
@@ -11,6 +14,13 @@ use crate::models::naive;
 use crate::schema::account_schedule::{self as s, table as schedule};
 use crate::sync_lease;
 use crate::DieselAccountRepository;
+
+/// When an account's sync became due: when its last claim expired, or, never claimed, when it connected.
+/// The expression of `tiktok_accounts_sync_due_idx` (same text, so that both databases use the index for
+/// the claims and the backlog count, in this order, stopping at the limit).
+fn due_since() -> SqlLiteral<Timestamp> {
+    sql::<Timestamp>("COALESCE(sync_claimed_until, connected_at)")
+}
 
 fn user_ids(raw: Vec<String>) -> Vec<UserId> {
     raw.into_iter()
@@ -28,7 +38,8 @@ fn user_ids(raw: Vec<String>) -> Vec<UserId> {
 
 #[async_trait]
 impl AccountSchedule for DieselAccountRepository {
-    /// Candidates are read first, then each is taken with `UPDATE … WHERE id = ? AND <claim free>
+    /// Candidates are read first, the longest due first (so that a round longer than the interval still
+    /// reaches every account before any is synced twice), then each is taken with `UPDATE … WHERE id = ? AND <claim free>
     /// RETURNING user_id`: on PostgreSQL a concurrent claimer waits for the row lock and then finds the
     /// claim taken; on SQLite writes are serialized. Either way one claimer wins each account.
     async fn claim_for_sync(
@@ -44,12 +55,8 @@ impl AccountSchedule for DieselAccountRepository {
             let candidates: Vec<i64> = schedule
                 .select(s::id)
                 .filter(s::status.eq(connected))
-                .filter(
-                    s::sync_claimed_until
-                        .is_null()
-                        .or(s::sync_claimed_until.le(now)),
-                )
-                .order(s::id.asc())
+                .filter(due_since().le(now))
+                .order((due_since().asc(), s::id.asc()))
                 .limit(i64::from(limit))
                 .load(conn)?;
             let mut claimed = Vec::with_capacity(candidates.len());
@@ -58,11 +65,7 @@ impl AccountSchedule for DieselAccountRepository {
                     schedule
                         .filter(s::id.eq(id))
                         .filter(s::status.eq(connected))
-                        .filter(
-                            s::sync_claimed_until
-                                .is_null()
-                                .or(s::sync_claimed_until.le(now)),
-                        ),
+                        .filter(due_since().le(now)),
                 )
                 .set((
                     s::sync_claimed_until.eq(until),
@@ -76,6 +79,20 @@ impl AccountSchedule for DieselAccountRepository {
             Ok::<_, Failure>(claimed)
         });
         Ok(user_ids(claimed.await?))
+    }
+
+    async fn sync_backlog(&self, due_before: DateTime<Utc>) -> Result<u64, RepositoryError> {
+        let due_before = naive(due_before);
+        let connected = ConnectionState::Connected.as_str();
+        let count = self.db().run(move |conn| {
+            let n: i64 = schedule
+                .filter(s::status.eq(connected))
+                .filter(due_since().le(due_before))
+                .count()
+                .get_result(conn)?;
+            Ok::<_, Failure>(n)
+        });
+        Ok(u64::try_from(count.await?).unwrap_or(0))
     }
 
     async fn due_for_refresh(

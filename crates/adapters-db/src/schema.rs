@@ -172,6 +172,14 @@ diesel::table! {
 diesel::allow_tables_to_appear_in_same_query!(tiktok_accounts, tiktok_analytics);
 
 diesel::table! {
+    /// TikTok Shop webhook notifications already handled (migration `2026-12-04-000090_tiktok_shop`).
+    tiktok_shop_notifications (notification_id) {
+        notification_id -> Text,
+        received_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     events (seq) {
         seq -> BigInt,
         id -> Text,

@@ -19,6 +19,7 @@ use tiktok_domain::{DisconnectReason, ReauthReason};
 on_both_backends!(
     two_replicas_claiming_at_once_get_each_account_exactly_once,
     a_claim_is_held_until_it_expires_and_only_connected_accounts_are_claimed,
+    a_round_longer_than_its_interval_reaches_every_account_before_any_again_and_counts_the_backlog,
     accounts_due_for_refresh_are_the_connected_ones_expiring_soonest_first,
     two_budget_holders_on_one_database_never_exceed_the_limit_together,
 );
@@ -109,6 +110,40 @@ async fn a_claim_is_held_until_it_expires_and_only_connected_accounts_are_claime
         .await
         .expect("claim");
     assert_eq!(expired, vec![user("user-0")]);
+}
+
+/// TikTok's quota can make a round of many accounts longer than the interval: claims taken early in it
+/// expire while accounts never claimed still wait. The longest due go first, so none starves, and the
+/// backlog counts the accounts due before a point in time.
+async fn a_round_longer_than_its_interval_reaches_every_account_before_any_again_and_counts_the_backlog(
+    db: Database,
+) {
+    let repo = DieselAccountRepository::new(db);
+    connect_many(&repo, 4).await;
+    assert_eq!(repo.sync_backlog(at(5, 0)).await.expect("count"), 4);
+
+    let first = repo
+        .claim_for_sync("a", at(10, 0), at(70, 0), 2)
+        .await
+        .expect("claim");
+    assert_eq!(first, vec![user("user-0"), user("user-1")]);
+    assert_eq!(repo.sync_backlog(at(75, 0)).await.expect("count"), 4);
+
+    // At 80 s the first two claims have expired (due since 70 s), the other two are due since they
+    // connected (0 s): those go first.
+    let second = repo
+        .claim_for_sync("a", at(80, 0), at(140, 0), 2)
+        .await
+        .expect("claim");
+    assert_eq!(second, vec![user("user-2"), user("user-3")]);
+    assert_eq!(repo.sync_backlog(at(75, 0)).await.expect("count"), 2);
+    assert_eq!(repo.sync_backlog(at(65, 0)).await.expect("count"), 0);
+
+    let third = repo
+        .claim_for_sync("a", at(150, 0), at(210, 0), 1)
+        .await
+        .expect("claim");
+    assert_eq!(third, vec![user("user-0")]);
 }
 
 async fn accounts_due_for_refresh_are_the_connected_ones_expiring_soonest_first(db: Database) {

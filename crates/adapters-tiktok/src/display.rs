@@ -1,5 +1,7 @@
 //! Display API: user info and the video list, in the `{data, error{code, message, log_id}}` envelope.
 
+use std::future::Future;
+
 use async_trait::async_trait;
 use reqwest::RequestBuilder;
 use serde::de::DeserializeOwned;
@@ -10,7 +12,7 @@ use tiktok_domain::values::{AccessToken, OpenId, Scope, Scopes};
 use tiktok_domain::Profile;
 
 use crate::client::{TikTokHttpClient, Transport, WireError};
-use crate::retry::read_with_retries;
+use crate::retry::{millis, with_retries, RetryPolicy};
 use crate::wire::{UserData, VideoData};
 
 /// The video fields asked for on every page.
@@ -57,6 +59,33 @@ struct ListRequest {
 }
 
 impl TikTokHttpClient {
+    /// Runs a Display API read under the retry policy of the settings: network errors, 5xx and 429 only.
+    async fn read_with_retries<T, F, Fut>(
+        &self,
+        endpoint: &'static str,
+        call: F,
+    ) -> Result<T, TikTokApiError>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T, TikTokApiError>>,
+    {
+        let policy = RetryPolicy {
+            retries: self.config.read_retries,
+            base: self.config.retry_base_delay,
+            max_total: self.config.retry_max_total,
+        };
+        with_retries(policy, call, |error, attempt, delay| {
+            tracing::info!(
+                endpoint,
+                attempt,
+                delay_ms = millis(delay),
+                %error,
+                "retrying a TikTok read"
+            );
+        })
+        .await
+    }
+
     /// One Display API call, its envelope sorted into data or a [`TikTokApiError`].
     pub(crate) async fn display<T: DeserializeOwned>(
         &self,
@@ -138,13 +167,14 @@ impl TikTokData for TikTokHttpClient {
         url.query_pairs_mut()
             .append_pair("fields", &user_fields(granted));
         let token = access_token.expose();
-        let data: UserData = read_with_retries(&self.config, "user_info", || {
-            self.paced(
-                ApiEndpoint::UserInfo,
-                self.http.get(url.clone()).bearer_auth(token),
-            )
-        })
-        .await?;
+        let data: UserData = self
+            .read_with_retries("user_info", || {
+                self.paced(
+                    ApiEndpoint::UserInfo,
+                    self.http.get(url.clone()).bearer_auth(token),
+                )
+            })
+            .await?;
         let user = data.user;
         let open_id = match user.open_id.filter(|id| !id.is_empty()) {
             Some(id) => Some(OpenId::parse(&id).map_err(|_| {
@@ -180,13 +210,14 @@ impl TikTokData for TikTokHttpClient {
             max_count: max_count.clamp(1, 20),
         };
         let token = access_token.expose();
-        let data: VideoData = read_with_retries(&self.config, "video_list", || {
-            self.paced(
-                ApiEndpoint::VideoList,
-                self.http.post(url.clone()).bearer_auth(token).json(&body),
-            )
-        })
-        .await?;
+        let data: VideoData = self
+            .read_with_retries("video_list", || {
+                self.paced(
+                    ApiEndpoint::VideoList,
+                    self.http.post(url.clone()).bearer_auth(token).json(&body),
+                )
+            })
+            .await?;
         Ok(VideoPage {
             videos: data.videos.into_iter().map(Video::from).collect(),
             cursor: data.cursor.unwrap_or_default(),

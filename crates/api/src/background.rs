@@ -1,10 +1,14 @@
-//! Background work of one replica: the refresher and the scheduled sync, each a loop that a stop signal
-//! ends at a safe point (between accounts; a sync or refresh in flight finishes).
+//! Background work of one replica: the refresher (with the history retention) and the scheduled sync, each
+//! a loop that a stop signal ends at a safe point (between accounts; a sync or refresh in flight finishes).
+//! Stopping then waits for the tasks the use cases left running (a rotated pair being stored late).
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use tiktok_domain::usecases::{AccountService, RefreshReport, ServiceError, SyncReport};
+use tiktok_domain::ports::AccountSchedule;
+use tiktok_domain::usecases::{
+    AccountService, BackgroundRounds, RefreshReport, ServiceError, SyncReport,
+};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -13,24 +17,31 @@ use crate::settings::BackgroundSettings;
 /// Accounts looked at per refresh round.
 const REFRESH_BATCH: u32 = 500;
 
+/// How often the "round behind by N" gauge is read from the database (one indexed count).
+const BACKLOG_EVERY: Duration = Duration::from_secs(60);
+
 /// Runs the rounds of one replica. Rounds can also be run by hand (commands, tests).
 pub struct BackgroundWorker {
-    service: AccountService,
+    rounds: BackgroundRounds,
+    schedule: Arc<dyn AccountSchedule>,
     settings: BackgroundSettings,
     replica: String,
     stop: watch::Receiver<bool>,
 }
 
 impl BackgroundWorker {
-    /// A worker for `replica` that stops once `stop` says `true`.
+    /// A worker for `replica` that stops once `stop` says `true`; `schedule` is read for how far the
+    /// sync rounds are behind.
     pub fn new(
         service: AccountService,
+        schedule: Arc<dyn AccountSchedule>,
         settings: BackgroundSettings,
         replica: String,
         stop: watch::Receiver<bool>,
     ) -> Self {
         Self {
-            service,
+            rounds: service.rounds().clone(),
+            schedule,
             settings,
             replica,
             stop,
@@ -46,7 +57,7 @@ impl BackgroundWorker {
     pub async fn refresh_round(&self) -> Result<RefreshReport, ServiceError> {
         let stop = self.stop.clone();
         let stopping = move || *stop.borrow();
-        let result = self.service.refresh_due(REFRESH_BATCH, &stopping).await;
+        let result = self.rounds.refresh_due(REFRESH_BATCH, &stopping).await;
         let outcome = if result.is_ok() { "done" } else { "failed" };
         metrics::counter!("tiktok_refresh_rounds_total", "outcome" => outcome).increment(1);
         match &result {
@@ -61,6 +72,12 @@ impl BackgroundWorker {
         result
     }
 
+    /// Deletes the history snapshots past the retention (at most once an hour per process; a failure is
+    /// logged by the use case and tried again next round).
+    pub async fn retention_round(&self) -> Result<u64, ServiceError> {
+        self.rounds.purge_expired_history().await
+    }
+
     /// One sync round over every account whose claim is free, logged with its counts.
     pub async fn sync_round(&self) -> Result<SyncReport, ServiceError> {
         let minutes = i64::try_from(self.settings.sync_interval_minutes.max(1)).unwrap_or(60);
@@ -68,7 +85,7 @@ impl BackgroundWorker {
         let stopping = move || *stop.borrow();
         let started = std::time::Instant::now();
         let result = self
-            .service
+            .rounds
             .sync_round(
                 &self.replica,
                 chrono::Duration::minutes(minutes),
@@ -93,11 +110,23 @@ impl BackgroundWorker {
         result
     }
 
-    /// Starts both loops on the current runtime.
+    /// How many connected accounts have waited more than one sync interval for their sync ("round behind
+    /// by N"): 0 while the rounds keep up; growing when TikTok's quota makes a round longer than the
+    /// interval. Also set as the gauge `tiktok_sync_round_behind_accounts`.
+    pub async fn sync_backlog(&self) -> Result<u64, ServiceError> {
+        let behind =
+            sync_backlog(self.schedule.as_ref(), self.settings.sync_interval_minutes).await?;
+        #[allow(clippy::cast_precision_loss)] // a count of accounts, far below 2^52
+        metrics::gauge!("tiktok_sync_round_behind_accounts").set(behind as f64);
+        Ok(behind)
+    }
+
+    /// Starts the loops on the current runtime.
     pub fn spawn(self: Arc<Self>) -> Vec<JoinHandle<()>> {
         tracing::info!(replica = %self.replica, "background work started");
         vec![
             tokio::spawn(Arc::clone(&self).refresh_loop()),
+            tokio::spawn(Arc::clone(&self).backlog_loop()),
             tokio::spawn(self.sync_loop()),
         ]
     }
@@ -107,7 +136,20 @@ impl BackgroundWorker {
         let mut stop = self.stop.clone();
         while !*stop.borrow() {
             let _ = self.refresh_round().await;
+            let _ = self.retention_round().await;
             if sleep_or_stop(every, &mut stop).await {
+                break;
+            }
+        }
+    }
+
+    async fn backlog_loop(self: Arc<Self>) {
+        let mut stop = self.stop.clone();
+        while !*stop.borrow() {
+            if let Err(error) = self.sync_backlog().await {
+                tracing::warn!(%error, "the sync backlog could not be read");
+            }
+            if sleep_or_stop(BACKLOG_EVERY, &mut stop).await {
                 break;
             }
         }
@@ -136,16 +178,23 @@ impl BackgroundWorker {
 /// The background work of a running replica: the worker, its loops (when enabled) and their stop signal.
 pub struct Background {
     worker: Arc<BackgroundWorker>,
+    /// Owns the tasks the use cases leave running; stopping waits for them.
+    service: AccountService,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
 }
 
 impl Background {
     /// Builds the worker and, when `settings.enabled`, starts its loops on the current runtime.
-    pub fn start(service: AccountService, settings: &BackgroundSettings) -> Self {
+    pub fn start(
+        service: AccountService,
+        schedule: Arc<dyn AccountSchedule>,
+        settings: &BackgroundSettings,
+    ) -> Self {
         let (stop, stopped) = watch::channel(false);
         let worker = Arc::new(BackgroundWorker::new(
-            service,
+            service.clone(),
+            schedule,
             settings.clone(),
             replica_name(),
             stopped,
@@ -158,6 +207,7 @@ impl Background {
         };
         Self {
             worker,
+            service,
             stop,
             tasks,
         }
@@ -173,14 +223,26 @@ impl Background {
         !self.tasks.is_empty()
     }
 
-    /// Signals the loops to stop and waits up to `grace` for the account in hand to finish.
+    /// Signals the loops to stop and waits up to `grace` for the account in hand to finish, then up to
+    /// `grace` again for the tasks the use cases left running (a rotated pair being stored late).
     pub async fn stop(self, grace: Duration) {
         self.stop.send_replace(true);
         let tasks = futures::future::join_all(self.tasks);
         if tokio::time::timeout(grace, tasks).await.is_err() {
             tracing::warn!("background work did not stop in time");
         }
+        self.service.wait_for_tasks(grace).await;
     }
+}
+
+/// Connected accounts whose sync has been due for more than one interval of `interval_minutes`.
+pub async fn sync_backlog(
+    schedule: &dyn AccountSchedule,
+    interval_minutes: u64,
+) -> Result<u64, ServiceError> {
+    let minutes = i64::try_from(interval_minutes.max(1)).unwrap_or(60);
+    let due_before = chrono::Utc::now() - chrono::Duration::minutes(minutes);
+    Ok(schedule.sync_backlog(due_before).await?)
 }
 
 /// `tiktok_sync_rounds_total{outcome}`, the round's accounts by outcome, and its duration.

@@ -32,14 +32,30 @@ pub struct ErrorDetail {
 /// Seconds to suggest in `Retry-After` when nobody told us better.
 const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(5);
 
-/// An error answer: status, code, message, and for 429/503 when to retry.
-#[derive(Debug, thiserror::Error)]
+/// An error answer: status, code, message, and for 429/503 when to retry. A use case's failure keeps its
+/// cause, logged with its whole source chain when the answer is sent (never put in the body).
+#[derive(thiserror::Error)]
 #[error("{code}: {message}")]
 pub struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
     retry_after: Option<Duration>,
+    /// The use case's failure whose cause is logged on the way out (5xx and 502 only).
+    #[source]
+    cause: Option<ServiceError>,
+}
+
+/// The cause stays out of `Debug`: tracing-actix-web records an error's `Debug` on the request span.
+impl std::fmt::Debug for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ApiError")
+            .field("status", &self.status)
+            .field("code", &self.code)
+            .field("message", &self.message)
+            .field("retry_after", &self.retry_after)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ApiError {
@@ -50,6 +66,7 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+            cause: None,
         }
     }
 
@@ -84,7 +101,7 @@ impl From<ServiceError> for ApiError {
     fn from(error: ServiceError) -> Self {
         use StatusCode as S;
         let message = error.to_string();
-        match &error {
+        let answer = match &error {
             ServiceError::Forbidden => Self::new(S::FORBIDDEN, "forbidden", message),
             ServiceError::InvalidRequest(_) => {
                 Self::new(S::BAD_REQUEST, "invalid_request", message)
@@ -103,24 +120,68 @@ impl From<ServiceError> for ApiError {
             ServiceError::RateLimited { retry_after } => {
                 Self::new(S::TOO_MANY_REQUESTS, "rate_limited", message).retry_after(*retry_after)
             }
-            ServiceError::TikTokError(cause) => {
-                tracing::warn!(error.cause = %cause, "TikTok answered with an error we cannot act on");
-                Self::new(S::BAD_GATEWAY, "tiktok_error", message)
-            }
-            ServiceError::TikTokUnavailable(cause) => {
-                tracing::warn!(error.cause = %cause, "TikTok unavailable");
+            ServiceError::TikTokError(_) => Self::new(S::BAD_GATEWAY, "tiktok_error", message),
+            ServiceError::TikTokUnavailable(_) => {
                 Self::new(S::SERVICE_UNAVAILABLE, "tiktok_unavailable", message).retry_after(None)
             }
-            ServiceError::DatabaseUnavailable(cause) => {
-                tracing::error!(error.cause = %cause, "database unavailable");
+            ServiceError::AccountBusy(_) => {
+                // Our own race, not TikTok's: the contract's closest 503 code, with a message that says so.
+                Self::new(S::SERVICE_UNAVAILABLE, "tiktok_unavailable", message).retry_after(None)
+            }
+            ServiceError::DatabaseUnavailable(_) => {
                 Self::new(S::SERVICE_UNAVAILABLE, "database_unavailable", message).retry_after(None)
             }
-            ServiceError::Internal(cause) => {
-                tracing::error!(error.cause = ?cause, "internal error");
+            ServiceError::Internal(_) => {
                 Self::new(S::INTERNAL_SERVER_ERROR, "internal_error", "internal error")
             }
+        };
+        Self {
+            cause: Some(error),
+            ..answer
         }
     }
+}
+
+impl ApiError {
+    /// Logs the cause of a failure that is ours or TikTok's, with its whole source chain. The adapters keep
+    /// secrets out of their errors (URLs stripped, bodies never quoted), so the chain is safe to log.
+    fn log_cause(&self) {
+        let Some(error) = &self.cause else {
+            return;
+        };
+        let Some(cause) = std::error::Error::source(error) else {
+            return;
+        };
+        let chain = error_chain(cause);
+        match error {
+            ServiceError::TikTokError(_) => {
+                tracing::warn!(error.cause = %chain, "TikTok answered with an error we cannot act on")
+            }
+            ServiceError::TikTokUnavailable(_) => {
+                tracing::warn!(error.cause = %chain, "TikTok unavailable")
+            }
+            ServiceError::AccountBusy(_) => {
+                tracing::info!(error.cause = %chain, "another request is updating this account")
+            }
+            ServiceError::DatabaseUnavailable(_) => {
+                tracing::error!(error.cause = %chain, "database unavailable")
+            }
+            ServiceError::Internal(_) => tracing::error!(error.cause = %chain, "internal error"),
+            _ => {}
+        }
+    }
+}
+
+/// An error and its causes, `: `-separated.
+pub fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut message = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    message
 }
 
 impl ResponseError for ApiError {
@@ -129,6 +190,7 @@ impl ResponseError for ApiError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        self.log_cause();
         let mut response = HttpResponse::build(self.status);
         if let Some(after) = self.retry_after {
             response.insert_header((header::RETRY_AFTER, after.as_secs().max(1).to_string()));
@@ -193,6 +255,7 @@ mod tests {
             ServiceError::RateLimited { retry_after: None },
             ServiceError::TikTokError("x".into()),
             ServiceError::TikTokUnavailable("x".into()),
+            ServiceError::AccountBusy("x".into()),
             ServiceError::DatabaseUnavailable("x".into()),
             ServiceError::Internal("x".into()),
         ];

@@ -19,7 +19,6 @@ use crate::middleware;
 use crate::monitoring;
 use crate::rate_limit::CallerRateLimiter;
 use crate::routes;
-use crate::routes::webhook::WebhookSecret;
 use crate::settings::Settings;
 use crate::shutdown::{stop_on_signal, StopHandle};
 use crate::wiring::{self, SandboxHandle, StartupError};
@@ -57,16 +56,21 @@ impl Application {
         let sandbox = wiring::start_sandbox_if_needed(&mut settings).await?;
         let database = wiring::database(&settings).await?;
         let service = wiring::account_service(&settings, database.clone(), cipher)?;
-        let background = Background::start(service.clone(), &settings.background);
+        let background = Background::start(
+            service.clone(),
+            wiring::account_schedule(database.clone()),
+            &settings.background,
+        );
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
             .map_err(|e| {
                 StartupError::Bind(settings.server.host.clone(), settings.server.port, e)
             })?;
         let port = listener.local_addr().map_err(StartupError::Io)?.port();
-        let webhook = WebhookSecret {
-            client_key: settings.tiktok.client_id.clone(),
-            client_secret: settings.tiktok.client_secret.clone(),
-        };
+        let webhook = tiktok_adapters_tiktok::TikTokWebhooks::new(
+            settings.tiktok.client_id.clone(),
+            settings.tiktok.client_secret.clone(),
+            std::sync::Arc::new(tiktok_domain::ports::SystemClock),
+        );
         let server = serve(
             listener,
             &settings,
@@ -174,9 +178,13 @@ fn serve(
     service: AccountService,
     authenticator: Authenticator,
     database: Database,
-    webhook: WebhookSecret,
+    webhook: tiktok_adapters_tiktok::TikTokWebhooks,
     with_sandbox: bool,
 ) -> Result<Server, StartupError> {
+    // Each route takes the use cases it needs; the webhook route still takes the whole service.
+    let connections = web::Data::new(service.connections().clone());
+    let syncs = web::Data::new(service.syncs().clone());
+    let reads = web::Data::new(service.reads().clone());
     let service = web::Data::new(service);
     let authenticator = web::Data::new(authenticator);
     let database = web::Data::new(database);
@@ -203,6 +211,9 @@ fn serve(
     let server = HttpServer::new(move || {
         App::new()
             .app_data(service.clone())
+            .app_data(connections.clone())
+            .app_data(syncs.clone())
+            .app_data(reads.clone())
             .app_data(authenticator.clone())
             .app_data(database.clone())
             .app_data(webhook.clone())

@@ -12,7 +12,7 @@ use tiktok_adapters_db::{
 use tiktok_adapters_tiktok::{TikTokClientConfig, TikTokHttpClient};
 use tiktok_domain::content::HistoryPeriod;
 use tiktok_domain::pacing::Pacing;
-use tiktok_domain::ports::{RequestBudget, SystemClock, TokenCipher};
+use tiktok_domain::ports::{AccountSchedule, RequestBudget, SystemClock, TokenCipher};
 use tiktok_domain::usecases::{
     AccountOverview, AccountService, ContentConfig, KeyRotation, Ports, ServiceConfig,
 };
@@ -186,12 +186,17 @@ pub async fn database(settings: &Settings) -> Result<Database, StartupError> {
         tracing::error!(%error, "migrations could not run at start-up; retrying in the background");
         let retry = database.clone();
         tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(Duration::from_millis(250)).await;
-                match retry.run_migrations().await {
-                    Ok(()) => break tracing::info!("migrations applied"),
-                    Err(error) => tracing::debug!(%error, "migrations still cannot run"),
-                }
+            use backon::{ConstantBuilder, Retryable as _};
+            let every = Duration::from_millis(250);
+            let until_applied = ConstantBuilder::new().with_delay(every).without_max_times();
+            tokio::time::sleep(every).await;
+            let applied = (|| retry.run_migrations())
+                .retry(until_applied)
+                .sleep(tokio::time::sleep)
+                .notify(|error, _| tracing::debug!(%error, "migrations still cannot run"))
+                .await;
+            if applied.is_ok() {
+                tracing::info!("migrations applied");
             }
         });
     }
@@ -233,6 +238,11 @@ pub fn account_service(
         schedule: repository,
     };
     Ok(AccountService::new(ports, service_config(settings)?))
+}
+
+/// The sync schedule over this database, for "round behind by N" (the metric and the `accounts` command).
+pub fn account_schedule(database: Database) -> Arc<dyn AccountSchedule> {
+    Arc::new(DieselAccountRepository::new(database))
 }
 
 /// The operator's overview of the stored accounts (counts by status, listings).

@@ -36,6 +36,12 @@ pub enum TokenKind {
     Refresh,
     /// The PKCE verifier kept with a pending authorization.
     CodeVerifier,
+    /// A TikTok Shop seller's access token (`tiktok_shop_connections.access_token`).
+    ShopAccess,
+    /// A TikTok Shop seller's refresh token (`tiktok_shop_connections.refresh_token`).
+    ShopRefresh,
+    /// A shop's `cipher` (`tiktok_shop_shops.cipher`; the owner is `<user_id>/<shop_id>`).
+    ShopCipher,
 }
 
 impl TokenKind {
@@ -45,6 +51,9 @@ impl TokenKind {
             TokenKind::Access => "access_token",
             TokenKind::Refresh => "refresh_token",
             TokenKind::CodeVerifier => "code_verifier",
+            TokenKind::ShopAccess => "shop_access_token",
+            TokenKind::ShopRefresh => "shop_refresh_token",
+            TokenKind::ShopCipher => "shop_cipher",
         }
     }
 }

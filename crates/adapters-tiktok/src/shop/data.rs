@@ -1,8 +1,6 @@
 //! Signed Open API reads: authorized shops, orders search, products search. Paced per API and shop,
 //! retried (reads only) with jittered backoff, each attempt signed afresh.
 
-use std::time::Instant;
-
 use async_trait::async_trait;
 use reqwest::Method;
 use secrecy::ExposeSecret;
@@ -16,6 +14,7 @@ use tiktok_domain::values::AccessToken;
 use super::sign::request_sign;
 use super::wire::{self, OrderDto, ProductDto, SearchData, ShopsData};
 use super::ShopHttpClient;
+use crate::retry::{with_retries, RetryPolicy};
 
 /// `GET /authorization/202309/shops`.
 pub(crate) const SHOPS_PATH: &str = "/authorization/202309/shops";
@@ -38,36 +37,20 @@ struct Signed<'a> {
 
 impl ShopHttpClient {
     async fn signed<T: DeserializeOwned>(&self, request: &Signed<'_>) -> Result<T, ShopApiError> {
-        let started = Instant::now();
-        let mut attempt = 0u32;
-        loop {
-            let shop_key = request.shop.map_or("", ShopCipher::expose);
+        let policy = RetryPolicy {
+            retries: self.config.read_retries,
+            base: self.config.retry_base_delay,
+            max_total: self.config.retry_max_total,
+        };
+        let shop_key = request.shop.map_or("", ShopCipher::expose);
+        let attempt = || async {
             self.pacer.wait(request.api, shop_key).await;
-            let error = match self.signed_once(request).await {
-                Ok(value) => return Ok(value),
-                Err(error) => error,
-            };
-            let retry_after = match &error {
-                ShopApiError::Unavailable(_) => None,
-                ShopApiError::RateLimited { retry_after } => *retry_after,
-                _ => return Err(error),
-            };
-            if attempt >= self.config.read_retries {
-                return Err(error);
-            }
-            let ceiling = self
-                .config
-                .retry_base_delay
-                .saturating_mul(2u32.saturating_pow(attempt))
-                .min(self.config.retry_max_total);
-            let delay = retry_after.unwrap_or_else(|| ceiling.mul_f64(crate::retry::random_unit()));
-            if started.elapsed().saturating_add(delay) > self.config.retry_max_total {
-                return Err(error);
-            }
-            attempt += 1;
+            self.signed_once(request).await
+        };
+        with_retries(policy, attempt, |error, attempt, _| {
             tracing::info!(api = request.api, attempt, %error, "retrying a TikTok Shop read");
-            tokio::time::sleep(delay).await;
-        }
+        })
+        .await
     }
 
     async fn signed_once<T: DeserializeOwned>(

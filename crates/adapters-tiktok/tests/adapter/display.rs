@@ -76,7 +76,7 @@ async fn with_only_the_basic_scope_only_basic_fields_are_requested() {
         .await
         .expect("user info");
     assert_eq!(info.profile, tiktok_domain::Profile::default());
-    let sent = server.requests().concat();
+    let sent = server.requests().await.concat();
     assert!(
         sent.starts_with("GET /v2/user/info/?fields=open_id%2Cunion_id%2Cavatar_url%2Cdisplay_name%2Cfollower_count%2Cfollowing_count%2Clikes_count%2Cvideo_count "),
         "{sent}"
@@ -204,11 +204,22 @@ async fn a_body_over_the_size_cap_is_an_invalid_response() {
         "InvalidResponse"
     );
 
-    // No Content-Length: the body is streamed until the connection closes.
-    let mut huge =
-        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n".to_vec();
-    huge.extend(std::iter::repeat_n(b' ', 2 * 1024 * 1024));
+    // No Content-Length (chunked): the body is streamed and counted as it arrives.
+    let huge = canned::response(
+        "200 OK",
+        &[
+            ("Content-Type", "application/json"),
+            ("Transfer-Encoding", "chunked"),
+        ],
+        &" ".repeat(2 * 1024 * 1024),
+    );
     let server = canned::serve(huge).await;
+    let plain = reqwest::get(&server.url).await.expect("an answer");
+    assert_eq!(
+        plain.content_length(),
+        None,
+        "sent without a Content-Length"
+    );
     let mut config = config_for(&server.url, "k", "s");
     config.read_retries = 0;
     let streamed = tiktok_adapters_tiktok::TikTokHttpClient::new(config).expect("client");
@@ -234,7 +245,7 @@ async fn redirects_are_not_followed() {
         .await;
     assert_eq!(kind(&result), "InvalidResponse");
     assert!(
-        target.requests().is_empty(),
+        target.requests().await.is_empty(),
         "the token never travelled to the redirect target"
     );
 }

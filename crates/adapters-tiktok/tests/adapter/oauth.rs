@@ -150,7 +150,7 @@ async fn a_code_with_star_and_bang_is_url_decoded_exactly_once_end_to_end() {
     let _ = canned_client(&server.url)
         .exchange_code(&code, &redirect_uri(), None)
         .await;
-    let sent = server.requests().concat();
+    let sent = server.requests().await.concat();
     assert!(
         sent.contains("code=abc*0%216410.u1"),
         "encoded once: {sent}"
@@ -229,7 +229,7 @@ async fn revoking_kills_the_grant_and_an_empty_success_body_is_fine_too() {
         .revoke(&token)
         .await
         .expect("empty body accepted");
-    let sent = server.requests().concat();
+    let sent = server.requests().await.concat();
     assert!(sent.starts_with("POST /v2/oauth/revoke/ "));
     assert!(sent.contains("application/x-www-form-urlencoded"));
 }

@@ -1,6 +1,7 @@
 //! `accounts`: counts by status, or the accounts in one status.
 
 use super::{CommandError, Status};
+use crate::background;
 use crate::settings::Settings;
 use crate::wiring;
 
@@ -8,13 +9,20 @@ use crate::wiring;
 const PAGE: u32 = 500;
 
 pub(super) async fn run(settings: &Settings, status: Option<Status>) -> Result<(), CommandError> {
-    let overview = wiring::account_overview(wiring::pool(settings)?);
+    let database = wiring::pool(settings)?;
+    let overview = wiring::account_overview(database.clone());
     let Some(status) = status else {
         let counts = overview.counts().await?;
+        // Connected accounts that waited more than one sync interval: the rounds are behind by that many.
+        let schedule = wiring::account_schedule(database);
+        let behind =
+            background::sync_backlog(schedule.as_ref(), settings.background.sync_interval_minutes)
+                .await?;
         println!("connected        {}", counts.connected);
         println!("reauth_required  {}", counts.reauth_required);
         println!("not_connected    {}", counts.not_connected);
         println!("total            {}", counts.total());
+        println!("round_behind     {behind}");
         return Ok(());
     };
     // Tab-separated, one account a line, paged so that any number of accounts can be listed.

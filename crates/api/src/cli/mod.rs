@@ -201,14 +201,4 @@ async fn serve(settings: Settings) -> Result<(), CommandError> {
         .map_err(|e| CommandError::new(e.to_string()))
 }
 
-/// An error and its causes, `: `-separated.
-pub fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut message = error.to_string();
-    let mut source = error.source();
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    message
-}
+pub use crate::error::error_chain;

@@ -22,12 +22,27 @@ pub(super) async fn run(mut settings: Settings, args: SyncArgs) -> Result<(), Co
     let _sandbox = wiring::start_sandbox_if_needed(&mut settings).await?;
     let database = wiring::pool(&settings)?;
     let service = wiring::account_service(&settings, database.clone(), cipher)?;
+    let result = sync_accounts(&settings, database, &service, args).await;
+    // A rotated pair the database did not take yet is stored by a task of the service: give it a moment.
+    service.wait_for_tasks(TASKS_GRACE).await;
+    result
+}
+
+/// How long the command waits, once done, for the tasks the service left running.
+const TASKS_GRACE: Duration = Duration::from_secs(10);
+
+async fn sync_accounts(
+    settings: &Settings,
+    database: tiktok_adapters_db::Database,
+    service: &AccountService,
+    args: SyncArgs,
+) -> Result<(), CommandError> {
     let caller = Caller::Service {
         name: "cli-sync".into(),
     };
     if let Some(user) = args.user {
         let user = UserId::parse(&user).map_err(|e| CommandError::new(format!("--user: {e}")))?;
-        let synced = service.sync(&caller, &user).await?;
+        let synced = service.syncs().sync(&caller, &user).await?;
         println!(
             "synced {}: {} followers, {} videos",
             user.as_str(),
@@ -49,7 +64,7 @@ pub(super) async fn run(mut settings: Settings, args: SyncArgs) -> Result<(), Co
         .collect();
     let quota = settings.tiktok.requests_per_minute;
     let summary = sync_all(
-        &service,
+        service,
         &caller,
         users,
         usize::from(args.concurrency),
@@ -112,7 +127,7 @@ async fn sync_all(
     );
     bar.enable_steady_tick(Duration::from_millis(200));
     let mut results = stream::iter(users)
-        .map(|user| async move { service.sync(caller, &user).await.map(|_| ()) })
+        .map(|user| async move { service.syncs().sync(caller, &user).await.map(|_| ()) })
         .buffer_unordered(concurrency.max(1));
     while let Some(result) = results.next().await {
         match result {

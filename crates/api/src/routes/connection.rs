@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
-use tiktok_domain::usecases::AccountService;
+use tiktok_domain::usecases::{AccountSync, Connections, ContentReads};
 use utoipa::IntoParams;
 
 use super::dto::{MetricsBody, StatusBody};
@@ -18,12 +18,12 @@ use crate::rate_limit::CallerRateLimiter;
         (status = 403, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn status(
-    service: web::Data<AccountService>,
+    reads: web::Data<ContentReads>,
     caller: AuthenticatedCaller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = params::user_id(Some(&path))?;
-    let status = service.status(&caller.0, &user_id).await?;
+    let status = reads.status(&caller.0, &user_id).await?;
     Ok(HttpResponse::Ok().json(StatusBody::from(status)))
 }
 
@@ -39,14 +39,14 @@ pub async fn status(
         (status = 429, body = ErrorBody), (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn sync(
-    service: web::Data<AccountService>,
+    syncs: web::Data<AccountSync>,
     limiter: web::Data<CallerRateLimiter>,
     caller: AuthenticatedCaller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = params::user_id(Some(&path))?;
     limiter.check(&caller.0)?;
-    let metered = service.sync_report_metered(&caller.0, &user_id).await;
+    let metered = syncs.sync_report_metered(&caller.0, &user_id).await;
     limiter.settle(&caller.0, metered.tiktok_calls);
     Ok(HttpResponse::Ok().json(MetricsBody::from(metered.value?)))
 }
@@ -59,12 +59,12 @@ pub async fn sync(
         (status = 404, body = ErrorBody, description = "not_connected"), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn metrics(
-    service: web::Data<AccountService>,
+    reads: web::Data<ContentReads>,
     caller: AuthenticatedCaller,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = params::user_id(Some(&path))?;
-    let report = service.metrics_report(&caller.0, &user_id).await?;
+    let report = reads.metrics_report(&caller.0, &user_id).await?;
     Ok(HttpResponse::Ok().json(MetricsBody::from(report)))
 }
 
@@ -85,16 +85,18 @@ pub struct DisconnectQuery {
         (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn disconnect(
-    service: web::Data<AccountService>,
+    connections: web::Data<Connections>,
     caller: AuthenticatedCaller,
     path: web::Path<String>,
     query: web::Query<DisconnectQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let user_id = params::user_id(Some(&path))?;
     let status = if params::purge(query.purge.as_deref())? {
-        service.disconnect_and_purge(&caller.0, &user_id).await?
+        connections
+            .disconnect_and_purge(&caller.0, &user_id)
+            .await?
     } else {
-        service.disconnect(&caller.0, &user_id).await?
+        connections.disconnect(&caller.0, &user_id).await?
     };
     Ok(HttpResponse::Ok().json(StatusBody::from(status)))
 }

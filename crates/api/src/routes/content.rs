@@ -3,7 +3,7 @@
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
 use tiktok_domain::content::{HistoryInterval, VideoQuery, VideoSort};
-use tiktok_domain::usecases::AccountService;
+use tiktok_domain::usecases::ContentReads;
 use utoipa::IntoParams;
 
 use super::analytics_dto::HistoryBody;
@@ -38,7 +38,7 @@ pub struct VideosQuery {
         (status = 404, body = ErrorBody, description = "not_connected"), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn videos(
-    service: web::Data<AccountService>,
+    reads: web::Data<ContentReads>,
     caller: AuthenticatedCaller,
     path: web::Path<String>,
     query: web::Query<VideosQuery>,
@@ -50,7 +50,7 @@ pub async fn videos(
     };
     let limit = params::limit(query.limit.as_deref(), DEFAULT_LIMIT)?;
     let after = query.cursor.as_deref().map(decode_cursor).transpose()?;
-    let list = service
+    let list = reads
         .videos(&caller.0, &user_id, VideoQuery { sort, limit, after })
         .await?;
     Ok(HttpResponse::Ok().json(VideoPageBody::new(user_id.as_str(), sort, list)))
@@ -82,7 +82,7 @@ pub struct HistoryQuery {
         (status = 404, body = ErrorBody, description = "not_connected"), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn history(
-    service: web::Data<AccountService>,
+    reads: web::Data<ContentReads>,
     caller: AuthenticatedCaller,
     path: web::Path<String>,
     query: web::Query<HistoryQuery>,
@@ -104,7 +104,7 @@ pub async fn history(
         .as_deref()
         .map(|r| params::instant("to", r))
         .transpose()?;
-    let series = service
+    let series = reads
         .history(&caller.0, &user_id, from, to, interval)
         .await?;
     Ok(HttpResponse::Ok().json(HistoryBody::new(user_id.as_str(), series)))

@@ -47,56 +47,58 @@ impl Verb {
 /// Registers every route.
 pub fn configure(cfg: &mut web::ServiceConfig) {
     use Verb::{Delete, Get, Post};
-    one(cfg, "/health/live", Get, health::live);
-    one(cfg, "/health/ready", Get, health::ready);
-    one(cfg, "/api/v1/openapi.json", Get, openapi::document);
-    one(
+    single_method_route(cfg, "/health/live", Get, health::live);
+    single_method_route(cfg, "/health/ready", Get, health::ready);
+    single_method_route(cfg, "/api/v1/openapi.json", Get, openapi::document);
+    single_method_route(
         cfg,
         &format!("{PREFIX}/status/{{user_id}}"),
         Get,
         connection::status,
     );
-    one(cfg, &format!("{PREFIX}/auth/init"), Post, oauth::init);
-    one(
+    single_method_route(cfg, &format!("{PREFIX}/auth/init"), Post, oauth::init);
+    single_method_route(
         cfg,
         &format!("{PREFIX}/auth/callback"),
         Post,
         oauth::callback,
     );
-    one(
+    single_method_route(
         cfg,
         &format!("{PREFIX}/disconnect/{{user_id}}"),
         Delete,
         connection::disconnect,
     );
-    one(
+    single_method_route(
         cfg,
         &format!("{PREFIX}/sync/{{user_id}}"),
         Post,
         connection::sync,
     );
-    one(
+    single_method_route(
         cfg,
         &format!("{PREFIX}/metrics/{{user_id}}"),
         Get,
         connection::metrics,
     );
-    one(
+    single_method_route(
         cfg,
         &format!("{PREFIX}/metrics/{{user_id}}/history"),
         Get,
         content::history,
     );
-    one(
+    single_method_route(
         cfg,
         &format!("{PREFIX}/videos/{{user_id}}"),
         Get,
         content::videos,
     );
-    one(cfg, &format!("{PREFIX}/webhooks"), Post, webhook::receive);
+    single_method_route(cfg, &format!("{PREFIX}/webhooks"), Post, webhook::receive);
 }
 
-fn one<F, Args>(cfg: &mut web::ServiceConfig, path: &str, verb: Verb, handler: F)
+/// Registers `handler` for `path` and `verb` only; any other method answers 405 with `Allow` in the contract's
+/// error shape.
+fn single_method_route<F, Args>(cfg: &mut web::ServiceConfig, path: &str, verb: Verb, handler: F)
 where
     F: Handler<Args>,
     Args: FromRequest + 'static,

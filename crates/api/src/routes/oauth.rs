@@ -2,7 +2,7 @@
 
 use actix_web::{web, HttpResponse};
 use serde::Deserialize;
-use tiktok_domain::usecases::{AccountService, CallbackOutcome};
+use tiktok_domain::usecases::{CallbackOutcome, Connections};
 use utoipa::IntoParams;
 
 use super::dto::{InitBody, StatusBody};
@@ -29,14 +29,14 @@ pub struct InitQuery {
         (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn init(
-    service: web::Data<AccountService>,
+    connections: web::Data<Connections>,
     limiter: web::Data<CallerRateLimiter>,
     caller: AuthenticatedCaller,
     query: web::Query<InitQuery>,
 ) -> Result<HttpResponse, ApiError> {
     limiter.check(&caller.0)?;
     let user_id = params::user_id(query.user_id.as_deref())?;
-    let start = service
+    let start = connections
         .start_authorization(&caller.0, &user_id, query.redirect_uri.as_deref())
         .await?;
     Ok(HttpResponse::Ok().json(InitBody::from(start)))
@@ -71,7 +71,7 @@ pub struct CallbackQuery {
         (status = 502, body = ErrorBody), (status = 503, body = ErrorBody)),
     security(("bearer" = [])))]
 pub async fn callback(
-    service: web::Data<AccountService>,
+    connections: web::Data<Connections>,
     limiter: web::Data<CallerRateLimiter>,
     caller: AuthenticatedCaller,
     query: web::Query<CallbackQuery>,
@@ -94,7 +94,7 @@ pub async fn callback(
     if let Some(description) = &query.error_description {
         tracing::debug!(len = description.len(), "TikTok sent an error description");
     }
-    let status = service
+    let status = connections
         .complete_authorization(&caller.0, &user_id, &state, outcome)
         .await?;
     Ok(HttpResponse::Ok().json(StatusBody::from(status)))

@@ -11,7 +11,7 @@ use crate::values::UserId;
 #[async_trait]
 pub trait AccountSchedule: Send + Sync {
     /// Claims, for `replica`, up to `limit` connected accounts whose sync claim is free (never taken, or
-    /// expired at `now`), and holds each until `until`. Returns the users claimed.
+    /// expired at `now`), the longest due first, and holds each until `until`. Returns the users claimed.
     ///
     /// # Errors
     /// MUST be atomic across replicas: of concurrent claims, each account goes to one caller only.
@@ -22,6 +22,12 @@ pub trait AccountSchedule: Send + Sync {
         until: DateTime<Utc>,
         limit: u32,
     ) -> Result<Vec<UserId>, RepositoryError>;
+
+    /// How many connected accounts have had their sync due (claim expired, or never claimed since they
+    /// connected) at or before `due_before`. With `due_before` = now − the sync interval, it is how far the
+    /// sync rounds are behind: accounts that waited more than one interval for their sync (an operator's
+    /// metric; the claims themselves take the longest due first, so none waits forever).
+    async fn sync_backlog(&self, due_before: DateTime<Utc>) -> Result<u64, RepositoryError>;
 
     /// Up to `limit` connected accounts whose access token expires before `before`, soonest first.
     async fn due_for_refresh(

@@ -1,44 +1,18 @@
-//! Sync of a seller: a fresh token (refreshed before expiry, and once more on `105002`), the shops re-listed,
-//! each shop's orders and products fetched incrementally by `update_time`, and the figures recomputed.
+//! Sync of a seller: a fresh token (from [`ShopTokens`]: refreshed before expiry, and once more on
+//! `105002`), the shops re-listed, each shop's orders and products fetched incrementally by `update_time`,
+//! and the figures recomputed and kept. Every write is fenced by the connection's generation.
 
 use std::sync::Arc;
 
 use chrono::Duration;
 
+use super::sealing::seal_shops;
 use super::{
-    compute, fetch_window, ShopApiError, ShopConnection, ShopData, ShopOAuth, ShopRepository,
+    compute, fetch_window, AuthorizedShop, FreshShopToken, ShopApiError, ShopConnections, ShopData,
+    ShopError, ShopFigures, ShopStore, ShopTokens, StoredShop, TokenNeed,
 };
-use crate::ports::{Clock, RepositoryError};
-use crate::values::{AccessToken, UserId};
-
-/// Why a sync stopped.
-#[derive(Debug, thiserror::Error)]
-pub enum ShopSyncError {
-    /// No seller is connected for this user.
-    #[error("no TikTok Shop seller is connected")]
-    NotConnected,
-    /// The refresh token expired, or TikTok says only a new authorization helps.
-    #[error("the seller must authorize again")]
-    ReauthRequired,
-    /// TikTok Shop failed otherwise.
-    #[error(transparent)]
-    TikTok(ShopApiError),
-    /// Storage failed.
-    #[error(transparent)]
-    Storage(#[from] RepositoryError),
-    /// A revenue sum overflowed (not a real shop).
-    #[error("a revenue sum overflowed")]
-    Overflow,
-}
-
-impl From<ShopApiError> for ShopSyncError {
-    fn from(error: ShopApiError) -> Self {
-        match error {
-            ShopApiError::ReauthRequired { .. } => ShopSyncError::ReauthRequired,
-            other => ShopSyncError::TikTok(other),
-        }
-    }
-}
+use crate::ports::{Clock, TokenCipher};
+use crate::values::UserId;
 
 /// What a sync did.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -53,54 +27,82 @@ pub struct ShopSyncReport {
 
 /// The sync use case.
 pub struct ShopSync {
-    /// TikTok Shop's token endpoint.
-    pub oauth: Arc<dyn ShopOAuth>,
+    /// Fresh tokens.
+    pub tokens: ShopTokens,
     /// TikTok Shop's data APIs.
     pub data: Arc<dyn ShopData>,
-    /// Storage.
-    pub repo: Arc<dyn ShopRepository>,
+    /// The connection (shops, last sync).
+    pub connections: Arc<dyn ShopConnections>,
+    /// The synced data.
+    pub store: Arc<dyn ShopStore>,
+    /// Seals the shops' ciphers.
+    pub cipher: Arc<dyn TokenCipher>,
     /// The clock.
     pub clock: Arc<dyn Clock>,
     /// How far back the first sync reads (e.g. 90 days).
     pub first_window: Duration,
     /// How far before the cursor each incremental sync starts again (late updates).
     pub overlap: Duration,
-    /// Refresh when the access token has less than this left.
-    pub refresh_margin: Duration,
 }
 
 impl ShopSync {
-    /// Syncs every shop of the user's seller connection.
-    pub async fn sync(&self, user: &UserId) -> Result<ShopSyncReport, ShopSyncError> {
-        let mut connection = self
-            .repo
-            .connection(user)
-            .await?
-            .ok_or(ShopSyncError::NotConnected)?;
-        if connection.access_expires_at - self.clock.now() < self.refresh_margin {
-            self.refresh(&mut connection).await?;
+    /// Syncs every authorized shop of the user's seller connection.
+    ///
+    /// A data call answering that only a new authorization helps (`105001`, …) marks the connection
+    /// `reauth_required`.
+    pub async fn sync(&self, user: &UserId) -> Result<ShopSyncReport, ShopError> {
+        let fresh = self.tokens.fresh(user, TokenNeed::IfDue).await?;
+        let refused = fresh
+            .account
+            .grant
+            .as_ref()
+            .map(|g| g.refresh_token.clone());
+        match self.sync_with(user, fresh).await {
+            Err(ShopError::ReauthRequired) => {
+                if let Some(refused) = refused {
+                    match self
+                        .connections
+                        .mark_reauth_required(user, &refused, self.clock.now())
+                        .await
+                    {
+                        Ok(()) | Err(crate::ports::RepositoryError::NotFound) => {}
+                        Err(error) => return Err(error.into()),
+                    }
+                }
+                Err(ShopError::ReauthRequired)
+            }
+            other => other,
         }
-        let shops = match self.data.authorized_shops(&connection.access_token).await {
+    }
+
+    async fn sync_with(
+        &self,
+        user: &UserId,
+        mut fresh: FreshShopToken,
+    ) -> Result<ShopSyncReport, ShopError> {
+        let shops = match self.data.authorized_shops(&fresh.token).await {
             Err(ShopApiError::AccessTokenExpired) => {
-                self.refresh(&mut connection).await?;
-                self.data.authorized_shops(&connection.access_token).await?
+                fresh = self.replace(user, &fresh).await?;
+                self.data.authorized_shops(&fresh.token).await?
             }
             other => other?,
         };
-        self.repo.save_shops(user, &shops).await?;
+        let sealed = seal_shops(self.cipher.as_ref(), user, &shops)?;
+        self.connections
+            .save_shops(user, &fresh.generation, &sealed)
+            .await?;
         let mut report = ShopSyncReport::default();
-        for shop in shops {
-            let stored = connection.shops.iter().find(|s| s.shop.id == shop.id);
-            let cursors = (
-                stored.and_then(|s| s.orders_synced_until),
-                stored.and_then(|s| s.products_synced_until),
-            );
-            let token = connection.access_token.clone();
-            let counts = match self.sync_shop(user, &token, &shop, cursors).await {
-                Err(ShopSyncError::TikTok(ShopApiError::AccessTokenExpired)) => {
-                    self.refresh(&mut connection).await?;
-                    self.sync_shop(user, &connection.access_token, &shop, cursors)
-                        .await?
+        for shop in &shops {
+            let stored = fresh
+                .account
+                .shops
+                .iter()
+                .find(|s| s.id == shop.id)
+                .cloned();
+            let counts = match self.sync_shop(&fresh, shop, stored.as_ref()).await {
+                Err(ShopError::TikTok(ShopApiError::AccessTokenExpired)) => {
+                    fresh = self.replace(user, &fresh).await?;
+                    self.sync_shop(&fresh, shop, stored.as_ref()).await?
                 }
                 other => other?,
             };
@@ -108,29 +110,33 @@ impl ShopSync {
             report.orders += counts.0;
             report.products += counts.1;
         }
+        self.connections
+            .finish_sync(user, &fresh.generation, self.clock.now())
+            .await?;
         Ok(report)
     }
 
-    async fn refresh(&self, connection: &mut ShopConnection) -> Result<(), ShopSyncError> {
-        if connection.refresh_expires_at <= self.clock.now() {
-            return Err(ShopSyncError::ReauthRequired);
-        }
-        let grant = self.oauth.refresh(&connection.refresh_token).await?;
-        self.repo.save_grant(&connection.user_id, &grant).await?;
-        connection.access_token = grant.access_token;
-        connection.access_expires_at = grant.access_expires_at;
-        connection.refresh_token = grant.refresh_token;
-        connection.refresh_expires_at = grant.refresh_expires_at;
-        Ok(())
+    async fn replace(
+        &self,
+        user: &UserId,
+        used: &FreshShopToken,
+    ) -> Result<FreshShopToken, ShopError> {
+        let refused = used
+            .account
+            .grant
+            .as_ref()
+            .map(|g| g.access_token.clone())
+            .ok_or(ShopError::ReauthRequired)?;
+        self.tokens.fresh(user, TokenNeed::Replace(refused)).await
     }
 
     async fn sync_shop(
         &self,
-        user: &UserId,
-        token: &AccessToken,
-        shop: &super::AuthorizedShop,
-        (orders_cursor, products_cursor): (Option<i64>, Option<i64>),
-    ) -> Result<(usize, usize), ShopSyncError> {
+        fresh: &FreshShopToken,
+        shop: &AuthorizedShop,
+        stored: Option<&StoredShop>,
+    ) -> Result<(usize, usize), ShopError> {
+        let (user, generation, token) = (&fresh.account.user_id, &fresh.generation, &fresh.token);
         let now = self.clock.now();
         let until = now.timestamp() + 1;
         let start = |cursor: Option<i64>| {
@@ -138,28 +144,37 @@ impl ShopSync {
                 c - self.overlap.num_seconds()
             })
         };
-        let orders = fetch_window(start(orders_cursor), until, |q| async move {
-            self.data.search_orders(token, &shop.cipher, &q).await
-        })
+        let orders = fetch_window(
+            start(stored.and_then(|s| s.orders_synced_until)),
+            until,
+            |q| async move { self.data.search_orders(token, &shop.cipher, &q).await },
+        )
         .await?;
-        self.repo
-            .save_orders(user, &shop.id, &orders, until)
+        self.store
+            .save_orders(user, generation, &shop.id, &orders, until)
             .await?;
-        let products = fetch_window(start(products_cursor), until, |q| async move {
-            self.data.search_products(token, &shop.cipher, &q).await
-        })
+        let products = fetch_window(
+            start(stored.and_then(|s| s.products_synced_until)),
+            until,
+            |q| async move { self.data.search_products(token, &shop.cipher, &q).await },
+        )
         .await?;
-        self.repo
-            .save_products(user, &shop.id, &products, until)
+        self.store
+            .save_products(user, generation, &shop.id, &products, until)
             .await?;
         let recent = self
-            .repo
+            .store
             .orders_created_since(user, &shop.id, now - Duration::days(30))
             .await?;
-        let figures = compute(&recent, now).ok_or(ShopSyncError::Overflow)?;
-        self.repo
-            .save_figures(user, &shop.id, &figures, now)
-            .await?;
+        let currencies = compute(&recent, now).ok_or(ShopError::Overflow)?;
+        // Active products are counted by the store over every stored product (this sync read only changes).
+        let figures = ShopFigures {
+            shop_id: shop.id.clone(),
+            computed_at: now,
+            active_products: 0,
+            currencies,
+        };
+        self.store.save_figures(user, generation, &figures).await?;
         Ok((orders.len(), products.len()))
     }
 }

@@ -4,21 +4,24 @@ use crate::account::{ConnectionGeneration, NewConnection, TokenKind};
 use crate::ports::{AuthorizationRequest, PendingAuthorization, RepositoryError, TokenContext};
 use crate::values::{AccessToken, CodeVerifier, OAuthState, RedirectUri, UserId};
 
+use super::caller::ensure_may_act_for;
+use super::sync::record_sync_failure;
 use super::tokens::seal_grant;
 use super::{
-    AccountService, AuthorizationStart, CallbackOutcome, Caller, ConnectionStatus, ServiceError,
+    AuthorizationStart, CallbackOutcome, Caller, ConnectionStatus, Connections, ServiceError,
 };
 
-impl AccountService {
+impl Connections {
     /// Issues a state bound to the user and the redirect URI, keeps it server-side, and returns TikTok's
     /// authorize URL. `redirect_uri` must equal one allowed URI byte for byte; `None` takes the default.
+    #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     pub async fn start_authorization(
         &self,
         caller: &Caller,
         user_id: &UserId,
         redirect_uri: Option<&str>,
     ) -> Result<AuthorizationStart, ServiceError> {
-        self.authorize(caller, user_id)?;
+        ensure_may_act_for(caller, user_id)?;
         let redirect_uri: RedirectUri = match redirect_uri {
             None => self.config.default_redirect_uri.clone(),
             Some(raw) => self
@@ -27,15 +30,14 @@ impl AccountService {
                 .cloned()
                 .ok_or(ServiceError::InvalidRedirectUri)?,
         };
-        let now = self.ports.clock.now();
+        let now = self.clock.now();
         let state = OAuthState::generate();
         let code_verifier = self.config.pkce.then(CodeVerifier::generate);
         let sealed_verifier = match &code_verifier {
             Some(verifier) => {
                 let context = TokenContext::new(state.fingerprint(), TokenKind::CodeVerifier);
                 Some(
-                    self.ports
-                        .cipher
+                    self.cipher
                         .seal(verifier.secret(), &context)
                         .map_err(|e| ServiceError::Internal(e.into()))?,
                 )
@@ -51,17 +53,17 @@ impl AccountService {
             expires_at,
         };
         // Expired states are useless; clearing them here keeps the table small without a scheduler.
-        if let Err(error) = self.ports.states.purge_expired(now).await {
+        if let Err(error) = self.states.purge_expired(now).await {
             tracing::warn!(%error, "could not purge expired OAuth states");
         }
-        self.ports.states.put(&pending).await?;
-        let authorization_url = self.ports.oauth.authorization_url(&AuthorizationRequest {
+        self.states.put(&pending).await?;
+        let authorization_url = self.oauth.authorization_url(&AuthorizationRequest {
             scopes: self.config.scopes.clone(),
             redirect_uri,
             state: state.clone(),
             code_verifier,
         });
-        tracing::info!(user_id = %user_id, "authorization started");
+        tracing::info!("authorization started");
         Ok(AuthorizationStart {
             authorization_url,
             state,
@@ -76,6 +78,7 @@ impl AccountService {
     ///
     /// The grant is stored before the profile is read, so a TikTok failure on the profile loses nothing:
     /// the account is connected and the next sync fills the profile in.
+    #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     pub async fn complete_authorization(
         &self,
         caller: &Caller,
@@ -83,22 +86,21 @@ impl AccountService {
         state: &OAuthState,
         outcome: CallbackOutcome,
     ) -> Result<ConnectionStatus, ServiceError> {
-        self.authorize(caller, user_id)?;
-        let now = self.ports.clock.now();
+        ensure_may_act_for(caller, user_id)?;
+        let now = self.clock.now();
         let pending = self
-            .ports
             .states
             .take(&state.fingerprint(), user_id)
             .await?
             .ok_or(ServiceError::InvalidState)?;
         if pending.expires_at <= now || &pending.user_id != user_id {
-            tracing::warn!(user_id = %user_id, "OAuth state expired or issued to another user");
+            tracing::warn!("OAuth state expired or issued to another user");
             return Err(ServiceError::InvalidState);
         }
         let code = match outcome {
             CallbackOutcome::Code(code) => code,
             CallbackOutcome::Denied { error } => {
-                tracing::info!(user_id = %user_id, tiktok_error = %error, "creator declined at TikTok");
+                tracing::info!(tiktok_error = %error, "creator declined at TikTok");
                 return Err(ServiceError::AuthorizationDenied { error });
             }
             CallbackOutcome::Missing => {
@@ -115,7 +117,6 @@ impl AccountService {
                 let context =
                     TokenContext::new(pending.state_fingerprint.clone(), TokenKind::CodeVerifier);
                 let secret = self
-                    .ports
                     .cipher
                     .open(sealed, &context)
                     .map_err(|e| ServiceError::Internal(e.into()))?;
@@ -124,12 +125,11 @@ impl AccountService {
             None => None,
         };
         let grant = self
-            .ports
             .oauth
             .exchange_code(&code, &pending.redirect_uri, verifier)
             .await?;
         let access_token = grant.access_token.clone();
-        let stored = seal_grant(self.ports.cipher.as_ref(), user_id, &grant, now)?;
+        let stored = seal_grant(self.cipher.as_ref(), user_id, &grant, now)?;
         let connection = NewConnection {
             user_id: user_id.clone(),
             tiktok_user_id: grant.open_id.clone(),
@@ -137,66 +137,57 @@ impl AccountService {
             connected_at: now,
             generation: ConnectionGeneration::generate(),
         };
-        let mut account = match self.ports.accounts.save_connection(&connection).await {
+        let mut account = match self.accounts.save_connection(&connection).await {
             Ok(account) => account,
             Err(RepositoryError::Conflict) => {
-                self.revoke_unused_grant(user_id, &access_token).await;
+                self.revoke_unused_grant(&access_token).await;
                 return Err(ServiceError::AccountInUse);
             }
             Err(error) => return Err(error.into()),
         };
-        tracing::info!(user_id = %user_id, scopes = %grant.scopes.to_comma_separated(), "TikTok account connected");
-        match self
-            .ports
-            .data
-            .user_info(&access_token, &grant.scopes)
-            .await
-        {
+        tracing::info!(scopes = %grant.scopes.to_comma_separated(), "TikTok account connected");
+        match self.data.user_info(&access_token, &grant.scopes).await {
             Ok(info) => {
                 account = self
-                    .ports
                     .accounts
                     .save_profile(
                         user_id,
                         &connection.generation,
                         &info.profile,
-                        self.ports.clock.now(),
+                        self.clock.now(),
                     )
                     .await?
             }
             Err(error) => {
-                tracing::warn!(user_id = %user_id, %error, "connected, but the profile could not be read yet");
+                tracing::warn!(%error, "connected, but the profile could not be read yet");
                 let error = ServiceError::from(error);
-                account.last_sync_error = self
-                    .record_sync_failure(user_id, &connection.generation, &error)
-                    .await;
+                account.last_sync_error = record_sync_failure(
+                    self.accounts.as_ref(),
+                    self.clock.as_ref(),
+                    user_id,
+                    &connection.generation,
+                    &error,
+                )
+                .await;
             }
         }
         Ok(ConnectionStatus::of(user_id.clone(), Some(account))
-            .with_reauth_warning(self.ports.clock.now(), self.config.reauth_warning))
+            .with_reauth_warning(self.clock.now(), self.config.reauth_warning))
     }
 
     /// TikTok just issued a grant we will not store (its TikTok account is connected to another user):
     /// revoke it rather than leave it live and unaccounted for. A failure is logged; the answer stays
     /// `account_in_use`.
-    async fn revoke_unused_grant(&self, user_id: &UserId, access_token: &AccessToken) {
-        match self.ports.oauth.revoke(access_token).await {
+    async fn revoke_unused_grant(&self, access_token: &AccessToken) {
+        match self.oauth.revoke(access_token).await {
             Ok(()) => {
-                tracing::info!(user_id = %user_id, "TikTok account already connected to another user; the new grant was revoked")
+                tracing::info!(
+                    "TikTok account already connected to another user; the new grant was revoked"
+                )
             }
             Err(error) => {
-                tracing::warn!(user_id = %user_id, %error, "TikTok account already connected to another user; the new grant could not be revoked")
+                tracing::warn!(%error, "TikTok account already connected to another user; the new grant could not be revoked")
             }
-        }
-    }
-
-    /// Refuses callers who may not act for `user_id`.
-    pub(super) fn authorize(&self, caller: &Caller, user_id: &UserId) -> Result<(), ServiceError> {
-        if caller.may_act_for(user_id) {
-            Ok(())
-        } else {
-            tracing::warn!(user_id = %user_id, "caller may not act for this user");
-            Err(ServiceError::Forbidden)
         }
     }
 }

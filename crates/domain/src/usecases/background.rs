@@ -1,12 +1,18 @@
-//! Background work: renewing access tokens ahead of expiry, and a sync round over every connected account
-//! in which each account is claimed by exactly one replica.
+//! Background work: renewing access tokens ahead of expiry, a sync round over every connected account
+//! in which each account is claimed by exactly one replica, and the history retention.
+
+use std::sync::Arc;
 
 use futures::stream::{self, StreamExt};
+use tracing::Instrument;
 
+use crate::ports::{AccountRepository, AccountSchedule, Clock, ContentRepository};
 use crate::values::UserId;
 
-use super::tokens::Need;
-use super::{AccountService, Caller, ServiceError};
+use super::lookup::active_account;
+use super::retention::RetentionSchedule;
+use super::tokens::TokenNeed;
+use super::{AccountSync, Caller, ServiceConfig, ServiceError, TokenKeeper};
 
 /// Accounts claimed per claim query of a sync round.
 const CLAIM_BATCH: u32 = 50;
@@ -36,6 +42,22 @@ pub struct SyncReport {
     pub skipped: u64,
 }
 
+/// The rounds a replica runs in the background, on no user's request. It holds the schedule (due accounts,
+/// sync claims), the [`TokenKeeper`] and [`AccountSync`] it drives, and the content storage for the
+/// retention.
+#[derive(Clone)]
+pub struct BackgroundRounds {
+    pub(super) accounts: Arc<dyn AccountRepository>,
+    pub(super) content: Arc<dyn ContentRepository>,
+    pub(super) schedule: Arc<dyn AccountSchedule>,
+    pub(super) clock: Arc<dyn Clock>,
+    pub(super) config: Arc<ServiceConfig>,
+    pub(super) tokens: TokenKeeper,
+    pub(super) syncs: AccountSync,
+    /// When this process last ran the history retention.
+    pub(super) retention: Arc<RetentionSchedule>,
+}
+
 /// One account's outcome within a round.
 enum Outcome {
     Done,
@@ -43,7 +65,7 @@ enum Outcome {
     Skipped,
 }
 
-impl AccountService {
+impl BackgroundRounds {
     /// Renews the access tokens that expire within twice the refresh margin, for up to `limit` accounts,
     /// through the same refresh path as a sync (the rotated pair is stored before anything else). No
     /// Display API request is made.
@@ -56,9 +78,8 @@ impl AccountService {
         stopping: &(dyn Fn() -> bool + Sync),
     ) -> Result<RefreshReport, ServiceError> {
         let lookahead = self.config.refresh_margin * 2;
-        let now = self.ports.clock.now();
+        let now = self.clock.now();
         let due = self
-            .ports
             .schedule
             .due_for_refresh(now + lookahead, limit)
             .await?;
@@ -68,7 +89,12 @@ impl AccountService {
                 report.skipped += 1;
                 continue;
             }
-            match self.refresh_one(&user_id, lookahead).await {
+            let span = tracing::info_span!("background_refresh", user_id = %user_id);
+            match self
+                .refresh_account(&user_id, lookahead)
+                .instrument(span)
+                .await
+            {
                 Outcome::Done => report.refreshed += 1,
                 Outcome::Failed => report.failed += 1,
                 Outcome::Skipped => report.skipped += 1,
@@ -77,8 +103,8 @@ impl AccountService {
         Ok(report)
     }
 
-    async fn refresh_one(&self, user_id: &UserId, lookahead: chrono::Duration) -> Outcome {
-        let account = match self.active_account(user_id).await {
+    async fn refresh_account(&self, user_id: &UserId, lookahead: chrono::Duration) -> Outcome {
+        let account = match active_account(self.accounts.as_ref(), user_id).await {
             Ok(account) => account,
             Err(ServiceError::NotConnected | ServiceError::ReauthRequired) => {
                 return Outcome::Skipped
@@ -88,17 +114,18 @@ impl AccountService {
         let still_due = account
             .grant
             .as_ref()
-            .is_some_and(|g| g.access_token_expires_at <= self.ports.clock.now() + lookahead);
+            .is_some_and(|g| g.access_token_expires_at <= self.clock.now() + lookahead);
         if !still_due {
             return Outcome::Skipped;
         }
         match self
-            .fresh_access_token(&account, Need::Ahead(lookahead))
+            .tokens
+            .fresh_access_token(&account, TokenNeed::Ahead(lookahead))
             .await
         {
             Ok(_) => Outcome::Done,
             Err(error) => {
-                tracing::warn!(user_id = %user_id, %error, "background refresh failed");
+                tracing::warn!(%error, "background refresh failed");
                 Outcome::Failed
             }
         }
@@ -120,9 +147,8 @@ impl AccountService {
         };
         let mut report = SyncReport::default();
         while !stopping() {
-            let now = self.ports.clock.now();
+            let now = self.clock.now();
             let claimed = self
-                .ports
                 .schedule
                 .claim_for_sync(replica, now, now + lease, CLAIM_BATCH)
                 .await?;
@@ -131,7 +157,7 @@ impl AccountService {
             }
             report.claimed += claimed.len() as u64;
             let outcomes: Vec<Outcome> = stream::iter(claimed)
-                .map(|user_id| self.sync_one(&caller, user_id, stopping))
+                .map(|user_id| self.sync_account(&caller, user_id, stopping))
                 .buffer_unordered(concurrency.max(1))
                 .collect()
                 .await;
@@ -146,7 +172,7 @@ impl AccountService {
         Ok(report)
     }
 
-    async fn sync_one(
+    async fn sync_account(
         &self,
         caller: &Caller,
         user_id: UserId,
@@ -155,12 +181,37 @@ impl AccountService {
         if stopping() {
             return Outcome::Skipped;
         }
-        match self.sync(caller, &user_id).await {
+        match self.syncs.sync(caller, &user_id).await {
             Ok(_) => Outcome::Done,
             Err(ServiceError::NotConnected | ServiceError::ReauthRequired) => Outcome::Skipped,
             Err(error) => {
                 tracing::warn!(user_id = %user_id, %error, "background sync failed; stored data kept");
                 Outcome::Failed
+            }
+        }
+    }
+
+    /// Deletes the history snapshots (of every account) older than the retention, at most once per
+    /// [`super::RETENTION_EVERY`] in this process: it is one indexed range delete over every account, so a
+    /// bucket that outlives the retention by an hour is harmless. Answers how many were deleted (`0` when
+    /// not due); a failure is logged and the next round tries again.
+    pub async fn purge_expired_history(&self) -> Result<u64, ServiceError> {
+        let now = self.clock.now();
+        if !self.retention.due(now) {
+            return Ok(0);
+        }
+        let cutoff = now - self.config.content.history_retention;
+        match self.content.purge_history_before(cutoff).await {
+            Ok(purged) => {
+                if purged > 0 {
+                    tracing::info!(purged, "snapshots past the retention deleted");
+                }
+                Ok(purged)
+            }
+            Err(error) => {
+                self.retention.failed(now);
+                tracing::warn!(%error, "snapshots past the retention not deleted");
+                Err(error.into())
             }
         }
     }

@@ -22,3 +22,16 @@ impl Caller {
         }
     }
 }
+
+/// Refuses callers who may not act for `user_id` (the check every public use case starts with).
+pub(super) fn ensure_may_act_for(
+    caller: &Caller,
+    user_id: &UserId,
+) -> Result<(), super::ServiceError> {
+    if caller.may_act_for(user_id) {
+        Ok(())
+    } else {
+        tracing::warn!("caller may not act for this user");
+        Err(super::ServiceError::Forbidden)
+    }
+}

@@ -26,7 +26,7 @@ pub struct ServiceConfig {
     /// timeout plus the commit), or a slow holder could see its lease taken while it still refreshes.
     pub refresh_lease: Duration,
     /// How long a request waits for another's refresh of the same account before answering
-    /// `TikTokUnavailable` (5 s by default).
+    /// `AccountBusy` (5 s by default).
     pub refresh_wait: std::time::Duration,
     /// How often a request waiting for another replica's refresh reads the account again (50 ms by default).
     pub refresh_poll: std::time::Duration,
@@ -34,7 +34,7 @@ pub struct ServiceConfig {
     /// replicas. The running sync renews it every third of this; a holder that dies leaves it to expire.
     pub sync_lease: Duration,
     /// How long a request waits for a running sync of the same account (here or on another replica)
-    /// before answering `TikTokUnavailable` with `Retry-After` (60 s by default).
+    /// before answering `AccountBusy` (503 with `Retry-After`; 60 s by default).
     pub sync_wait: std::time::Duration,
     /// Videos, history and analytics.
     pub content: ContentConfig,

@@ -4,14 +4,17 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::account::{ConnectionGeneration, ConnectionState, TikTokAccount};
-use crate::analytics::{Analytics, ENGAGEMENT_DAYS, GROWTH_DAYS};
-use crate::content::{AnalyticsQuery, HistoryInterval, HistoryPoint, VideoList, VideoQuery};
+use std::sync::Arc;
+
+use crate::account::TikTokAccount;
+use crate::content::{HistoryInterval, HistoryPoint, VideoList, VideoQuery};
+use crate::ports::{AccountRepository, Clock, ContentRepository};
 use crate::values::UserId;
 
-use super::calls::{self, Metered};
-use super::sync::connection_ended;
-use super::{AccountMetrics, AccountService, Caller, MetricsReport, ServiceError};
+use super::analytics_keeper::AnalyticsKeeper;
+use super::caller::ensure_may_act_for;
+use super::lookup::readable;
+use super::{AccountMetrics, Caller, ConnectionStatus, MetricsReport, ServiceConfig, ServiceError};
 
 /// The history window when the caller names none: the last 30 days.
 pub const DEFAULT_HISTORY_DAYS: i64 = 30;
@@ -29,16 +32,53 @@ pub struct HistorySeries {
     pub points: Vec<HistoryPoint>,
 }
 
-impl AccountService {
+/// Reading what is stored of a connection: status, videos, history, metrics with analytics. No TikTok
+/// call: it holds storage and the clock only.
+#[derive(Clone)]
+pub struct ContentReads {
+    pub(super) accounts: Arc<dyn AccountRepository>,
+    pub(super) content: Arc<dyn ContentRepository>,
+    pub(super) clock: Arc<dyn Clock>,
+    pub(super) config: Arc<ServiceConfig>,
+    pub(super) analytics: AnalyticsKeeper,
+}
+
+impl ContentReads {
+    /// The user's connection status; a user who never connected is `not_connected`, not an error.
+    #[tracing::instrument(skip_all, fields(user_id = %user_id))]
+    pub async fn status(
+        &self,
+        caller: &Caller,
+        user_id: &UserId,
+    ) -> Result<ConnectionStatus, ServiceError> {
+        ensure_may_act_for(caller, user_id)?;
+        let account = self.accounts.find_by_user(user_id).await?;
+        Ok(ConnectionStatus::of(user_id.clone(), account)
+            .with_reauth_warning(self.clock.now(), self.config.reauth_warning))
+    }
+
+    /// The stored counts alone, without the analytics of [`ContentReads::metrics_report`] (for library
+    /// callers that need only them). A `reauth_required` account still shows its last known counts.
+    #[tracing::instrument(skip_all, fields(user_id = %user_id))]
+    pub async fn metrics(
+        &self,
+        caller: &Caller,
+        user_id: &UserId,
+    ) -> Result<AccountMetrics, ServiceError> {
+        ensure_may_act_for(caller, user_id)?;
+        Ok(AccountMetrics::of(&self.readable_account(user_id).await?))
+    }
+
     /// One page of the creator's stored videos, deleted ones hidden. `limit` is capped at
     /// `videos_max_limit`; a cursor issued under another sort is refused.
+    #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     pub async fn videos(
         &self,
         caller: &Caller,
         user_id: &UserId,
         query: VideoQuery,
     ) -> Result<VideoList, ServiceError> {
-        self.authorize(caller, user_id)?;
+        ensure_may_act_for(caller, user_id)?;
         if query.after.as_ref().is_some_and(|c| c.sort != query.sort) {
             return Err(ServiceError::InvalidRequest(
                 "cursor belongs to another sort".into(),
@@ -49,11 +89,12 @@ impl AccountService {
             limit: query.limit.clamp(1, self.config.content.videos_max_limit),
             ..query
         };
-        Ok(self.ports.content.list_videos(user_id, &query).await?)
+        Ok(self.content.list_videos(user_id, &query).await?)
     }
 
     /// The follower, following, like and video counts over time: the last snapshot of each UTC day or
     /// ISO week in `[from, to)`. `to` defaults to now, `from` to 30 days before `to`.
+    #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     pub async fn history(
         &self,
         caller: &Caller,
@@ -62,8 +103,8 @@ impl AccountService {
         to: Option<DateTime<Utc>>,
         interval: HistoryInterval,
     ) -> Result<HistorySeries, ServiceError> {
-        self.authorize(caller, user_id)?;
-        let to = to.unwrap_or_else(|| self.ports.clock.now());
+        ensure_may_act_for(caller, user_id)?;
+        let to = to.unwrap_or_else(|| self.clock.now());
         // Checked: a `to` at the edge of the representable range must not panic.
         let from = match from {
             Some(from) => from,
@@ -78,7 +119,6 @@ impl AccountService {
         }
         self.readable_account(user_id).await?;
         let points = self
-            .ports
             .content
             .profile_history(user_id, from, to, interval)
             .await?;
@@ -93,96 +133,26 @@ impl AccountService {
     /// The stored counts with growth, engagement, views and top videos, as the last sync computed them
     /// (one read of the account with its kept analytics). A `reauth_required` account still shows its last
     /// known data.
+    #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     pub async fn metrics_report(
         &self,
         caller: &Caller,
         user_id: &UserId,
     ) -> Result<MetricsReport, ServiceError> {
-        self.authorize(caller, user_id)?;
-        let (account, kept) = self
-            .ports
-            .accounts
-            .find_with_analytics(user_id)
-            .await?
-            .unzip();
-        let account = shown(account)?;
+        ensure_may_act_for(caller, user_id)?;
+        let (account, kept) = self.accounts.find_with_analytics(user_id).await?.unzip();
+        let account = readable(account)?;
         let analytics = match (kept.flatten(), &account.generation) {
             (Some(kept), _) => kept,
             // Never synced since analytics were kept (or kept by an older layout): computed now, and kept
             // (for this connection only: refused once it ended).
-            (None, Some(generation)) => self.keep_analytics(user_id, generation).await?,
-            (None, None) => self.compute_analytics(user_id).await?,
+            (None, Some(generation)) => self.analytics.keep(user_id, generation).await?,
+            (None, None) => self.analytics.compute(user_id).await?,
         };
         Ok(MetricsReport {
             metrics: AccountMetrics::of(&account),
             analytics,
         })
-    }
-
-    /// Syncs, then answers the metrics report of the account as the sync stored it (one authorization, one
-    /// read of the account: what `sync` followed by `metrics_report` would do twice).
-    pub async fn sync_report(
-        &self,
-        caller: &Caller,
-        user_id: &UserId,
-    ) -> Result<MetricsReport, ServiceError> {
-        self.authorize(caller, user_id)?;
-        let synced = self.synced_account(user_id).await?;
-        Ok(MetricsReport {
-            metrics: AccountMetrics::of(&synced.account),
-            analytics: synced.analytics?,
-        })
-    }
-
-    /// [`AccountService::sync_report`], with the number of TikTok calls made for this request (a request
-    /// that shared another's sync made none), for callers' budgets.
-    pub async fn sync_report_metered(
-        &self,
-        caller: &Caller,
-        user_id: &UserId,
-    ) -> Metered<Result<MetricsReport, ServiceError>> {
-        calls::metered(self.sync_report(caller, user_id)).await
-    }
-
-    /// Applies the analytics rules to the stored content, now: growth up to the latest snapshot, engagement
-    /// over the videos posted in the [`ENGAGEMENT_DAYS`] before now.
-    async fn compute_analytics(&self, user_id: &UserId) -> Result<Analytics, ServiceError> {
-        let query = AnalyticsQuery {
-            growth_days: GROWTH_DAYS.to_vec(),
-            recent_since: self.ports.clock.now() - Duration::days(ENGAGEMENT_DAYS),
-            top: self.config.content.top_videos,
-        };
-        let data = self.ports.content.analytics_data(user_id, &query).await?;
-        Ok(Analytics::from_data(data))
-    }
-
-    /// Computes the analytics and keeps them for the metrics reads, under the connection `generation`.
-    /// Failing to keep them is logged, not returned: the figures are right either way, the next read or
-    /// sync computes them again. But when storage refuses them because that connection ended (a
-    /// disconnect, purge or reconnect meanwhile), the answer is [`ServiceError::NotConnected`].
-    pub(super) async fn keep_analytics(
-        &self,
-        user_id: &UserId,
-        generation: &ConnectionGeneration,
-    ) -> Result<Analytics, ServiceError> {
-        let computed_at = self.ports.clock.now();
-        let analytics = self.compute_analytics(user_id).await?;
-        let kept = self
-            .ports
-            .content
-            .save_analytics(user_id, generation, &analytics, computed_at)
-            .await;
-        match kept {
-            Ok(()) => {}
-            Err(error) if connection_ended(&error) => {
-                tracing::info!(user_id = %user_id, "the connection ended; analytics not kept");
-                return Err(ServiceError::NotConnected);
-            }
-            Err(error) => {
-                tracing::warn!(user_id = %user_id, %error, "analytics computed but not kept")
-            }
-        }
-        Ok(analytics)
     }
 
     /// The account whose stored data may be shown: connected or awaiting reauthorization. A disconnected
@@ -191,14 +161,6 @@ impl AccountService {
         &self,
         user_id: &UserId,
     ) -> Result<TikTokAccount, ServiceError> {
-        shown(self.ports.accounts.find_by_user(user_id).await?)
-    }
-}
-
-/// The account found, if its stored data may be shown: connected or awaiting reauthorization.
-fn shown(found: Option<TikTokAccount>) -> Result<TikTokAccount, ServiceError> {
-    match found {
-        Some(account) if account.state != ConnectionState::Disconnected => Ok(account),
-        _ => Err(ServiceError::NotConnected),
+        readable(self.accounts.find_by_user(user_id).await?)
     }
 }

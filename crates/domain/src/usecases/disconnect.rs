@@ -4,22 +4,24 @@
 use crate::account::{ConnectionState, DisconnectReason, TokenKind};
 use crate::values::{AccessToken, UserId};
 
-use super::tokens::Need;
-use super::{AccountService, Caller, ConnectionStatus, ServiceError};
+use super::caller::ensure_may_act_for;
+use super::tokens::TokenNeed;
+use super::{Caller, ConnectionStatus, Connections, ServiceError};
 
-impl AccountService {
+impl Connections {
     /// Revokes the grant at TikTok, erases both tokens and marks the account inactive. Idempotent: a user
     /// who never connected, or is already disconnected, gets the `not_connected` status.
     ///
     /// A failure to revoke at TikTok is logged and does not block the local disconnect: the creator asked
     /// to be disconnected, and the tokens are erased here either way.
+    #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     pub async fn disconnect(
         &self,
         caller: &Caller,
         user_id: &UserId,
     ) -> Result<ConnectionStatus, ServiceError> {
-        self.authorize(caller, user_id)?;
-        let account = match self.ports.accounts.find_by_user(user_id).await? {
+        ensure_may_act_for(caller, user_id)?;
+        let account = match self.accounts.find_by_user(user_id).await? {
             // Already disconnected: nothing to revoke, and the stored reason (perhaps TikTok's) is kept.
             Some(account) if account.state == ConnectionState::Disconnected => {
                 return Ok(ConnectionStatus::of(user_id.clone(), Some(account)))
@@ -29,38 +31,38 @@ impl AccountService {
         };
         if account.grant.is_some() {
             match self.revocable_token(&account).await {
-                Ok(token) => match self.ports.oauth.revoke(&token).await {
-                    Ok(()) => tracing::info!(user_id = %user_id, "grant revoked at TikTok"),
+                Ok(token) => match self.oauth.revoke(&token).await {
+                    Ok(()) => tracing::info!("grant revoked at TikTok"),
                     Err(error) => {
-                        tracing::warn!(user_id = %user_id, %error, "could not revoke at TikTok; disconnecting anyway")
+                        tracing::warn!(%error, "could not revoke at TikTok; disconnecting anyway")
                     }
                 },
                 Err(error) => {
-                    tracing::warn!(user_id = %user_id, %error, "no usable token to revoke; disconnecting anyway")
+                    tracing::warn!(%error, "no usable token to revoke; disconnecting anyway")
                 }
             }
         }
         let account = self
-            .ports
             .accounts
-            .disconnect(user_id, DisconnectReason::Requested, self.ports.clock.now())
+            .disconnect(user_id, DisconnectReason::Requested, self.clock.now())
             .await?;
-        tracing::info!(user_id = %user_id, "TikTok account disconnected");
+        tracing::info!("TikTok account disconnected");
         Ok(ConnectionStatus::of(user_id.clone(), account))
     }
 
-    /// Disconnects (as [`AccountService::disconnect`]), then erases everything stored for the creator:
+    /// Disconnects (as [`Connections::disconnect`]), then erases everything stored for the creator:
     /// videos, snapshots, the video sync's state and the account row itself. The user is then as if they
     /// never connected. Idempotent.
+    #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     pub async fn disconnect_and_purge(
         &self,
         caller: &Caller,
         user_id: &UserId,
     ) -> Result<ConnectionStatus, ServiceError> {
         self.disconnect(caller, user_id).await?;
-        self.ports.content.purge(user_id).await?;
-        self.ports.accounts.delete_account(user_id).await?;
-        tracing::info!(user_id = %user_id, "everything stored for the creator erased");
+        self.content.purge(user_id).await?;
+        self.accounts.delete_account(user_id).await?;
+        tracing::info!("everything stored for the creator erased");
         Ok(ConnectionStatus::of(user_id.clone(), None))
     }
 
@@ -71,17 +73,20 @@ impl AccountService {
         account: &crate::account::TikTokAccount,
     ) -> Result<AccessToken, ServiceError> {
         let grant = account.grant.as_ref().ok_or(ServiceError::NotConnected)?;
-        if grant.access_token_expires_at > self.ports.clock.now() {
+        if grant.access_token_expires_at > self.clock.now() {
             let context =
                 crate::ports::TokenContext::new(account.user_id.as_str(), TokenKind::Access);
             let secret = self
-                .ports
                 .cipher
                 .open(&grant.access_token, &context)
                 .map_err(|e| ServiceError::Internal(e.into()))?;
             return Ok(AccessToken::new(secret));
         }
-        let refused = Need::Replace(grant.clone());
-        Ok(self.fresh_access_token(account, refused).await?.token)
+        let refused = TokenNeed::Replace(grant.clone());
+        Ok(self
+            .tokens
+            .fresh_access_token(account, refused)
+            .await?
+            .token)
     }
 }

@@ -48,6 +48,12 @@ pub enum ServiceError {
     /// TikTok is unreachable, timing out or failing.
     #[error("TikTok is unavailable; retry later")]
     TikTokUnavailable(#[source] BoxError),
+    /// Another request of this service is changing the same account (refreshing its token, syncing it)
+    /// and did not finish within our wait: a local race, not a TikTok failure. The contract has no code of
+    /// its own for it; it answers the closest 503 code (`tiktok_unavailable`, with `Retry-After`) with
+    /// this message, which says what happened.
+    #[error("another request is updating this account; retry shortly")]
+    AccountBusy(#[source] BoxError),
     /// The database is down or exhausted.
     #[error("the database is unavailable; retry later")]
     DatabaseUnavailable(#[source] BoxError),
@@ -71,7 +77,9 @@ impl ServiceError {
             ServiceError::AccountInUse => "tiktok_account_in_use",
             ServiceError::RateLimited { .. } => "rate_limited",
             ServiceError::TikTokError(_) => "tiktok_error",
-            ServiceError::TikTokUnavailable(_) => "tiktok_unavailable",
+            ServiceError::TikTokUnavailable(_) | ServiceError::AccountBusy(_) => {
+                "tiktok_unavailable"
+            }
             ServiceError::DatabaseUnavailable(_) => "database_unavailable",
             ServiceError::Internal(_) => "internal_error",
         }

@@ -1,4 +1,5 @@
-//! When the history retention runs: at most once per [`RETENTION_EVERY`] per process, from a sync. It is one
+//! When the history retention runs: at most once per [`RETENTION_EVERY`] per process, from the background
+//! rounds (`BackgroundRounds::purge_expired_history`). It is one
 //! indexed range delete over every account, so running it after every sync would repeat the same work
 //! thousands of times an hour; a bucket that outlives the retention by an hour is harmless.
 
@@ -28,7 +29,7 @@ impl RetentionSchedule {
         }
     }
 
-    /// The run booked at `at` failed: the next sync tries again.
+    /// The run booked at `at` failed: the next round tries again.
     pub(super) fn failed(&self, at: DateTime<Utc>) {
         let mut last = self.last.lock().unwrap_or_else(PoisonError::into_inner);
         if *last == Some(at) {
@@ -47,7 +48,7 @@ mod tests {
     fn the_retention_runs_once_an_hour_and_again_at_once_after_a_failure() {
         let t0 = Utc.with_ymd_and_hms(2026, 11, 25, 10, 0, 0).unwrap();
         let schedule = RetentionSchedule::default();
-        assert!(schedule.due(t0), "the first sync runs it");
+        assert!(schedule.due(t0), "the first round runs it");
         assert!(!schedule.due(t0 + Duration::minutes(59)));
         assert!(schedule.due(t0 + Duration::minutes(60)));
         let t1 = t0 + Duration::minutes(60);

@@ -19,7 +19,7 @@ use super::ServiceError;
 /// How a refresh failed while leaving the stored grant as it was; shared with the requests that waited
 /// for it, so that they do not each try again at once.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum SharedFailure {
+pub(super) enum RefreshFailure {
     /// TikTok was unreachable or did not answer (maybe after rotating: ambiguous).
     Unavailable,
     /// TikTok rate-limited the refresh.
@@ -28,15 +28,15 @@ pub(super) enum SharedFailure {
     Rejected,
 }
 
-impl SharedFailure {
+impl RefreshFailure {
     /// The error a waiting request answers with.
     pub(super) fn to_error(self) -> ServiceError {
         match self {
-            SharedFailure::Unavailable => ServiceError::TikTokUnavailable(
+            RefreshFailure::Unavailable => ServiceError::TikTokUnavailable(
                 "the concurrent refresh of this account's token failed".into(),
             ),
-            SharedFailure::RateLimited(retry_after) => ServiceError::RateLimited { retry_after },
-            SharedFailure::Rejected => ServiceError::TikTokError(
+            RefreshFailure::RateLimited(retry_after) => ServiceError::RateLimited { retry_after },
+            RefreshFailure::Rejected => ServiceError::TikTokError(
                 "the concurrent refresh of this account's token failed".into(),
             ),
         }
@@ -46,20 +46,20 @@ impl SharedFailure {
 /// What one account's flight remembers while requests queue on it.
 #[derive(Debug, Default)]
 pub(super) struct Flight {
-    last_failure: Option<(Instant, SharedFailure)>,
+    last_failure: Option<(Instant, RefreshFailure)>,
 }
 
 type Entry = Arc<AsyncMutex<Flight>>;
 
 /// Every account's flight in this process, and the lease owner names of this replica.
 #[derive(Debug)]
-pub(super) struct Flights {
+pub(super) struct RefreshFlights {
     replica: String,
     next_attempt: AtomicU64,
     map: Mutex<HashMap<UserId, Entry>>,
 }
 
-impl Flights {
+impl RefreshFlights {
     /// No flight yet; a random replica id names this process's leases.
     pub(super) fn new() -> Self {
         Self {
@@ -134,7 +134,7 @@ pub(super) struct Turn<'a> {
 
 impl Turn<'_> {
     /// The failure of a refresh that ended while this request waited.
-    pub(super) fn failure_while_waiting(&self) -> Option<SharedFailure> {
+    pub(super) fn failure_while_waiting(&self) -> Option<RefreshFailure> {
         self.guard
             .last_failure
             .filter(|(at, _)| self.waited && *at >= self.started)
@@ -142,13 +142,13 @@ impl Turn<'_> {
     }
 
     /// Records that this request's refresh failed, for the requests waiting behind it.
-    pub(super) fn record_failure(&mut self, failure: SharedFailure) {
+    pub(super) fn record_failure(&mut self, failure: RefreshFailure) {
         self.guard.last_failure = Some((Instant::now(), failure));
     }
 }
 
 struct Ticket<'a> {
-    flights: &'a Flights,
+    flights: &'a RefreshFlights,
     user_id: UserId,
     entry: Option<Entry>,
 }

@@ -17,6 +17,8 @@ use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use futures::future::{BoxFuture, Either, FutureExt, Shared};
 use tokio::time::Instant;
+use tokio_util::task::TaskTracker;
+use tracing::Instrument;
 
 use crate::account::ConnectionState;
 use crate::ports::AccountSchedule;
@@ -25,7 +27,7 @@ use crate::values::UserId;
 use super::calls::{self, charge};
 use super::refresh::LATE_SAVE_PAUSE;
 use super::sync::Synced;
-use super::{AccountService, ServiceError};
+use super::{AccountSync, ServiceError};
 
 /// What a sync ended with, shared by every request that waited for it.
 struct SyncOutcome {
@@ -34,22 +36,27 @@ struct SyncOutcome {
     calls: u32,
 }
 
-type SharedSync = Shared<BoxFuture<'static, Arc<SyncOutcome>>>;
+/// A running sync that every request for the same account awaits.
+type RunningSync = Shared<BoxFuture<'static, Arc<SyncOutcome>>>;
 
 /// The syncs running in this process, one per account at most.
 #[derive(Default)]
 pub(super) struct SyncFlights {
     next: AtomicU64,
-    map: Mutex<HashMap<UserId, (u64, SharedSync)>>,
+    map: Mutex<HashMap<UserId, (u64, RunningSync)>>,
 }
 
 impl SyncFlights {
-    fn map(&self) -> MutexGuard<'_, HashMap<UserId, (u64, SharedSync)>> {
+    fn map(&self) -> MutexGuard<'_, HashMap<UserId, (u64, RunningSync)>> {
         self.map.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The running sync of `user_id`, or a new one made by `start` (given its id); `true` when new.
-    fn join(&self, user_id: &UserId, start: impl FnOnce(u64) -> SharedSync) -> (SharedSync, bool) {
+    fn join(
+        &self,
+        user_id: &UserId,
+        start: impl FnOnce(u64) -> RunningSync,
+    ) -> (RunningSync, bool) {
         let mut map = self.map();
         if let Some((_, running)) = map.get(user_id) {
             return (running.clone(), false);
@@ -90,6 +97,7 @@ impl Drop for Finish {
 
 /// Frees the sync lease from a task of its own if the sync ends without freeing it (a panic).
 struct LeaseGuard {
+    tasks: TaskTracker,
     schedule: Arc<dyn AccountSchedule>,
     user_id: UserId,
     owner: Option<String>,
@@ -101,8 +109,8 @@ impl Drop for LeaseGuard {
             return;
         };
         let (schedule, user_id) = (Arc::clone(&self.schedule), self.user_id.clone());
-        if let Ok(runtime) = tokio::runtime::Handle::try_current() {
-            runtime.spawn(async move {
+        if tokio::runtime::Handle::try_current().is_ok() {
+            self.tasks.spawn(async move {
                 if let Err(error) = schedule.release_sync_lease(&user_id, &owner).await {
                     tracing::warn!(user_id = %user_id, %error, "sync lease of a failed sync not freed; it expires on its own");
                 }
@@ -113,15 +121,15 @@ impl Drop for LeaseGuard {
 
 /// The answer when the running sync outlasts the wait.
 fn sync_busy() -> ServiceError {
-    ServiceError::TikTokUnavailable("a sync of this account is still running; retry shortly".into())
+    ServiceError::AccountBusy("a sync of this account is still running; retry shortly".into())
 }
 
-impl AccountService {
+impl AccountSync {
     /// The sync of an authorized caller, shared with any sync of the same account already running here or
     /// on another replica (see the module documentation).
     pub(super) async fn synced_account(&self, user_id: &UserId) -> Result<Synced, ServiceError> {
         let (flight, leader) = self
-            .sync_flights
+            .flights
             .join(user_id, |id| self.start_sync(user_id, id));
         let outcome = if leader {
             flight.await
@@ -143,21 +151,25 @@ impl AccountService {
     }
 
     /// Starts the sync of `user_id` as a task, counting its TikTok calls.
-    fn start_sync(&self, user_id: &UserId, id: u64) -> SharedSync {
+    fn start_sync(&self, user_id: &UserId, id: u64) -> RunningSync {
         let this = self.clone();
         let user = user_id.clone();
-        let task = tokio::spawn(async move {
-            let _finish = Finish {
-                flights: Arc::clone(&this.sync_flights),
-                user_id: user.clone(),
-                id,
-            };
-            let metered = calls::metered(this.sync_exclusive(&user)).await;
-            Arc::new(SyncOutcome {
-                result: metered.value,
-                calls: metered.tiktok_calls,
-            })
-        });
+        let span = tracing::Span::current();
+        let task = self.tasks.spawn(
+            async move {
+                let _finish = Finish {
+                    flights: Arc::clone(&this.flights),
+                    user_id: user.clone(),
+                    id,
+                };
+                let metered = calls::metered(this.sync_exclusive(&user)).await;
+                Arc::new(SyncOutcome {
+                    result: metered.value,
+                    calls: metered.tiktok_calls,
+                })
+            }
+            .instrument(span),
+        );
         async move {
             task.await.unwrap_or_else(|error| {
                 Arc::new(SyncOutcome {
@@ -174,15 +186,16 @@ impl AccountService {
     /// stored, once the lease is freed.
     async fn sync_exclusive(&self, user_id: &UserId) -> Result<Synced, ServiceError> {
         let deadline = Instant::now() + self.config.sync_wait;
-        let owner = self.flights.new_owner();
-        let schedule = &self.ports.schedule;
-        let now = self.ports.clock.now();
+        let owner = self.tokens.new_lease_owner();
+        let schedule = &self.schedule;
+        let now = self.clock.now();
         let until = now + self.config.sync_lease;
         if schedule
             .try_acquire_sync_lease(user_id, &owner, now, until)
             .await?
         {
             let mut guard = LeaseGuard {
+                tasks: self.tasks.clone(),
                 schedule: Arc::clone(schedule),
                 user_id: user_id.clone(),
                 owner: Some(owner.clone()),
@@ -193,17 +206,14 @@ impl AccountService {
             return result;
         }
         // Held by another replica (or no active account, which the read below answers).
-        while schedule
-            .sync_lease_held(user_id, self.ports.clock.now())
-            .await?
-        {
+        while schedule.sync_lease_held(user_id, self.clock.now()).await? {
             if Instant::now() + self.config.refresh_poll >= deadline {
-                tracing::warn!(user_id = %user_id, "another replica's sync of this account outlasted the wait");
+                tracing::warn!("another replica's sync of this account outlasted the wait");
                 return Err(sync_busy());
             }
             tokio::time::sleep(self.config.refresh_poll).await;
         }
-        tracing::info!(user_id = %user_id, "another replica synced this account; answering what it stored");
+        tracing::info!("another replica synced this account; answering what it stored");
         self.stored_sync(user_id).await
     }
 
@@ -225,14 +235,13 @@ impl AccountService {
             match futures::future::select(sync.as_mut(), tick).await {
                 Either::Left((result, _)) => return result,
                 Either::Right(((), _)) => {
-                    let now = self.ports.clock.now();
+                    let now = self.clock.now();
                     let renewed = self
-                        .ports
                         .schedule
                         .try_acquire_sync_lease(user_id, owner, now, now + self.config.sync_lease)
                         .await;
                     if !matches!(renewed, Ok(true)) {
-                        tracing::warn!(user_id = %user_id, ?renewed, "sync lease not renewed");
+                        tracing::warn!(?renewed, "sync lease not renewed");
                     }
                 }
             }
@@ -243,35 +252,28 @@ impl AccountService {
     /// [`LATE_SAVE_PAUSE`] until it succeeds or the lease has expired anyway, so that an outage at the end
     /// of a sync does not hold the account's syncs back for the whole lease.
     async fn release_sync_lease(&self, user_id: &UserId, owner: String) {
-        let until = self.ports.clock.now() + self.config.sync_lease;
-        let Err(error) = self
-            .ports
-            .schedule
-            .release_sync_lease(user_id, &owner)
-            .await
-        else {
+        let until = self.clock.now() + self.config.sync_lease;
+        let Err(error) = self.schedule.release_sync_lease(user_id, &owner).await else {
             return;
         };
-        tracing::warn!(user_id = %user_id, %error, "sync lease not freed; trying again");
-        let (schedule, clock) = (
-            Arc::clone(&self.ports.schedule),
-            Arc::clone(&self.ports.clock),
-        );
+        tracing::warn!(%error, "sync lease not freed; trying again");
+        let (schedule, clock) = (Arc::clone(&self.schedule), Arc::clone(&self.clock));
         let user_id = user_id.clone();
-        tokio::spawn(async move {
+        let span = tracing::Span::current();
+        let task = async move {
             while clock.now() < until {
                 tokio::time::sleep(LATE_SAVE_PAUSE).await;
                 if schedule.release_sync_lease(&user_id, &owner).await.is_ok() {
                     return tracing::info!(user_id = %user_id, "sync lease freed late");
                 }
             }
-        });
+        };
+        self.tasks.spawn(task.instrument(span));
     }
 
     /// The account and analytics as the last sync stored them.
     async fn stored_sync(&self, user_id: &UserId) -> Result<Synced, ServiceError> {
         let (account, kept) = self
-            .ports
             .accounts
             .find_with_analytics(user_id)
             .await?
@@ -283,7 +285,7 @@ impl AccountService {
         }
         let analytics = match (kept, &account.generation) {
             (Some(kept), _) => Ok(kept),
-            (None, Some(generation)) => self.keep_analytics(user_id, generation).await,
+            (None, Some(generation)) => self.analytics.keep(user_id, generation).await,
             (None, None) => Err(ServiceError::NotConnected),
         };
         Ok(Synced { account, analytics })
@@ -312,6 +314,7 @@ fn replay(error: &ServiceError) -> ServiceError {
         },
         E::TikTokError(e) => E::TikTokError(cause(e)),
         E::TikTokUnavailable(e) => E::TikTokUnavailable(cause(e)),
+        E::AccountBusy(e) => E::AccountBusy(cause(e)),
         E::DatabaseUnavailable(e) => E::DatabaseUnavailable(cause(e)),
         E::Internal(e) => E::Internal(cause(e)),
     }

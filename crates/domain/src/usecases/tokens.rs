@@ -1,16 +1,38 @@
 //! Keeping tokens fresh: refresh before expiry, store the rotated pair before use, never replay a spent one.
 
+use std::sync::Arc;
+
 use chrono::{DateTime, Utc};
+use tokio_util::task::TaskTracker;
 
 use crate::account::{ReauthReason, SealedToken, StoredGrant, TikTokAccount, TokenKind};
-use crate::ports::{RepositoryError, TokenCipher, TokenContext, TokenGrant};
+use crate::ports::{
+    AccountRepository, Clock, RepositoryError, TikTokOAuth, TokenCipher, TokenContext, TokenGrant,
+};
 use crate::values::{AccessToken, UserId};
 
-use super::{AccountService, ServiceError};
+use super::single_flight::RefreshFlights;
+use super::{ServiceConfig, ServiceError};
+
+/// Keeps each account's tokens fresh: hands out an access token valid for the request, refreshing it
+/// first when due (one refresh per account at a time, across replicas: see `refresh.rs`). The other use
+/// cases get their tokens from here and never call TikTok's token endpoint themselves.
+#[derive(Clone)]
+pub struct TokenKeeper {
+    pub(super) accounts: Arc<dyn AccountRepository>,
+    pub(super) oauth: Arc<dyn TikTokOAuth>,
+    pub(super) cipher: Arc<dyn TokenCipher>,
+    pub(super) clock: Arc<dyn Clock>,
+    pub(super) config: Arc<ServiceConfig>,
+    /// This process's refreshes in flight, and the lease owner names of this replica.
+    pub(super) flights: Arc<RefreshFlights>,
+    /// Owns the task that stores a rotated pair late (see `keep_rotated_pair`); shutdown waits for it.
+    pub(super) tasks: TaskTracker,
+}
 
 /// What a request needs from the token refresh.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Need {
+pub(super) enum TokenNeed {
     /// An access token valid beyond the refresh margin: refresh only when the stored one is due.
     IfDue,
     /// An access token valid beyond this (longer) lookahead: the background refresher renews early.
@@ -55,15 +77,20 @@ fn lifetime(duration: std::time::Duration) -> chrono::Duration {
     chrono::Duration::from_std(duration).map_or(TEN_YEARS, |d| d.min(TEN_YEARS))
 }
 
-impl AccountService {
+impl TokenKeeper {
+    /// A lease owner name never used before (this replica's id and a counter), for the sync lease too.
+    pub(super) fn new_lease_owner(&self) -> String {
+        self.flights.new_owner()
+    }
+
     /// An access token that stays valid for at least the refresh margin, refreshing first when needed
     /// (one refresh per account at a time, across replicas: see `refresh.rs`).
     pub(super) async fn fresh_access_token(
         &self,
         account: &TikTokAccount,
-        need: Need,
+        need: TokenNeed,
     ) -> Result<FreshToken, ServiceError> {
-        if matches!(need, Need::IfDue | Need::Ahead(_)) {
+        if matches!(need, TokenNeed::IfDue | TokenNeed::Ahead(_)) {
             if let Some(fresh) = self.usable_token(account, &need).await? {
                 return Ok(fresh);
             }
@@ -75,15 +102,15 @@ impl AccountService {
     pub(super) async fn usable_token(
         &self,
         account: &TikTokAccount,
-        need: &Need,
+        need: &TokenNeed,
     ) -> Result<Option<FreshToken>, ServiceError> {
         let grant = account.grant.as_ref().ok_or(ServiceError::ReauthRequired)?;
-        let now = self.ports.clock.now();
+        let now = self.clock.now();
         let valid = grant.access_token_expires_at > now + self.config.refresh_margin;
         let meets = match need {
-            Need::IfDue => valid,
-            Need::Ahead(lookahead) => grant.access_token_expires_at > now + *lookahead,
-            Need::Replace(refused) => valid && grant != refused,
+            TokenNeed::IfDue => valid,
+            TokenNeed::Ahead(lookahead) => grant.access_token_expires_at > now + *lookahead,
+            TokenNeed::Replace(refused) => valid && grant != refused,
         };
         if !meets {
             return Ok(None);
@@ -104,14 +131,14 @@ impl AccountService {
         account: &TikTokAccount,
         used: &StoredGrant,
     ) -> Result<FreshToken, ServiceError> {
-        let current = self.ports.accounts.find_by_user(&account.user_id).await?;
+        let current = self.accounts.find_by_user(&account.user_id).await?;
         if let Some(current) = current.filter(|a| {
             a.grant
                 .as_ref()
                 .is_some_and(|g| g.refresh_token != used.refresh_token)
         }) {
             if let Some(grant) = &current.grant {
-                tracing::info!(user_id = %account.user_id, "refresh token was rotated concurrently; using the new grant");
+                tracing::info!("refresh token was rotated concurrently; using the new grant");
                 return match self.open(&current, &grant.access_token, TokenKind::Access) {
                     Ok(secret) => Ok(FreshToken {
                         token: AccessToken::new(secret),
@@ -123,12 +150,15 @@ impl AccountService {
         }
         // TikTok's `invalid_grant` does not say why; a refresh token still within the lifetime TikTok gave it
         // was revoked (the creator removed the app, or TikTok withdrew the grant).
-        let reason = if used.refresh_token_expires_at <= self.ports.clock.now() {
+        let reason = if used.refresh_token_expires_at <= self.clock.now() {
             ReauthReason::RefreshTokenExpired
         } else {
             ReauthReason::AccessRevoked
         };
-        tracing::warn!(user_id = %account.user_id, reason = reason.as_str(), "TikTok refused the refresh token; reauthorization required");
+        tracing::warn!(
+            reason = reason.as_str(),
+            "TikTok refused the refresh token; reauthorization required"
+        );
         Err(self
             .mark_reauth_required(&account.user_id, &used.refresh_token, reason)
             .await)
@@ -146,9 +176,8 @@ impl AccountService {
         reason: ReauthReason,
     ) -> ServiceError {
         let marked = self
-            .ports
             .accounts
-            .mark_reauth_required(user_id, refused, reason, self.ports.clock.now())
+            .mark_reauth_required(user_id, refused, reason, self.clock.now())
             .await;
         match marked {
             Ok(()) => {
@@ -157,8 +186,8 @@ impl AccountService {
                 ServiceError::ReauthRequired
             }
             Err(RepositoryError::NotFound) => {
-                tracing::info!(user_id = %user_id, "the refused grant was replaced meanwhile; account left as it is");
-                ServiceError::TikTokUnavailable(
+                tracing::info!("the refused grant was replaced meanwhile; account left as it is");
+                ServiceError::AccountBusy(
                     "the account's grant changed during this request; retry".into(),
                 )
             }
@@ -166,14 +195,14 @@ impl AccountService {
         }
     }
 
+    /// Opens one of the account's sealed tokens.
     pub(super) fn open(
         &self,
         account: &TikTokAccount,
         sealed: &crate::account::SealedToken,
         kind: TokenKind,
     ) -> Result<secrecy::SecretString, crate::ports::CipherError> {
-        self.ports
-            .cipher
+        self.cipher
             .open(sealed, &TokenContext::new(account.user_id.as_str(), kind))
     }
 
@@ -184,7 +213,7 @@ impl AccountService {
         account: &TikTokAccount,
         error: crate::ports::CipherError,
     ) -> ServiceError {
-        tracing::error!(user_id = %account.user_id, %error, "stored token does not open; reauthorization required");
+        tracing::error!(%error, "stored token does not open; reauthorization required");
         match &account.grant {
             Some(grant) => {
                 self.mark_reauth_required(

@@ -6,7 +6,7 @@ use crate::ports::{TikTokApiError, VideoPage};
 use crate::values::{AccessToken, Scope};
 
 use super::sync::{connection_ended, ConnectionEnded};
-use super::{AccountService, ServiceError};
+use super::{AccountSync, ServiceError};
 
 /// TikTok's largest page of the video list.
 pub const VIDEO_PAGE_SIZE: u8 = 20;
@@ -19,10 +19,10 @@ enum PageError {
     Failed(ServiceError),
 }
 
-impl AccountService {
+impl AccountSync {
     /// Keeps the profile counts as the snapshot of the current history period (the latest sync of a
-    /// period wins), then, at most once per [`super::RETENTION_EVERY`] in this process, deletes snapshots
-    /// (of every account) older than the retention. Failures are logged: the profile is
+    /// period wins). (Snapshots past the retention are deleted by the background rounds, not by a user's
+    /// sync: see [`super::BackgroundRounds::purge_expired_history`].) A failure is logged: the profile is
     /// stored already, and history is a convenience. A snapshot refused because the connection
     /// `generation` ended stops the sync ([`ConnectionEnded`]).
     pub(super) async fn record_history(
@@ -30,7 +30,7 @@ impl AccountService {
         account: &TikTokAccount,
         generation: &ConnectionGeneration,
     ) -> Result<(), ConnectionEnded> {
-        let now = self.ports.clock.now();
+        let now = self.clock.now();
         let content = &self.config.content;
         let p = &account.profile;
         let counts = ProfileCounts {
@@ -47,31 +47,18 @@ impl AccountService {
                 counts,
             };
             let recorded = self
-                .ports
                 .content
                 .record_profile_snapshot(&account.user_id, generation, &snapshot)
                 .await;
             match recorded {
                 Ok(()) => {}
                 Err(error) if connection_ended(&error) => {
-                    tracing::info!(user_id = %account.user_id, "the connection ended during the sync; sync stopped");
+                    tracing::info!("the connection ended during the sync; sync stopped");
                     return Err(ConnectionEnded);
                 }
                 Err(error) => {
-                    tracing::warn!(user_id = %account.user_id, %error, "profile snapshot not recorded")
+                    tracing::warn!(%error, "profile snapshot not recorded")
                 }
-            }
-        }
-        if !self.retention.due(now) {
-            return Ok(());
-        }
-        let cutoff = now - content.history_retention;
-        match self.ports.content.purge_history_before(cutoff).await {
-            Ok(0) => {}
-            Ok(purged) => tracing::info!(purged, "snapshots past the retention deleted"),
-            Err(error) => {
-                self.retention.failed(now);
-                tracing::warn!(%error, "snapshots past the retention not deleted");
             }
         }
         Ok(())
@@ -101,11 +88,11 @@ impl AccountService {
     ) -> Result<(), ConnectionEnded> {
         let user_id = &account.user_id;
         let config = &self.config.content;
-        let started = self.ports.clock.now();
-        let state = match self.ports.content.video_sync_state(user_id).await {
+        let started = self.clock.now();
+        let state = match self.content.video_sync_state(user_id).await {
             Ok(state) => state,
             Err(error) => {
-                tracing::warn!(user_id = %user_id, %error, "video sync skipped: storage failed");
+                tracing::warn!(%error, "video sync skipped: storage failed");
                 return Ok(());
             }
         };
@@ -120,7 +107,11 @@ impl AccountService {
         let mut resume = None;
         let complete = loop {
             if pages >= config.max_video_pages_per_sync {
-                tracing::warn!(user_id = %user_id, pages, full, "video sync stopped at its page budget; the next sync continues the listing");
+                tracing::warn!(
+                    pages,
+                    full,
+                    "video sync stopped at its page budget; the next sync continues the listing"
+                );
                 resume = full
                     .then_some(cursor)
                     .flatten()
@@ -137,7 +128,7 @@ impl AccountService {
                     return Ok(());
                 }
                 Err(PageError::Failed(error)) => {
-                    tracing::warn!(user_id = %user_id, pages, %error, "video sync stopped; stored videos kept as they were");
+                    tracing::warn!(pages, %error, "video sync stopped; stored videos kept as they were");
                     return Ok(());
                 }
             };
@@ -145,18 +136,20 @@ impl AccountService {
             let report = match page.videos.is_empty() {
                 true => Default::default(),
                 false => match self
-                    .ports
                     .content
                     .upsert_videos(user_id, generation, &page.videos, started, bucket)
                     .await
                 {
                     Ok(report) => report,
                     Err(error) if connection_ended(&error) => {
-                        tracing::info!(user_id = %user_id, pages, "the connection ended during the video sync; sync stopped");
+                        tracing::info!(
+                            pages,
+                            "the connection ended during the video sync; sync stopped"
+                        );
                         return Err(ConnectionEnded);
                     }
                     Err(error) => {
-                        tracing::warn!(user_id = %user_id, %error, "video sync stopped: storage failed");
+                        tracing::warn!(%error, "video sync stopped: storage failed");
                         return Ok(());
                     }
                 },
@@ -174,30 +167,36 @@ impl AccountService {
                 break false;
             }
             if cursor == Some(page.cursor) {
-                tracing::warn!(user_id = %user_id, "TikTok's video cursor did not move; stopping");
+                tracing::warn!("TikTok's video cursor did not move; stopping");
                 break false;
             }
             cursor = Some(page.cursor);
         };
         let end = VideoSyncEnd {
-            at: self.ports.clock.now(),
+            at: self.clock.now(),
             complete_listing_since: complete.then_some(listing_since),
             resume,
         };
         let finished = self
-            .ports
             .content
             .finish_video_sync(user_id, generation, &end)
             .await;
         match finished {
             Ok(deleted) => {
-                tracing::info!(user_id = %user_id, pages, full, complete, deleted, resumable = resume.is_some(), "videos synced")
+                tracing::info!(
+                    pages,
+                    full,
+                    complete,
+                    deleted,
+                    resumable = resume.is_some(),
+                    "videos synced"
+                )
             }
             Err(error) if connection_ended(&error) => {
-                tracing::info!(user_id = %user_id, "the connection ended during the video sync; sync stopped");
+                tracing::info!("the connection ended during the video sync; sync stopped");
                 return Err(ConnectionEnded);
             }
-            Err(error) => tracing::warn!(user_id = %user_id, %error, "video sync end not recorded"),
+            Err(error) => tracing::warn!(%error, "video sync end not recorded"),
         }
         Ok(())
     }
@@ -209,7 +208,7 @@ impl AccountService {
         token: &mut AccessToken,
         cursor: Option<i64>,
     ) -> Result<VideoPage, PageError> {
-        let data = &self.ports.data;
+        let data = &self.data;
         let result = match data.list_videos(token, cursor, VIDEO_PAGE_SIZE).await {
             Err(TikTokApiError::AccessTokenInvalid) => {
                 *token = self
@@ -230,15 +229,14 @@ impl AccountService {
     /// lists videos as missing), and later syncs skip the videos. The profile sync goes on.
     async fn video_scope_withdrawn(&self, account: &TikTokAccount) {
         let user_id = &account.user_id;
-        tracing::warn!(user_id = %user_id, "TikTok says video.list is no longer granted; videos skipped");
+        tracing::warn!("TikTok says video.list is no longer granted; videos skipped");
         let scopes = account.scopes.without(Scope::VIDEO_LIST);
         let saved = self
-            .ports
             .accounts
-            .save_scopes(user_id, &scopes, self.ports.clock.now())
+            .save_scopes(user_id, &scopes, self.clock.now())
             .await;
         if let Err(error) = saved {
-            tracing::warn!(user_id = %user_id, %error, "withdrawn scope not recorded");
+            tracing::warn!(%error, "withdrawn scope not recorded");
         }
     }
 }

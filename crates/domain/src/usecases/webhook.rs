@@ -5,7 +5,7 @@ use chrono::{DateTime, Utc};
 use crate::account::DisconnectReason;
 use crate::values::OpenId;
 
-use super::{AccountService, ServiceError};
+use super::{Connections, ServiceError};
 
 /// What became of an `authorization.removed` event.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,40 +18,44 @@ pub enum RemovalOutcome {
     Stale,
 }
 
-impl AccountService {
+impl Connections {
     /// Handles `authorization.removed`: erases the tokens at once and disconnects the account, keeping the
     /// reason. Idempotent: TikTok delivers at least once, and a redelivery finds nothing active to change.
     /// An event older than the current connection is ignored, so a late redelivery cannot undo a reconnect.
     /// With the reason "account deleted", everything stored of the account is erased too (videos, history,
     /// profile); the row keeps only its state and the reason, which the status body shows.
+    #[tracing::instrument(skip_all, fields(user_id = tracing::field::Empty))]
     pub async fn authorization_removed(
         &self,
         open_id: &OpenId,
         reason: DisconnectReason,
         event_time: DateTime<Utc>,
     ) -> Result<RemovalOutcome, ServiceError> {
-        let Some(account) = self.ports.accounts.find_active_by_open_id(open_id).await? else {
+        let Some(account) = self.accounts.find_active_by_open_id(open_id).await? else {
             tracing::info!(
                 reason = reason.as_str(),
                 "authorization.removed for no active account; acknowledged"
             );
             return Ok(RemovalOutcome::NoActiveAccount);
         };
+        tracing::Span::current().record("user_id", tracing::field::display(&account.user_id));
         // TikTok's create_time has whole seconds: an event of the same second as the connection is not stale.
         if event_time.timestamp() < account.connected_at.timestamp() {
-            tracing::info!(user_id = %account.user_id, "authorization.removed older than the current connection; ignored");
+            tracing::info!("authorization.removed older than the current connection; ignored");
             return Ok(RemovalOutcome::Stale);
         }
-        self.ports
-            .accounts
-            .disconnect(&account.user_id, reason, self.ports.clock.now())
+        self.accounts
+            .disconnect(&account.user_id, reason, self.clock.now())
             .await?;
-        tracing::info!(user_id = %account.user_id, reason = reason.as_str(), "TikTok removed the authorization; disconnected");
+        tracing::info!(
+            reason = reason.as_str(),
+            "TikTok removed the authorization; disconnected"
+        );
         if reason == DisconnectReason::AccountDeleted {
             // The TikTok account is gone: nothing of it is kept but the row saying why the connection ended.
-            self.ports.content.purge(&account.user_id).await?;
-            self.ports.accounts.erase_profile(&account.user_id).await?;
-            tracing::info!(user_id = %account.user_id, "TikTok account deleted; its videos, history and profile erased");
+            self.content.purge(&account.user_id).await?;
+            self.accounts.erase_profile(&account.user_id).await?;
+            tracing::info!("TikTok account deleted; its videos, history and profile erased");
         }
         Ok(RemovalOutcome::Disconnected)
     }

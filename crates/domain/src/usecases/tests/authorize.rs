@@ -68,6 +68,7 @@ async fn start_without_a_redirect_uri_uses_the_configured_default() {
 
     // Act
     let start = service
+        .connections()
         .start_authorization(&creator(), &user(), None)
         .await
         .unwrap();
@@ -96,6 +97,7 @@ async fn start_accepts_every_allowed_redirect_uri_byte_for_byte() {
 
         // Act
         let result = service
+            .connections()
             .start_authorization(&creator(), &user(), Some(allowed))
             .await;
 
@@ -131,6 +133,7 @@ async fn start_refuses_a_redirect_uri_that_is_not_exactly_an_allowed_one_and_sto
 
         // Act
         let result = service
+            .connections()
             .start_authorization(&creator(), &user(), Some(raw))
             .await;
 
@@ -151,6 +154,7 @@ async fn start_stores_a_pending_state_bound_to_the_user_and_redirect_uri_for_ten
 
     // Act
     let start = service
+        .connections()
         .start_authorization(&creator(), &user(), Some(EXTRA_REDIRECT))
         .await
         .unwrap();
@@ -176,6 +180,7 @@ async fn start_by_a_service_caller_binds_the_state_to_the_user_named() {
 
     // Act
     let result = service
+        .connections()
         .start_authorization(&admin(), &other_user(), None)
         .await;
 
@@ -194,6 +199,7 @@ async fn start_with_pkce_seals_a_fresh_verifier_for_the_state_and_sends_it_to_th
 
     // Act
     let start = service
+        .connections()
         .start_authorization(&creator(), &user(), None)
         .await
         .unwrap();
@@ -225,7 +231,10 @@ async fn start_without_pkce_seals_stores_and_sends_no_verifier() {
     let service = mocks.service();
 
     // Act
-    let result = service.start_authorization(&creator(), &user(), None).await;
+    let result = service
+        .connections()
+        .start_authorization(&creator(), &user(), None)
+        .await;
 
     // Assert
     assert!(result.is_ok(), "{result:?}");
@@ -249,7 +258,10 @@ async fn start_fails_internally_and_stores_nothing_when_the_verifier_cannot_be_s
     let service = mocks.service();
 
     // Act
-    let result = service.start_authorization(&creator(), &user(), None).await;
+    let result = service
+        .connections()
+        .start_authorization(&creator(), &user(), None)
+        .await;
 
     // Assert
     assert_err!(result, ServiceError::Internal(_));
@@ -273,7 +285,10 @@ async fn start_still_succeeds_when_purging_expired_states_fails() {
     let service = mocks.service();
 
     // Act
-    let result = service.start_authorization(&creator(), &user(), None).await;
+    let result = service
+        .connections()
+        .start_authorization(&creator(), &user(), None)
+        .await;
 
     // Assert
     assert!(result.is_ok(), "{result:?}");
@@ -293,7 +308,10 @@ async fn start_is_database_unavailable_when_the_state_cannot_be_stored() {
     let service = mocks.service();
 
     // Act
-    let result = service.start_authorization(&creator(), &user(), None).await;
+    let result = service
+        .connections()
+        .start_authorization(&creator(), &user(), None)
+        .await;
 
     // Assert
     assert_err!(result, ServiceError::DatabaseUnavailable(_));
@@ -310,6 +328,7 @@ async fn start_is_forbidden_for_a_creator_acting_for_another_user_and_touches_no
 
     // Act
     let result = service
+        .connections()
         .start_authorization(&other_creator(), &user(), None)
         .await;
 
@@ -422,6 +441,7 @@ async fn callback_with_an_unknown_or_spent_state_is_invalid_state() {
 
     // Act
     let result = service
+        .connections()
         .complete_authorization(&creator(), &user(), &callback_state(), code())
         .await;
 
@@ -446,6 +466,7 @@ async fn callback_with_an_expired_state_is_invalid_state_and_exchanges_nothing()
 
         // Act
         let result = service
+            .connections()
             .complete_authorization(&creator(), &user(), &callback_state(), code())
             .await;
 
@@ -474,6 +495,7 @@ async fn callback_with_a_state_issued_to_another_user_is_invalid_state() {
 
     // Act
     let result = service
+        .connections()
         .complete_authorization(&creator(), &user(), &callback_state(), code())
         .await;
 
@@ -491,6 +513,7 @@ async fn a_declined_callback_spends_the_state_and_reports_tiktoks_error() {
 
     // Act
     let result = service
+        .connections()
         .complete_authorization(
             &creator(),
             &user(),
@@ -518,6 +541,7 @@ async fn a_callback_with_neither_code_nor_error_is_invalid_request_and_spends_th
 
     // Act
     let result = service
+        .connections()
         .complete_authorization(
             &creator(),
             &user(),
@@ -544,6 +568,7 @@ async fn callback_is_database_unavailable_when_the_state_store_is_down() {
 
     // Act
     let result = service
+        .connections()
         .complete_authorization(&creator(), &user(), &callback_state(), code())
         .await;
 
@@ -561,6 +586,7 @@ async fn callback_is_forbidden_for_a_creator_acting_for_another_user_and_keeps_t
 
     // Act
     let result = service
+        .connections()
         .complete_authorization(&other_creator(), &user(), &callback_state(), code())
         .await;
 
@@ -589,6 +615,7 @@ async fn the_code_is_exchanged_with_the_redirect_uri_of_the_pending_state_exactl
 
     // Act
     let result = service
+        .connections()
         .complete_authorization(&creator(), &user(), &callback_state(), code())
         .await;
 
@@ -622,6 +649,7 @@ async fn with_pkce_the_stored_verifier_is_opened_for_the_state_and_sent_with_the
 
     // Act
     let result = service
+        .connections()
         .complete_authorization(&creator(), &user(), &callback_state(), code())
         .await;
 
@@ -645,6 +673,7 @@ async fn a_stored_verifier_that_does_not_open_fails_internally_before_the_exchan
 
     // Act
     let result = service
+        .connections()
         .complete_authorization(&creator(), &user(), &callback_state(), code())
         .await;
 
@@ -664,6 +693,7 @@ async fn a_code_refused_by_tiktok_is_invalid_grant_and_nothing_is_saved() {
 
     // Act
     let result = service
+        .connections()
         .complete_authorization(&creator(), &user(), &callback_state(), code())
         .await;
 
@@ -682,6 +712,7 @@ async fn an_unreachable_token_endpoint_is_tiktok_unavailable_and_nothing_is_save
 
     // Act
     let result = service
+        .connections()
         .complete_authorization(&creator(), &user(), &callback_state(), code())
         .await;
 
@@ -705,6 +736,7 @@ async fn a_rate_limited_exchange_passes_retry_after_on() {
 
     // Act
     let result = service
+        .connections()
         .complete_authorization(&creator(), &user(), &callback_state(), code())
         .await;
 
@@ -735,6 +767,7 @@ async fn other_token_endpoint_errors_are_tiktok_errors() {
 
         // Act
         let result = service
+            .connections()
             .complete_authorization(&creator(), &user(), &callback_state(), code())
             .await;
 
@@ -755,6 +788,7 @@ async fn a_new_grant_is_sealed_for_the_user_with_absolute_expiry_instants() {
 
     // Act
     let result = service
+        .connections()
         .complete_authorization(&creator(), &user(), &callback_state(), code())
         .await;
 
@@ -790,6 +824,7 @@ async fn token_lifetimes_are_taken_from_tiktoks_answer_not_assumed() {
 
     // Act
     let result = service
+        .connections()
         .complete_authorization(&creator(), &user(), &callback_state(), code())
         .await;
 
@@ -827,6 +862,7 @@ async fn an_absurd_token_lifetime_from_tiktok_does_not_panic() {
 
     // Act
     let result = service
+        .connections()
         .complete_authorization(&creator(), &user(), &callback_state(), code())
         .await;
 
@@ -875,6 +911,7 @@ async fn the_connection_is_stored_before_the_profile_is_read_with_the_new_token_
 
     // Act
     let status = service
+        .connections()
         .complete_authorization(&creator(), &user(), &callback_state(), code())
         .await
         .unwrap();
@@ -907,6 +944,7 @@ async fn a_profile_tiktok_cannot_serve_yet_still_leaves_the_account_connected() 
 
     // Act
     let status = service
+        .connections()
         .complete_authorization(&creator(), &user(), &callback_state(), code())
         .await
         .unwrap();
@@ -950,6 +988,7 @@ async fn a_tiktok_account_connected_to_another_user_is_account_in_use_and_the_ne
 
     // Act
     let result = service
+        .connections()
         .complete_authorization(&creator(), &user(), &callback_state(), code())
         .await;
 
@@ -978,6 +1017,7 @@ async fn a_grant_that_cannot_be_revoked_still_answers_account_in_use() {
 
     // Act
     let result = service
+        .connections()
         .complete_authorization(&creator(), &user(), &callback_state(), code())
         .await;
 
@@ -1003,6 +1043,7 @@ async fn a_database_outage_while_storing_the_connection_is_database_unavailable(
 
     // Act
     let result = service
+        .connections()
         .complete_authorization(&creator(), &user(), &callback_state(), code())
         .await;
 
@@ -1027,6 +1068,7 @@ async fn another_users_callback_with_your_state_is_invalid_state_and_leaves_the_
 
     // Act
     let result = service
+        .connections()
         .complete_authorization(&other_creator(), &other_user(), &callback_state(), code())
         .await;
 
@@ -1061,6 +1103,7 @@ async fn every_connect_stores_a_new_generation_and_the_profile_under_it() {
 
         // Act
         let status = service
+            .connections()
             .complete_authorization(&creator(), &user(), &callback_state(), code())
             .await;
 

@@ -59,7 +59,7 @@ async fn the_refresher_renews_a_token_expiring_within_twice_the_margin_without_a
     let service = mocks.service();
 
     // Act
-    let report = service.refresh_due(100, &never).await.unwrap();
+    let report = service.rounds().refresh_due(100, &never).await.unwrap();
 
     // Assert
     assert_eq!(
@@ -96,7 +96,7 @@ async fn the_refresher_skips_an_account_refreshed_meanwhile_and_counts_a_refused
     let service = mocks.service();
 
     // Act
-    let report = service.refresh_due(100, &never).await.unwrap();
+    let report = service.rounds().refresh_due(100, &never).await.unwrap();
 
     // Assert
     assert_eq!(
@@ -125,6 +125,7 @@ async fn a_sync_round_syncs_each_claimed_account_once_and_stops_when_nothing_is_
 
     // Act
     let report = service
+        .rounds()
         .sync_round(REPLICA, Duration::minutes(60), 4, &never)
         .await
         .unwrap();
@@ -158,6 +159,7 @@ async fn a_failed_sync_in_a_round_is_counted_and_stores_nothing() {
 
     // Act
     let report = service
+        .rounds()
         .sync_round(REPLICA, Duration::minutes(60), 4, &never)
         .await
         .unwrap();
@@ -181,6 +183,7 @@ async fn a_stopping_round_claims_nothing_more_and_skips_accounts_not_started() {
     let asked = AtomicUsize::new(0);
     let stopping = || asked.fetch_add(1, Ordering::SeqCst) > 0;
     let report = service
+        .rounds()
         .sync_round(REPLICA, Duration::minutes(60), 1, &stopping)
         .await
         .unwrap();
@@ -202,6 +205,7 @@ async fn a_round_whose_claim_fails_reports_the_storage_failure() {
 
     // Act
     let result = service
+        .rounds()
         .sync_round(REPLICA, Duration::minutes(60), 4, &never)
         .await;
 
@@ -224,7 +228,7 @@ async fn status_shows_reauth_due_at_only_when_the_refresh_token_expires_within_t
         let service = mocks.service();
 
         // Act
-        let status = service.status(&creator(), &user()).await.unwrap();
+        let status = service.reads().status(&creator(), &user()).await.unwrap();
 
         // Assert
         assert_eq!(status.reauth_due_at, shown.then_some(expires));
@@ -241,7 +245,7 @@ async fn a_stopping_refresher_skips_the_accounts_it_has_not_started() {
     let service = mocks.service();
 
     // Act
-    let report = service.refresh_due(100, &|| true).await.unwrap();
+    let report = service.rounds().refresh_due(100, &|| true).await.unwrap();
 
     // Assert
     assert_eq!(
@@ -286,7 +290,7 @@ async fn a_rotated_pair_is_stored_even_when_the_database_fails_for_a_moment() {
     let service = mocks.service();
 
     // Act
-    let report = service.refresh_due(100, &never).await.unwrap();
+    let report = service.rounds().refresh_due(100, &never).await.unwrap();
 
     // Assert: the pair TikTok issued (the only copy of the new refresh token) was stored on the retry.
     assert_eq!(report.refreshed, 1, "{report:?}");

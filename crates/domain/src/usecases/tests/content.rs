@@ -214,7 +214,11 @@ async fn metrics_report_without_kept_analytics_asks_storage_once_for_the_three_w
     let service = mocks.service();
 
     // Act
-    let report = service.metrics_report(&creator(), &user()).await.unwrap();
+    let report = service
+        .reads()
+        .metrics_report(&creator(), &user())
+        .await
+        .unwrap();
 
     // Assert
     assert_eq!(
@@ -244,7 +248,11 @@ async fn metrics_report_answers_the_kept_analytics_without_computing_them() {
     let service = mocks.service();
 
     // Act
-    let report = service.metrics_report(&creator(), &user()).await.unwrap();
+    let report = service
+        .reads()
+        .metrics_report(&creator(), &user())
+        .await
+        .unwrap();
 
     // Assert
     assert_eq!(report.analytics, kept);
@@ -268,7 +276,11 @@ async fn metrics_of_a_disconnected_or_unknown_account_are_not_shown() {
             .returning(move |_| Ok(found.clone().map(|a| (a, Some(Analytics::default())))));
         mocks.content.expect_analytics_data().never();
 
-        let report = mocks.service().metrics_report(&creator(), &user()).await;
+        let report = mocks
+            .service()
+            .reads()
+            .metrics_report(&creator(), &user())
+            .await;
 
         assert!(
             matches!(report, Err(ServiceError::NotConnected)),
@@ -286,7 +298,7 @@ async fn metrics_report_fails_as_unavailable_when_the_kept_analytics_cannot_be_r
         .returning(|_| Err(RepositoryError::Unavailable("down".into())));
     let service = mocks.service();
 
-    let report = service.metrics_report(&creator(), &user()).await;
+    let report = service.reads().metrics_report(&creator(), &user()).await;
 
     assert!(
         matches!(report, Err(ServiceError::DatabaseUnavailable(_))),
@@ -316,9 +328,11 @@ async fn videos_cap_the_limit_and_refuse_a_cursor_of_another_sort() {
     };
 
     let capped = service
+        .reads()
         .videos(&creator(), &user(), query(VideoSort::MostViewed, None))
         .await;
     let mixed = service
+        .reads()
         .videos(
             &creator(),
             &user(),
@@ -342,9 +356,11 @@ async fn content_of_a_disconnected_account_is_not_shown_and_history_needs_from_b
     let service = mocks.service();
 
     let gone = service
+        .reads()
         .history(&creator(), &user(), None, None, HistoryInterval::Day)
         .await;
     let backwards = service
+        .reads()
         .history(
             &creator(),
             &user(),
@@ -354,6 +370,7 @@ async fn content_of_a_disconnected_account_is_not_shown_and_history_needs_from_b
         )
         .await;
     let forbidden = service
+        .reads()
         .history(&other_creator(), &user(), None, None, HistoryInterval::Week)
         .await;
 
@@ -369,6 +386,7 @@ async fn history_with_a_to_at_the_edge_of_time_is_invalid_not_a_panic() {
     let service = mocks.service();
 
     let earliest = service
+        .reads()
         .history(
             &creator(),
             &user(),
@@ -398,6 +416,7 @@ async fn history_defaults_to_the_last_thirty_days() {
     let service = mocks.service();
 
     let series = service
+        .reads()
         .history(&creator(), &user(), None, None, HistoryInterval::Week)
         .await;
 
@@ -428,6 +447,7 @@ async fn disconnect_with_purge_erases_the_content_and_the_account_row() {
     let service = mocks.service();
 
     let status = service
+        .connections()
         .disconnect_and_purge(&creator(), &user())
         .await
         .unwrap();
@@ -448,7 +468,11 @@ async fn a_plain_disconnect_keeps_the_content() {
     mocks.accounts.expect_delete_account().never();
     let service = mocks.service();
 
-    assert!(service.disconnect(&creator(), &user()).await.is_ok());
+    assert!(service
+        .connections()
+        .disconnect(&creator(), &user())
+        .await
+        .is_ok());
 }
 
 #[tokio::test]
@@ -480,6 +504,7 @@ async fn only_an_account_deleted_at_tiktok_has_its_content_and_profile_erased_by
         let service = mocks.service();
 
         let outcome = service
+            .connections()
             .authorization_removed(&open_id(), reason, now())
             .await;
 

@@ -33,7 +33,11 @@ async fn disconnecting_a_user_who_never_connected_answers_not_connected_and_call
     let service = mocks.service();
 
     // Act
-    let status = service.disconnect(&creator(), &user()).await.unwrap();
+    let status = service
+        .connections()
+        .disconnect(&creator(), &user())
+        .await
+        .unwrap();
 
     // Assert
     assert_eq!(status.user_id, user());
@@ -60,7 +64,11 @@ async fn disconnecting_revokes_the_opened_access_token_then_forgets_the_grant() 
     let service = mocks.service();
 
     // Act
-    let status = service.disconnect(&creator(), &user()).await.unwrap();
+    let status = service
+        .connections()
+        .disconnect(&creator(), &user())
+        .await
+        .unwrap();
 
     // Assert
     assert_eq!(status.state, ConnectionState::Disconnected);
@@ -82,7 +90,11 @@ async fn a_failed_revoke_at_tiktok_still_disconnects() {
     let service = mocks.service();
 
     // Act
-    let status = service.disconnect(&creator(), &user()).await.unwrap();
+    let status = service
+        .connections()
+        .disconnect(&creator(), &user())
+        .await
+        .unwrap();
 
     // Assert
     assert_eq!(status.state, ConnectionState::Disconnected);
@@ -99,20 +111,7 @@ async fn an_expired_access_token_is_refreshed_before_it_is_revoked() {
     mocks.account_is(Some(account.clone()));
     mocks.lease_taken_on(vec![account]);
     let mut seq = Sequence::new();
-    mocks
-        .oauth
-        .expect_refresh()
-        .withf(|token| token.expose() == OLD_REFRESH)
-        .times(1)
-        .in_sequence(&mut seq)
-        .returning(|_| Ok(token_grant(NEW_ACCESS, NEW_REFRESH)));
-    mocks
-        .accounts
-        .expect_save_refreshed_grant()
-        .withf(|_, _, grant, _| grant == &stored_grant(NEW_ACCESS, NEW_REFRESH))
-        .times(1)
-        .in_sequence(&mut seq)
-        .returning(|_, _, _, _| Ok(()));
+    mocks.rotation_stored_in(&mut seq);
     mocks
         .oauth
         .expect_revoke()
@@ -124,7 +123,7 @@ async fn an_expired_access_token_is_refreshed_before_it_is_revoked() {
     let service = mocks.service();
 
     // Act
-    let result = service.disconnect(&creator(), &user()).await;
+    let result = service.connections().disconnect(&creator(), &user()).await;
 
     // Assert
     assert_eq!(result.unwrap().state, ConnectionState::Disconnected);
@@ -154,7 +153,7 @@ async fn a_refused_refresh_while_disconnecting_still_disconnects_without_revokin
     let service = mocks.service();
 
     // Act
-    let result = service.disconnect(&creator(), &user()).await;
+    let result = service.connections().disconnect(&creator(), &user()).await;
 
     // Assert
     assert_eq!(result.unwrap().state, ConnectionState::Disconnected);
@@ -177,7 +176,7 @@ async fn a_stored_access_token_that_does_not_open_still_disconnects_without_revo
     let service = mocks.service();
 
     // Act
-    let result = service.disconnect(&creator(), &user()).await;
+    let result = service.connections().disconnect(&creator(), &user()).await;
 
     // Assert
     assert_eq!(result.unwrap().state, ConnectionState::Disconnected);
@@ -194,7 +193,11 @@ async fn an_account_awaiting_reauthorization_is_disconnected_without_calling_tik
     let service = mocks.service();
 
     // Act
-    let status = service.disconnect(&creator(), &user()).await.unwrap();
+    let status = service
+        .connections()
+        .disconnect(&creator(), &user())
+        .await
+        .unwrap();
 
     // Assert
     assert_eq!(status.state, ConnectionState::Disconnected);
@@ -219,7 +222,11 @@ async fn disconnecting_again_calls_no_tiktok_endpoint_and_answers_not_connected(
     let service = mocks.service();
 
     // Act
-    let status = service.disconnect(&creator(), &user()).await.unwrap();
+    let status = service
+        .connections()
+        .disconnect(&creator(), &user())
+        .await
+        .unwrap();
 
     // Assert
     assert_eq!(status.state, ConnectionState::Disconnected);
@@ -240,7 +247,7 @@ async fn disconnect_is_database_unavailable_when_the_tokens_cannot_be_erased() {
     let service = mocks.service();
 
     // Act
-    let result = service.disconnect(&creator(), &user()).await;
+    let result = service.connections().disconnect(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::DatabaseUnavailable(_));
@@ -256,7 +263,10 @@ async fn disconnect_is_forbidden_for_a_creator_acting_for_another_user() {
     let service = mocks.service();
 
     // Act
-    let result = service.disconnect(&other_creator(), &user()).await;
+    let result = service
+        .connections()
+        .disconnect(&other_creator(), &user())
+        .await;
 
     // Assert
     assert_err!(result, ServiceError::Forbidden);

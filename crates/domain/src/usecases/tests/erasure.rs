@@ -73,10 +73,6 @@ async fn a_sync_carries_the_generation_of_the_account_it_read_into_every_write()
         .returning(|_, _, _| Ok(()));
     mocks
         .content
-        .expect_purge_history_before()
-        .returning(|_| Ok(0));
-    mocks
-        .content
         .expect_video_sync_state()
         .returning(|_| Ok(Default::default()));
     mocks
@@ -111,7 +107,7 @@ async fn a_sync_carries_the_generation_of_the_account_it_read_into_every_write()
     let service = mocks.service();
 
     // Act
-    let report = service.sync_report(&creator(), &user()).await;
+    let report = service.syncs().sync_report(&creator(), &user()).await;
 
     // Assert
     assert!(report.is_ok(), "{report:?}");
@@ -126,10 +122,6 @@ async fn a_refused_video_page_stops_the_sync_at_once_and_it_answers_not_connecte
         .content
         .expect_record_profile_snapshot()
         .returning(|_, _, _| Ok(()));
-    mocks
-        .content
-        .expect_purge_history_before()
-        .returning(|_| Ok(0));
     mocks
         .content
         .expect_video_sync_state()
@@ -150,7 +142,7 @@ async fn a_refused_video_page_stops_the_sync_at_once_and_it_answers_not_connecte
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert: no second page asked for, nothing more written.
     assert_err!(result, ServiceError::NotConnected);
@@ -168,7 +160,7 @@ async fn a_refused_profile_ends_the_sync_before_any_other_write() {
     let service = mocks.service();
 
     // Act
-    let result = service.sync_report(&creator(), &user()).await;
+    let result = service.syncs().sync_report(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::NotConnected);
@@ -192,7 +184,7 @@ async fn a_refused_history_snapshot_ends_the_sync_before_the_videos() {
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::NotConnected);
@@ -207,10 +199,6 @@ async fn a_refused_end_of_the_video_sync_ends_the_sync_before_the_analytics() {
         .content
         .expect_record_profile_snapshot()
         .returning(|_, _, _| Ok(()));
-    mocks
-        .content
-        .expect_purge_history_before()
-        .returning(|_| Ok(0));
     mocks
         .content
         .expect_video_sync_state()
@@ -229,7 +217,7 @@ async fn a_refused_end_of_the_video_sync_ends_the_sync_before_the_analytics() {
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::NotConnected);
@@ -256,10 +244,6 @@ async fn refused_analytics_make_the_sync_answer_not_connected() {
         .returning(|_, _, _| Ok(()));
     mocks
         .content
-        .expect_purge_history_before()
-        .returning(|_| Ok(0));
-    mocks
-        .content
         .expect_analytics_data()
         .returning(|_, _| Ok(Default::default()));
     mocks
@@ -271,7 +255,7 @@ async fn refused_analytics_make_the_sync_answer_not_connected() {
     let service = mocks.service();
 
     // Act
-    let result = service.sync_report(&creator(), &user()).await;
+    let result = service.syncs().sync_report(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::NotConnected);
@@ -298,7 +282,7 @@ async fn metrics_computed_on_read_are_kept_only_for_the_connection_read() {
     let service = mocks.service();
 
     // Act
-    let result = service.metrics_report(&creator(), &user()).await;
+    let result = service.reads().metrics_report(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::NotConnected);
@@ -316,7 +300,7 @@ async fn an_account_without_a_connection_generation_is_not_synced() {
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::NotConnected);

@@ -83,7 +83,7 @@ async fn concurrent_syncs(service: &AccountService, n: usize) -> Vec<Result<(), 
     let tasks: Vec<_> = (0..n)
         .map(|_| {
             let service = service.clone();
-            tokio::spawn(async move { service.sync(&creator(), &user()).await.map(|_| ()) })
+            tokio::spawn(async move { service.syncs().sync(&creator(), &user()).await.map(|_| ()) })
         })
         .collect();
     let mut results = Vec::new();
@@ -120,7 +120,11 @@ async fn concurrent_syncs_in_one_process_share_one_refresh_and_leave_no_flight_b
 
     // Assert
     assert!(results.iter().all(Result::is_ok), "{results:?}");
-    assert_eq!(service.flights.len(), 0, "the flight map is cleaned up");
+    assert_eq!(
+        service.syncs().tokens.flights.len(),
+        0,
+        "the flight map is cleaned up"
+    );
     assert_eq!(row.lock().unwrap().lease_owner, None);
 }
 
@@ -177,14 +181,14 @@ async fn a_request_finding_the_lease_held_elsewhere_waits_and_uses_that_replicas
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert!(result.is_ok(), "{result:?}");
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_lease_held_past_the_wait_is_tiktok_unavailable_without_calling_tiktok() {
+async fn a_lease_held_past_the_wait_is_account_busy_without_calling_tiktok() {
     // Arrange: the holder never finishes (it crashed; its lease has not expired yet).
     let mut mocks = Mocks::default();
     mocks.config.refresh_wait = StdDuration::from_secs(1);
@@ -202,10 +206,10 @@ async fn a_lease_held_past_the_wait_is_tiktok_unavailable_without_calling_tiktok
     let started = tokio::time::Instant::now();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
-    assert_err!(result, ServiceError::TikTokUnavailable(_));
+    assert_err!(result, ServiceError::AccountBusy(_));
     assert!(started.elapsed() <= StdDuration::from_secs(1));
 }
 
@@ -227,7 +231,7 @@ async fn a_lease_taken_after_another_replica_refreshed_is_freed_without_calling_
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert!(result.is_ok(), "{result:?}");
@@ -262,7 +266,7 @@ async fn a_rotated_pair_refused_because_the_account_was_disconnected_meanwhile_i
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::NotConnected);
@@ -300,7 +304,7 @@ async fn every_refresh_attempt_takes_a_lease_of_its_own_for_the_configured_time(
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert!(result.is_ok(), "{result:?}");

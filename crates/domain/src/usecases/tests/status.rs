@@ -30,7 +30,7 @@ async fn status_of_a_user_who_never_connected_is_not_connected_without_an_accoun
     let service = mocks.service();
 
     // Act
-    let status = service.status(&creator(), &user()).await.unwrap();
+    let status = service.reads().status(&creator(), &user()).await.unwrap();
 
     // Assert
     assert_eq!(status.user_id, user());
@@ -52,7 +52,7 @@ async fn status_of_a_disconnected_account_keeps_the_reason_and_hides_the_account
     let service = mocks.service();
 
     // Act
-    let status = service.status(&creator(), &user()).await.unwrap();
+    let status = service.reads().status(&creator(), &user()).await.unwrap();
 
     // Assert
     assert_eq!(status.state, ConnectionState::Disconnected);
@@ -73,7 +73,7 @@ async fn status_of_a_connected_account_shows_the_account() {
     let service = mocks.service();
 
     // Act
-    let status = service.status(&admin(), &user()).await.unwrap();
+    let status = service.reads().status(&admin(), &user()).await.unwrap();
 
     // Assert
     assert_eq!(status.state, ConnectionState::Connected);
@@ -91,7 +91,7 @@ async fn status_of_an_account_awaiting_reauthorization_shows_the_last_known_prof
     let service = mocks.service();
 
     // Act
-    let status = service.status(&creator(), &user()).await.unwrap();
+    let status = service.reads().status(&creator(), &user()).await.unwrap();
 
     // Assert
     assert_eq!(status.state, ConnectionState::ReauthRequired);
@@ -111,7 +111,7 @@ async fn status_is_database_unavailable_when_storage_is_down() {
     let service = mocks.service();
 
     // Act
-    let result = service.status(&creator(), &user()).await;
+    let result = service.reads().status(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::DatabaseUnavailable(_));
@@ -125,7 +125,7 @@ async fn status_is_forbidden_for_a_creator_asking_about_another_user() {
     let service = mocks.service();
 
     // Act
-    let result = service.status(&other_creator(), &user()).await;
+    let result = service.reads().status(&other_creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::Forbidden);
@@ -143,7 +143,7 @@ async fn metrics_of_a_connected_account_are_the_stored_counts() {
     let service = mocks.service();
 
     // Act
-    let metrics = service.metrics(&creator(), &user()).await.unwrap();
+    let metrics = service.reads().metrics(&creator(), &user()).await.unwrap();
 
     // Assert
     assert_eq!(metrics, stored_metrics());
@@ -157,7 +157,7 @@ async fn metrics_of_an_account_awaiting_reauthorization_are_the_last_known_count
     let service = mocks.service();
 
     // Act
-    let metrics = service.metrics(&creator(), &user()).await.unwrap();
+    let metrics = service.reads().metrics(&creator(), &user()).await.unwrap();
 
     // Assert
     assert_eq!(metrics, stored_metrics());
@@ -180,7 +180,7 @@ async fn metrics_without_an_account_or_of_a_disconnected_one_are_not_connected()
         let service = mocks.service();
 
         // Act
-        let result = service.metrics(&creator(), &user()).await;
+        let result = service.reads().metrics(&creator(), &user()).await;
 
         // Assert
         assert_err!(result, ServiceError::NotConnected);
@@ -195,7 +195,7 @@ async fn metrics_are_forbidden_for_a_creator_asking_about_another_user() {
     let service = mocks.service();
 
     // Act
-    let result = service.metrics(&other_creator(), &user()).await;
+    let result = service.reads().metrics(&other_creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::Forbidden);

@@ -286,6 +286,23 @@ impl Mocks {
         saved
     }
 
+    /// In `seq`: TikTok rotates [`OLD_REFRESH`] into the pair ([`NEW_ACCESS`], [`NEW_REFRESH`]) once, and
+    /// the rotated pair is stored once, before anything later in `seq` (its use).
+    pub(super) fn rotation_stored_in(&mut self, seq: &mut mockall::Sequence) {
+        self.oauth
+            .expect_refresh()
+            .withf(|token| token.expose() == OLD_REFRESH)
+            .times(1)
+            .in_sequence(seq)
+            .returning(|_| Ok(token_grant(NEW_ACCESS, NEW_REFRESH)));
+        self.accounts
+            .expect_save_refreshed_grant()
+            .withf(|_, _, grant, _| grant == &stored_grant(NEW_ACCESS, NEW_REFRESH))
+            .times(1)
+            .in_sequence(seq)
+            .returning(|_, _, _, _| Ok(()));
+    }
+
     /// `release_refresh_lease(42, …)` is called once; returns the lease released.
     pub(super) fn lease_released(&mut self) -> Captured<RefreshLease> {
         let released = Captured::default();
@@ -301,16 +318,15 @@ impl Mocks {
         released
     }
 
-    /// Whatever follows a stored profile in a sync (history snapshot, retention, a video list with no
-    /// video, the analytics) succeeds quietly, however often it is called: for tests about the profile and its tokens.
+    /// Whatever follows a stored profile in a sync (history snapshot, a video list with no video, the
+    /// analytics) succeeds quietly, however often it is called: for tests about the profile and its tokens.
+    /// A sync never runs the history retention (the background rounds do).
     pub(super) fn content_syncs_quietly(&mut self) {
+        self.content.expect_purge_history_before().never();
         self.content
             .expect_record_profile_snapshot()
             .withf(|_, g, _| g == &generation())
             .returning(|_, _, _| Ok(()));
-        self.content
-            .expect_purge_history_before()
-            .returning(|_| Ok(0));
         self.content
             .expect_video_sync_state()
             .returning(|_| Ok(Default::default()));

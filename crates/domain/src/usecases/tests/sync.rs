@@ -10,6 +10,7 @@ use crate::account::{DisconnectReason, ReauthReason, SealedToken, StoredGrant, T
 use crate::ports::{
     CipherError, MockTokenCipher, OAuthError, RepositoryError, TikTokApiError, TokenGrant, UserInfo,
 };
+use crate::usecases::refresh::LATE_SAVE_MAX_PAUSE;
 use crate::usecases::{AccountMetrics, ServiceError};
 use crate::values::OpenId;
 
@@ -98,7 +99,7 @@ async fn sync_without_an_account_or_of_a_disconnected_one_is_not_connected() {
         let service = mocks.service();
 
         // Act
-        let result = service.sync(&creator(), &user()).await;
+        let result = service.syncs().sync(&creator(), &user()).await;
 
         // Assert
         assert_err!(result, ServiceError::NotConnected);
@@ -116,7 +117,7 @@ async fn sync_of_an_account_awaiting_reauthorization_is_reauth_required_without_
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::ReauthRequired);
@@ -131,7 +132,7 @@ async fn sync_is_forbidden_for_a_creator_acting_for_another_user() {
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&other_creator(), &user()).await;
+    let result = service.syncs().sync(&other_creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::Forbidden);
@@ -151,7 +152,7 @@ async fn sync_with_a_fresh_token_reads_and_stores_the_profile_without_refreshing
     let service = mocks.service();
 
     // Act
-    let metrics = service.sync(&creator(), &user()).await.unwrap();
+    let metrics = service.syncs().sync(&creator(), &user()).await.unwrap();
 
     // Assert
     assert_eq!(saved.only(), fresh_profile());
@@ -209,7 +210,7 @@ async fn a_token_expiring_within_the_margin_is_refreshed_and_the_new_pair_stored
         let service = mocks.service();
 
         // Act
-        let result = service.sync(&creator(), &user()).await;
+        let result = service.syncs().sync(&creator(), &user()).await;
 
         // Assert
         assert_eq!(
@@ -287,7 +288,7 @@ async fn a_rotated_pair_the_database_refuses_is_never_used_and_is_stored_once_th
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert: the request fails without using the new token; the pair is stored later, over the row
     // that still holds the refresh token it replaced, and then no more is tried.
@@ -308,20 +309,28 @@ async fn a_late_rotated_pair_stops_when_the_account_changed_and_gives_up_after_i
     let mut mocks = Mocks::default();
     let late =
         rotated_pair_refused_under_the_lease(&mut mocks, vec![Err(RepositoryError::NotFound)]);
-    let result = mocks.service().sync(&creator(), &user()).await;
+    let result = mocks.service().syncs().sync(&creator(), &user()).await;
     assert_err!(result, ServiceError::DatabaseUnavailable(_));
     until_called(&late, 1).await;
     tokio::time::sleep(StdDuration::from_secs(60)).await;
     assert_eq!(late.all().len(), 1);
 
-    // The database never comes back: tried every 250 ms for 15 minutes, then given up.
+    // The database never comes back: tried again and again (backing off, never more than
+    // LATE_SAVE_MAX_PAUSE plus its jitter apart) for 15 minutes, then given up.
     let mut mocks = Mocks::default();
     let late = rotated_pair_refused_under_the_lease(&mut mocks, vec![]);
-    let result = mocks.service().sync(&creator(), &user()).await;
+    let result = mocks.service().syncs().sync(&creator(), &user()).await;
     assert_err!(result, ServiceError::DatabaseUnavailable(_));
-    tokio::time::sleep(StdDuration::from_secs(20 * 60)).await;
+    tokio::time::sleep(StdDuration::from_secs(14 * 60)).await;
+    let within = late.all().len();
+    let most_apart = 2 * LATE_SAVE_MAX_PAUSE.as_secs();
+    assert!(
+        within as u64 >= 14 * 60 / most_apart,
+        "{within} tries in 14 minutes"
+    );
+    tokio::time::sleep(StdDuration::from_secs(6 * 60)).await;
     let tries = late.all().len();
-    assert!((3_590..=3_610).contains(&tries), "{tries} tries");
+    assert!(tries > within, "still trying until the patience is spent");
     tokio::time::sleep(StdDuration::from_secs(60)).await;
     assert_eq!(late.all().len(), tries, "given up");
 }
@@ -340,7 +349,7 @@ async fn a_refused_refresh_marks_the_account_for_reauthorization_and_is_never_re
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::ReauthRequired);
@@ -369,11 +378,11 @@ async fn a_refused_grant_replaced_between_the_check_and_the_mark_is_left_alone_a
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert: not `reauth_required` (the new grant is good); a retry uses it.
     assert!(
-        matches!(result, Err(ServiceError::TikTokUnavailable(_))),
+        matches!(result, Err(ServiceError::AccountBusy(_))),
         "{result:?}"
     );
 }
@@ -398,7 +407,7 @@ async fn a_refused_refresh_after_a_concurrent_rotation_uses_the_newly_stored_acc
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert_eq!(result.unwrap(), synced_metrics());
@@ -422,7 +431,7 @@ async fn an_expired_refresh_token_requires_reauthorization_without_calling_tikto
         let service = mocks.service();
 
         // Act
-        let result = service.sync(&creator(), &user()).await;
+        let result = service.syncs().sync(&creator(), &user()).await;
 
         // Assert
         assert_err!(result, ServiceError::ReauthRequired);
@@ -448,7 +457,7 @@ async fn an_ambiguous_refresh_failure_is_tiktok_unavailable_neither_retried_nor_
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::TikTokUnavailable(_));
@@ -475,7 +484,7 @@ async fn a_rate_limited_refresh_is_rate_limited_and_not_retried() {
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     match result {
@@ -502,20 +511,7 @@ async fn an_access_token_tiktok_refuses_is_refreshed_once_and_the_read_retried_o
         .times(1)
         .in_sequence(&mut seq)
         .returning(|_, _| Err(TikTokApiError::AccessTokenInvalid));
-    mocks
-        .oauth
-        .expect_refresh()
-        .withf(|token| token.expose() == OLD_REFRESH)
-        .times(1)
-        .in_sequence(&mut seq)
-        .returning(|_| Ok(token_grant(NEW_ACCESS, NEW_REFRESH)));
-    mocks
-        .accounts
-        .expect_save_refreshed_grant()
-        .withf(|_, _, grant, _| grant == &stored_grant(NEW_ACCESS, NEW_REFRESH))
-        .times(1)
-        .in_sequence(&mut seq)
-        .returning(|_, _, _, _| Ok(()));
+    mocks.rotation_stored_in(&mut seq);
     mocks
         .data
         .expect_user_info()
@@ -527,7 +523,7 @@ async fn an_access_token_tiktok_refuses_is_refreshed_once_and_the_read_retried_o
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert_eq!(result.unwrap(), synced_metrics());
@@ -555,7 +551,7 @@ async fn an_access_token_refused_again_after_the_refresh_is_a_tiktok_error_after
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::TikTokError(_));
@@ -580,7 +576,7 @@ async fn a_forced_refresh_that_tiktok_refuses_requires_reauthorization() {
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::ReauthRequired);
@@ -630,7 +626,7 @@ async fn a_retry_after_a_due_refresh_sends_the_rotated_refresh_token_never_the_s
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert!(result.is_ok(), "{result:?}");
@@ -657,7 +653,7 @@ async fn a_withdrawn_scope_marks_the_account_for_reauthorization() {
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::ReauthRequired);
@@ -681,7 +677,7 @@ async fn tiktok_rate_limiting_the_profile_read_is_rate_limited_and_stores_nothin
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     match result {
@@ -708,7 +704,7 @@ async fn tiktok_unavailable_on_the_profile_read_is_tiktok_unavailable_and_stores
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::TikTokUnavailable(_));
@@ -731,7 +727,7 @@ async fn user_info_of_another_open_id_is_a_tiktok_error_and_nothing_is_saved() {
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::TikTokError(_));
@@ -755,7 +751,7 @@ async fn user_info_without_an_open_id_is_stored() {
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert_eq!(result.unwrap(), synced_metrics());
@@ -792,7 +788,7 @@ async fn a_stored_token_that_does_not_open_requires_reauthorization_instead_of_f
         let service = mocks.service();
 
         // Act
-        let result = service.sync(&creator(), &user()).await;
+        let result = service.syncs().sync(&creator(), &user()).await;
 
         // Assert
         assert!(
@@ -822,7 +818,7 @@ async fn a_token_that_does_not_open_and_a_database_outage_is_database_unavailabl
     let service = mocks.service();
 
     // Act
-    let result = service.sync(&creator(), &user()).await;
+    let result = service.syncs().sync(&creator(), &user()).await;
 
     // Assert
     assert_err!(result, ServiceError::DatabaseUnavailable(_));
@@ -855,7 +851,7 @@ async fn a_failed_sync_is_recorded_with_its_contract_code_and_a_message_without_
         let service = mocks.service();
 
         // Act
-        let error = service.sync(&creator(), &user()).await.unwrap_err();
+        let error = service.syncs().sync(&creator(), &user()).await.unwrap_err();
 
         // Assert
         let failure = failures.only();
@@ -880,7 +876,12 @@ async fn a_successful_sync_or_one_refused_before_it_starts_records_no_failure() 
     expect_user_info(&mut mocks, OLD_ACCESS, Ok(user_info()));
     let saved = mocks.profile_saves_onto(account);
     let failures = mocks.sync_failures.clone();
-    mocks.service().sync(&creator(), &user()).await.unwrap();
+    mocks
+        .service()
+        .syncs()
+        .sync(&creator(), &user())
+        .await
+        .unwrap();
     assert_eq!(saved.all().len(), 1);
     assert!(failures.all().is_empty());
 
@@ -899,7 +900,12 @@ async fn a_successful_sync_or_one_refused_before_it_starts_records_no_failure() 
         mocks.account_is(account);
         mocks.data.expect_user_info().never();
         let failures = mocks.sync_failures.clone();
-        assert!(mocks.service().sync(&creator(), &user()).await.is_err());
+        assert!(mocks
+            .service()
+            .syncs()
+            .sync(&creator(), &user())
+            .await
+            .is_err());
         assert!(failures.all().is_empty());
     }
 }

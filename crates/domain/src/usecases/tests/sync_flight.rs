@@ -15,7 +15,7 @@ use crate::usecases::{AccountService, ServiceError};
 /// `n` syncs of user 42 by the creator, started together; with the TikTok calls each made.
 async fn concurrent_syncs(service: &AccountService, n: usize) -> Vec<(bool, Option<String>, u32)> {
     let (caller, user_id) = (creator(), user());
-    let syncs = (0..n).map(|_| service.sync_report_metered(&caller, &user_id));
+    let syncs = (0..n).map(|_| service.syncs().sync_report_metered(&caller, &user_id));
     join_all(syncs)
         .await
         .into_iter()
@@ -49,7 +49,7 @@ async fn concurrent_syncs_in_one_process_make_one_sync_and_share_its_exact_error
         1,
         "one call, charged once: {calls:?}"
     );
-    assert_eq!(service.sync_flights.len(), 0, "no flight left behind");
+    assert_eq!(service.syncs().flights.len(), 0, "no flight left behind");
 }
 
 #[tokio::test]
@@ -87,7 +87,10 @@ async fn a_sync_counts_every_tiktok_call_it_made_and_frees_its_lease() {
     mocks.schedule = schedule;
     let service = mocks.service();
 
-    let metered = service.sync_report_metered(&creator(), &user()).await;
+    let metered = service
+        .syncs()
+        .sync_report_metered(&creator(), &user())
+        .await;
 
     assert!(metered.value.is_ok(), "{:?}", metered.value);
     assert_eq!(metered.tiktok_calls, 4, "the profile and three pages");
@@ -123,7 +126,10 @@ async fn a_sync_running_on_another_replica_is_waited_for_and_its_stored_result_a
         .returning(move |_| Ok(Some(((*stored).clone(), Some(Analytics::default())))));
     let service = mocks.service();
 
-    let metered = service.sync_report_metered(&creator(), &user()).await;
+    let metered = service
+        .syncs()
+        .sync_report_metered(&creator(), &user())
+        .await;
 
     let report = metered.value.expect("the other replica's result");
     assert_eq!(report.analytics, kept);
@@ -131,16 +137,19 @@ async fn a_sync_running_on_another_replica_is_waited_for_and_its_stored_result_a
 }
 
 #[tokio::test(start_paused = true)]
-async fn a_sync_elsewhere_that_outlasts_the_wait_is_tiktok_unavailable_without_calling_tiktok() {
+async fn a_sync_elsewhere_that_outlasts_the_wait_is_account_busy_without_calling_tiktok() {
     let mocks = Mocks {
         schedule: lease_held_elsewhere(u32::MAX),
         ..Mocks::default()
     };
     let service = mocks.service();
 
-    let metered = service.sync_report_metered(&creator(), &user()).await;
+    let metered = service
+        .syncs()
+        .sync_report_metered(&creator(), &user())
+        .await;
 
-    assert_err!(metered.value, ServiceError::TikTokUnavailable(_));
+    assert_err!(metered.value, ServiceError::AccountBusy(_));
     assert_eq!(metered.tiktok_calls, 0);
 }
 
@@ -154,7 +163,10 @@ async fn a_lease_that_cannot_be_read_is_database_unavailable_without_calling_tik
     mocks.schedule = schedule;
     let service = mocks.service();
 
-    let metered = service.sync_report_metered(&creator(), &user()).await;
+    let metered = service
+        .syncs()
+        .sync_report_metered(&creator(), &user())
+        .await;
 
     assert_err!(metered.value, ServiceError::DatabaseUnavailable(_));
 }

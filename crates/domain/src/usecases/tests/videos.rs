@@ -12,6 +12,7 @@ use crate::content::{
     VideoTotals,
 };
 use crate::ports::{RepositoryError, TikTokApiError, Video, VideoPage};
+use crate::usecases::ServiceError;
 use crate::values::{Scope, Scopes};
 
 /// A video posted `days_ago` days before [`now`].
@@ -59,10 +60,6 @@ fn profile_syncs(mocks: &mut Mocks, account: TikTokAccount) {
         .expect_record_profile_snapshot()
         .withf(|_, g, _| g == &generation())
         .returning(|_, _, _| Ok(()));
-    mocks
-        .content
-        .expect_purge_history_before()
-        .returning(|_| Ok(0));
     mocks.analytics_kept_quietly();
 }
 
@@ -368,7 +365,7 @@ async fn a_video_scope_withdrawn_at_tiktok_is_recorded_and_the_profile_sync_succ
 }
 
 #[tokio::test]
-async fn each_sync_keeps_the_profile_counts_in_its_hour_and_the_retention_runs_once_an_hour() {
+async fn each_sync_keeps_the_profile_counts_in_its_hour_and_never_runs_the_retention() {
     let mut mocks = Mocks::default();
     let mut synced = connected_account().build();
     synced.profile = fresh_profile();
@@ -383,17 +380,13 @@ async fn each_sync_keeps_the_profile_counts_in_its_hour_and_the_retention_runs_o
             sink.push(*s);
             Ok(())
         });
-    mocks
-        .content
-        .expect_purge_history_before()
-        .withf(|cutoff| *cutoff == now() - Duration::days(730))
-        .times(1)
-        .returning(|_| Ok(3));
+    // The retention is the background rounds' (see the next test), never a user's sync.
+    mocks.content.expect_purge_history_before().never();
     let service = mocks.service();
 
-    // What two syncs within the hour (the clock stands still) keep: two snapshots, one retention run.
-    let first = service.record_history(&synced, &generation()).await;
-    let second = service.record_history(&synced, &generation()).await;
+    // What two syncs within the hour (the clock stands still) keep: two snapshots.
+    let first = service.syncs().record_history(&synced, &generation()).await;
+    let second = service.syncs().record_history(&synced, &generation()).await;
     assert!(first.is_ok() && second.is_ok());
 
     let snapshot = snapshots.all()[0];
@@ -412,6 +405,40 @@ async fn each_sync_keeps_the_profile_counts_in_its_hour_and_the_retention_runs_o
             video_count: profile.video_count,
         }
     );
+}
+
+#[tokio::test]
+async fn the_background_retention_deletes_old_snapshots_once_an_hour_and_again_after_a_failure() {
+    let mut mocks = Mocks::default();
+    mocks
+        .content
+        .expect_purge_history_before()
+        .withf(|cutoff| *cutoff == now() - Duration::days(730))
+        .times(1)
+        .returning(|_| Ok(3));
+    let service = mocks.service();
+    let rounds = service.rounds();
+
+    // Within the hour (the clock stands still): one run.
+    assert_eq!(rounds.purge_expired_history().await.unwrap(), 3);
+    assert_eq!(rounds.purge_expired_history().await.unwrap(), 0, "not due");
+
+    // A failed run is tried again by the next round.
+    let again = {
+        let mut mocks = Mocks::default();
+        let mut answers = vec![Err(RepositoryError::Unavailable(boom())), Ok(2)].into_iter();
+        mocks
+            .content
+            .expect_purge_history_before()
+            .times(2)
+            .returning(move |_| answers.next().unwrap_or(Ok(0)));
+        mocks.service()
+    };
+    assert_err!(
+        again.rounds().purge_expired_history().await,
+        ServiceError::DatabaseUnavailable(_)
+    );
+    assert_eq!(again.rounds().purge_expired_history().await.unwrap(), 2);
 }
 
 #[tokio::test]
@@ -434,10 +461,6 @@ async fn a_sync_ends_by_computing_the_analytics_of_what_it_stored_and_keeping_th
         .times(1)
         .in_sequence(&mut order)
         .returning(|_, _, _| Ok(()));
-    mocks
-        .content
-        .expect_purge_history_before()
-        .returning(|_| Ok(0));
     mocks
         .content
         .expect_analytics_data()
@@ -471,7 +494,11 @@ async fn a_sync_ends_by_computing_the_analytics_of_what_it_stored_and_keeping_th
     let service = mocks.service();
 
     // Act
-    let report = service.sync_report(&creator(), &user()).await.unwrap();
+    let report = service
+        .syncs()
+        .sync_report(&creator(), &user())
+        .await
+        .unwrap();
 
     // Assert
     assert_eq!(report.analytics.views_total, Some(300));
@@ -499,10 +526,6 @@ async fn analytics_that_cannot_be_kept_or_computed_do_not_fail_the_sync() {
             .returning(|_, _, _| Ok(()));
         mocks
             .content
-            .expect_purge_history_before()
-            .returning(|_| Ok(0));
-        mocks
-            .content
             .expect_analytics_data()
             .returning(move |_, _| {
                 if compute_fails {
@@ -523,6 +546,6 @@ async fn analytics_that_cannot_be_kept_or_computed_do_not_fail_the_sync() {
 
 async fn service_syncs(mocks: Mocks) {
     let service = mocks.service();
-    let metrics = service.sync(&creator(), &user()).await;
+    let metrics = service.syncs().sync(&creator(), &user()).await;
     assert!(metrics.is_ok(), "the sync answers: {metrics:?}");
 }

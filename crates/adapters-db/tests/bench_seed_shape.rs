@@ -1,0 +1,75 @@
+//! `make bench-scale` seeds PostgreSQL with set-based INSERTs (crates/bench/scale/seed.sql) instead of the
+//! repository: this proves its rows are ones the repository reads back whole (account, grant, state, sync
+//! claim, videos), so that the scale figures are about rows of the service's own shape.
+
+mod common;
+
+use chrono::{Duration, Utc};
+use common::{user, PgTestDb};
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+use tiktok_adapters_db::{Database, DieselAccountRepository, DieselContentRepository};
+use tiktok_domain::content::{VideoQuery, VideoSort};
+use tiktok_domain::ports::{AccountRepository, AccountSchedule, ContentRepository};
+use tiktok_domain::ConnectionState;
+
+/// The seed script for `n` accounts, as one batch (psql's `:n` filled in; `VACUUM` cannot run in a batch).
+fn seed_sql(n: u32) -> String {
+    include_str!("../../bench/scale/seed.sql")
+        .replace(":n", &n.to_string())
+        .lines()
+        .filter(|l| !l.starts_with("VACUUM"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[tokio::test]
+async fn the_bench_seed_writes_accounts_and_videos_the_repository_reads_whole() {
+    let Some(pg) = PgTestDb::create() else {
+        assert!(
+            std::env::var_os("REQUIRE_POSTGRES").is_none(),
+            "REQUIRE_POSTGRES is set but PostgreSQL is not reachable"
+        );
+        return;
+    };
+    let db = Database::connect(&pg.url, common::contract_pool()).expect("pool");
+    db.run_migrations().await.expect("migrations");
+    let mut conn = PgConnection::establish(&pg.url).expect("connection");
+    conn.batch_execute(&seed_sql(3)).expect("seeded");
+
+    let accounts = DieselAccountRepository::new(db.clone());
+    for i in 1..=3 {
+        let account = accounts
+            .find_by_user(&user(&format!("user-{i}")))
+            .await
+            .expect("read")
+            .expect("seeded account");
+        assert_eq!(account.state, ConnectionState::Connected);
+        assert!(account.grant.is_some(), "the grant reads back");
+        assert_eq!(account.profile.video_count, Some(20));
+        assert!(account.last_sync_at.is_some());
+    }
+    // The claims see them: some due now, all within the hour.
+    assert!(accounts.sync_backlog(Utc::now()).await.expect("count") >= 1);
+    assert_eq!(
+        accounts
+            .sync_backlog(Utc::now() + Duration::hours(2))
+            .await
+            .expect("count"),
+        3
+    );
+
+    let content = DieselContentRepository::new(db);
+    let page = content
+        .list_videos(
+            &user("user-2"),
+            &VideoQuery {
+                sort: VideoSort::Newest,
+                limit: 50,
+                after: None,
+            },
+        )
+        .await
+        .expect("videos");
+    assert_eq!(page.videos.len(), 20);
+}

@@ -1,0 +1,1 @@
+DROP INDEX tiktok_accounts_sync_due_idx;
