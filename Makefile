@@ -46,7 +46,7 @@ fmt-check:
 check-deps: ## The dependency rule: the domain depends on no adapter, no actix, no diesel, no reqwest; no test machinery in the service binary
 	@bad=$$($(CARGO) tree -p tiktok-domain -e normal --prefix none --format '{p}' | grep -E '^(actix|diesel|reqwest|hyper|tiktok-adapters|tiktok-api|tiktok-sandbox|libsqlite3|pq-sys|metrics-exporter)' | sort -u); \
 	if [ -n "$$bad" ]; then echo "dependency rule broken: tiktok-domain depends on:"; echo "$$bad"; exit 1; fi; \
-	for a in tiktok-adapters-db tiktok-adapters-tiktok tiktok-adapters-crypto; do \
+	for a in tiktok-adapters-db tiktok-adapters-tiktok tiktok-adapters-crypto tiktok-adapters-webhooks; do \
 	  bad=$$($(CARGO) tree -p $$a -e normal --prefix none --format '{p}' | grep -E '^(tiktok-api|tiktok-adapters)' | grep -v "^$$a " | sort -u); \
 	  if [ -n "$$bad" ]; then echo "dependency rule broken: $$a depends on:"; echo "$$bad"; exit 1; fi; \
 	done; \

@@ -178,3 +178,43 @@ diesel::table! {
         received_at -> Timestamp,
     }
 }
+
+diesel::table! {
+    events (seq) {
+        seq -> BigInt,
+        id -> Text,
+        event_type -> Text,
+        user_id -> Text,
+        occurred_at -> Timestamp,
+        body -> Text,
+    }
+}
+
+diesel::table! {
+    event_endpoints (id) {
+        id -> Text,
+        event_types -> Text,
+        disabled_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    event_deliveries (id) {
+        id -> BigInt,
+        event_seq -> BigInt,
+        endpoint_id -> Text,
+        user_id -> Text,
+        state -> Text,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+        last_error -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(event_deliveries -> events (event_seq));
+diesel::joinable!(event_deliveries -> event_endpoints (endpoint_id));
+diesel::allow_tables_to_appear_in_same_query!(events, event_deliveries, event_endpoints);

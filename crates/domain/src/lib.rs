@@ -3,6 +3,7 @@
 pub mod account;
 pub mod analytics;
 pub mod content;
+pub mod events;
 #[cfg(feature = "failpoints")]
 pub mod failpoints;
 pub mod pacing;

@@ -17,7 +17,7 @@ pub struct InvalidValue {
 }
 
 impl InvalidValue {
-    fn new(field: &'static str, reason: &'static str) -> Self {
+    pub(crate) fn new(field: &'static str, reason: &'static str) -> Self {
         Self { field, reason }
     }
 }

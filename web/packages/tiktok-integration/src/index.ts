@@ -10,5 +10,7 @@ export { TikTokIntegrationError, messageFor, reauthMessage, disconnectMessage, f
 export type { ClientErrorCode } from "./errors";
 export { readOAuthReturn, withoutOAuthParams, OAUTH_RETURN_PARAMS } from "./callback";
 export type { OAuthReturn } from "./callback";
+export { signWebhook, verifyWebhook, WebhookVerificationError, DEFAULT_TOLERANCE_SECONDS } from "./webhooks";
+export type { WebhookHeaders } from "./webhooks";
 export type * from "./types";
 export type { paths, components, operations } from "./generated/api";
