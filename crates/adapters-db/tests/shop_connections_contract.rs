@@ -1,5 +1,6 @@
 //! The `ShopConnections` contract (seller connection, shops, refresh lease, disconnect, purge, refresher
 //! claims), on SQLite and PostgreSQL.
+#![cfg(test)]
 
 mod common;
 mod shop_fixtures;

@@ -1,4 +1,5 @@
 //! The `ShopStore` contract (orders, products, kept figures, keyset pages), on SQLite and PostgreSQL.
+#![cfg(test)]
 
 mod common;
 mod shop_fixtures;
