@@ -148,7 +148,11 @@ async fn a_notification_is_handled_once_and_order_and_expiry_events_apply(backen
         .await,
         200
     );
-    assert_eq!(newest_status(&app, &shop_id).await, "DELIVERED", "a new id is applied");
+    assert_eq!(
+        newest_status(&app, &shop_id).await,
+        "DELIVERED",
+        "a new id is applied"
+    );
 
     let expiry = now + 30 * 86_400;
     let expiring = json!({"message": "expiring", "expiration_time": expiry.to_string()});
