@@ -2,8 +2,11 @@
 //! products, and disconnects; TikTok Shop's webhooks; the answers when Shop is not configured.
 
 mod access;
+mod background;
+mod faults;
 mod flow;
 mod not_configured;
+mod secrets;
 mod webhooks;
 
 use std::collections::HashMap;
@@ -26,10 +29,20 @@ pub async fn spawn_with(
     backend: Backend,
     tweak: impl FnOnce(&mut HashMap<String, String>),
 ) -> Option<TestApp> {
-    let shop = ShopSandboxConfig {
+    spawn_with_shop(backend, |_| {}, tweak).await
+}
+
+/// Like [`spawn_with`], with a chance to change the sandbox's Shop first (token lifetimes, …).
+pub async fn spawn_with_shop(
+    backend: Backend,
+    shop_tweak: impl FnOnce(&mut ShopSandboxConfig),
+    tweak: impl FnOnce(&mut HashMap<String, String>),
+) -> Option<TestApp> {
+    let mut shop = ShopSandboxConfig {
         redirect_url: Some(REDIRECT_URI.to_owned()),
         ..ShopSandboxConfig::default()
     };
+    shop_tweak(&mut shop);
     let config = SandboxConfig {
         shop: shop.clone(),
         ..SandboxConfig::default()
