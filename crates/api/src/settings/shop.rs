@@ -42,3 +42,63 @@ impl ShopSettings {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use crate::settings::Settings;
+
+    fn load(pairs: &[(&str, &str)]) -> Result<Settings, crate::settings::SettingsError> {
+        let vars: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        Settings::load(&vars, None)
+    }
+
+    #[test]
+    fn shop_is_configured_only_with_key_secret_and_service_id() {
+        let full = [
+            ("APP_ENV", "test"),
+            ("TIKTOK_APP_KEY", "key"),
+            ("TIKTOK_APP_SECRET", "secret"),
+            ("TIKTOK_SHOP_SERVICE_ID", "7123"),
+        ];
+        let settings = load(&full).expect("loads");
+        assert!(settings.shop_configured());
+        assert_eq!(settings.shop.first_sync_window_days, 90);
+        assert_eq!(
+            settings.shop.api_base_url,
+            "https://open-api.tiktokglobalshop.com"
+        );
+        for missing in 1..full.len() {
+            let mut partial = full.to_vec();
+            partial.remove(missing);
+            assert!(
+                !load(&partial).expect("loads").shop_configured(),
+                "{missing}"
+            );
+        }
+    }
+
+    #[test]
+    fn production_refuses_a_plain_http_shop_url_by_name() {
+        let error = load(&[
+            ("APP_ENV", "production"),
+            ("TIKTOK_CLIENT_ID", "client"),
+            ("TIKTOK_CLIENT_SECRET", "secret"),
+            (
+                "TOKEN_ENCRYPTION_KEY",
+                "k:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            ),
+            ("AUTH_JWT_SECRET", "a-jwt-secret-of-at-least-32-bytes-long"),
+            ("TIKTOK_SHOP_API_BASE_URL", "http://shop.example"),
+        ])
+        .expect_err("refused");
+        assert!(
+            error.to_string().contains("TIKTOK_SHOP_API_BASE_URL"),
+            "{error}"
+        );
+    }
+}
