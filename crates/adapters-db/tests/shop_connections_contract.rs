@@ -19,6 +19,7 @@ use tiktok_domain::shop::{
 on_both_backends!(
     a_connection_round_trips_with_its_shops,
     another_users_active_seller_is_a_conflict_and_nothing_is_written,
+    of_concurrent_connections_of_one_seller_exactly_one_wins,
     a_reconnect_to_another_seller_erases_the_previous_sellers_data,
     a_vanished_shop_is_kept_unauthorized_with_its_cipher_erased,
     shop_writes_are_fenced_by_the_generation,
@@ -147,6 +148,29 @@ async fn another_users_active_seller_is_a_conflict_and_nothing_is_written(db: Da
         Some(user("user-2")),
         "the ended connection no longer answers for the shop"
     );
+}
+
+async fn of_concurrent_connections_of_one_seller_exactly_one_wins(db: Database) {
+    let connections = Arc::new(DieselShopConnections::new(db));
+    let tasks: Vec<_> = (0..8)
+        .map(|i| {
+            let connections = Arc::clone(&connections);
+            tokio::spawn(async move {
+                let uid = format!("user-{i}");
+                let new = new_connection(&uid, "seller-1", &uid, vec![shop("1", &uid)], at(0, 0));
+                connections.save_connection(&new).await
+            })
+        })
+        .collect();
+    let mut won = 0;
+    for task in tasks {
+        match task.await.expect("joined") {
+            Ok(_) => won += 1,
+            Err(RepositoryError::Conflict) => {}
+            Err(other) => panic!("expected a conflict, got {other:?}"),
+        }
+    }
+    assert_eq!(won, 1);
 }
 
 async fn a_reconnect_to_another_seller_erases_the_previous_sellers_data(db: Database) {
