@@ -13,7 +13,10 @@ if (postgresReachable()) kinds.push("postgres");
 else if (process.env.REQUIRE_POSTGRES === "1") throw new Error("REQUIRE_POSTGRES=1 but PostgreSQL is not reachable on 127.0.0.1:5432");
 
 interface Figures {
-  shops: { shop_id: string; currencies: { currency: string; month: { orders: number; revenue: string } }[] }[];
+  shops: {
+    shop_id: string;
+    currencies: { currency: string; last_30_days: { orders: number; revenue: { amount: string; currency: string } } }[];
+  }[];
 }
 
 describe.each(kinds)("the TikTok Shop card on %s", (kind) => {
@@ -109,12 +112,12 @@ describe.each(kinds)("the TikTok Shop card on %s", (kind) => {
       const mine = figures.shops.find((f) => f.shop_id === shop.shop_id);
       for (const c of mine?.currencies ?? []) {
         // The very digits the service sent, with their currency; each currency on its own.
-        await visible(section.locator(`[data-currency="${c.currency}"] dd`, { hasText: formatMoney(c.month.revenue, c.currency) }));
+        await visible(section.locator(`[data-currency="${c.currency}"] dd`, { hasText: formatMoney(c.last_30_days.revenue.amount, c.last_30_days.revenue.currency) }));
         await visible(section.getByRole("table", { name: `Orders by status, last 30 days (${c.currency})` }));
         await visible(section.getByRole("list", { name: `Top products by units (${c.currency})` }));
       }
     }
-    expect(figures.shops.some((s) => s.currencies.some((c) => c.month.orders > 0))).toBe(true);
+    expect(figures.shops.some((s) => s.currencies.some((c) => c.last_30_days.orders > 0))).toBe(true);
     await accessible();
 
     const before = await shopCard().locator("[data-testid=shop-last-sync] time").getAttribute("datetime");

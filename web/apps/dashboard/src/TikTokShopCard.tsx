@@ -14,6 +14,7 @@ import {
   type ShopConnectionStatus,
   type ShopCurrencyFigures,
   type ShopFigures,
+  type ShopMoney,
   type ShopSummary,
 } from "@creator-platform/tiktok-integration";
 import { DisconnectButton } from "./DisconnectButton";
@@ -168,6 +169,11 @@ function ShopSection({ shop, figures }: { shop: ShopSummary; figures: ShopFigure
   );
 }
 
+/** An amount as sent (decimal string and currency), shown exactly. */
+function money(value: ShopMoney): string {
+  return formatMoney(value.amount, value.currency);
+}
+
 /** The figures of one currency of one shop (never added to another currency's). */
 function CurrencyFigures({ shopName, figures }: { shopName: string; figures: ShopCurrencyFigures }) {
   const statuses = Object.entries(figures.orders_by_status).sort(([a], [b]) => a.localeCompare(b));
@@ -177,19 +183,19 @@ function CurrencyFigures({ shopName, figures }: { shopName: string; figures: Sho
       <dl className="counts" aria-label={`${shopName}, ${figures.currency}, last 30 days`}>
         <div>
           <dt>Orders (30 days)</dt>
-          <dd>{formatCount(figures.month.orders)}</dd>
+          <dd>{formatCount(figures.last_30_days.orders)}</dd>
         </div>
         <div>
           <dt>Revenue (30 days)</dt>
-          <dd>{formatMoney(figures.month.revenue, figures.currency)}</dd>
+          <dd>{money(figures.last_30_days.revenue)}</dd>
         </div>
         <div>
           <dt>Units sold</dt>
-          <dd>{formatCount(figures.month.units)}</dd>
+          <dd>{formatCount(figures.last_30_days.units)}</dd>
         </div>
         <div>
           <dt>Revenue (7 days)</dt>
-          <dd>{formatMoney(figures.week.revenue, figures.currency)}</dd>
+          <dd>{money(figures.last_7_days.revenue)}</dd>
         </div>
       </dl>
       <h4 id={topId}>Top products by units ({figures.currency})</h4>

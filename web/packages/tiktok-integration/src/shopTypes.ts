@@ -31,12 +31,15 @@ export interface ShopSummary {
 }
 export interface ShopAuthorizationStart {
   authorization_url: string;
-  state: string;
   expires_at: string;
+}
+export interface ShopMoney {
+  amount: string;
+  currency: string;
 }
 export interface ShopWindow {
   orders: number;
-  revenue: string;
+  revenue: ShopMoney;
   units: number;
 }
 export interface ShopTopProduct {
@@ -46,9 +49,9 @@ export interface ShopTopProduct {
 }
 export interface ShopCurrencyFigures {
   currency: string;
-  day: ShopWindow;
-  week: ShopWindow;
-  month: ShopWindow;
+  last_24_hours: ShopWindow;
+  last_7_days: ShopWindow;
+  last_30_days: ShopWindow;
   orders_by_status: Record<string, number>;
   top_products: ShopTopProduct[];
 }
@@ -66,8 +69,7 @@ export interface ShopOrder {
   shop_id: string;
   order_id: string;
   status: string;
-  currency: string;
-  total_amount: string;
+  total: ShopMoney;
   created_at: string;
   updated_at: string;
 }
@@ -81,7 +83,7 @@ export interface ShopProduct {
   product_id: string;
   title: string;
   status: string;
-  skus: { sku_id: string; seller_sku: string; currency: string | null; price: string | null; stock: number }[];
+  skus: { sku_id: string; seller_sku: string; price: ShopMoney | null; stock: number }[];
 }
 export interface ShopProductPage {
   user_id: string;

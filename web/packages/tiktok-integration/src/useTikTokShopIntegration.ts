@@ -150,7 +150,9 @@ export function useTikTokShopIntegration(options: UseTikTokShopIntegrationOption
     begin();
     try {
       const start = await client.init(userId);
-      rememberShopState(start.state);
+      // The state travels in the authorize URL; it marks the return as the Shop's (see shopFlow.ts).
+      const state = new URL(start.authorization_url).searchParams.get("state");
+      if (state) rememberShopState(state);
       const go = navigateRef.current ?? ((url: string) => window.location.assign(url));
       go(start.authorization_url);
     } catch (thrown) {

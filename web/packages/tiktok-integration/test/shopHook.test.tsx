@@ -71,7 +71,7 @@ describe("useTikTokShopIntegration: states", () => {
     expect(result.current.isConnected).toBe(true);
     expect(result.current.connectionStatus?.seller?.seller_name).toBe("Sandbox Seller");
     expect(result.current.connectionStatus?.shops).toHaveLength(2);
-    expect(result.current.metrics?.shops[1]?.currencies[0]?.month.revenue).toBe("98765432109876543210.99");
+    expect(result.current.metrics?.shops[1]?.currencies[0]?.last_30_days.revenue.amount).toBe("98765432109876543210.99");
   });
 
   it("tells calmly that Shop is not configured (503 shop_not_configured)", async () => {
@@ -128,7 +128,6 @@ describe("useTikTokShopIntegration: actions", () => {
         init = new URL(request.url);
         return HttpResponse.json({
           authorization_url: "https://services.tiktokshop.test/open/authorize?service_id=s&state=shop-st",
-          state: "shop-st",
           expires_at: "2026-12-04T10:10:00Z",
         });
       }),
@@ -184,7 +183,7 @@ describe("useTikTokShopIntegration: actions", () => {
       http.get(`${SHOP_API}/metrics/:userId`, () => {
         order.push("metrics");
         const m = shopMetrics();
-        m.shops[0]!.currencies[0]!.month.revenue = revenue;
+        m.shops[0]!.currencies[0]!.last_30_days.revenue.amount = revenue;
         return HttpResponse.json(m);
       }),
       http.post(`${SHOP_API}/sync/:userId`, () => {
@@ -198,7 +197,7 @@ describe("useTikTokShopIntegration: actions", () => {
     order.length = 0;
     await act(() => result.current.refreshShop());
     expect(order).toEqual(["sync", "status", "metrics"]);
-    expect(result.current.metrics?.shops[0]?.currencies[0]?.month.revenue).toBe("20.05");
+    expect(result.current.metrics?.shops[0]?.currencies[0]?.last_30_days.revenue.amount).toBe("20.05");
     expect(result.current.syncing).toBe(false);
   });
 

@@ -39,9 +39,9 @@ export const shopNotConnected: ShopConnectionStatus = {
 export function currencyFigures(currency: string, revenue: string, overrides: Partial<ShopCurrencyFigures> = {}): ShopCurrencyFigures {
   return {
     currency,
-    day: { orders: 1, revenue: "1.00", units: 1 },
-    week: { orders: 3, revenue: "3.00", units: 4 },
-    month: { orders: 12, revenue, units: 20 },
+    last_24_hours: { orders: 1, revenue: { amount: "1.00", currency }, units: 1 },
+    last_7_days: { orders: 3, revenue: { amount: "3.00", currency }, units: 4 },
+    last_30_days: { orders: 12, revenue: { amount: revenue, currency }, units: 20 },
     orders_by_status: { COMPLETED: 10, CANCELLED: 1, AWAITING_SHIPMENT: 2 },
     top_products: [
       { product_id: "1729000000000000001", product_name: "Wool socks", units: 12 },
