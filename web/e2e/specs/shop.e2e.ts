@@ -165,4 +165,17 @@ describe.each(kinds)("the TikTok Shop card on %s", (kind) => {
     expect(await accountCard().getByRole("alert").count()).toBe(0);
     await accessible();
   });
+
+  it("says calmly that TikTok Shop is not set up when the service has no Shop app, and the TikTok card still works", async () => {
+    // A Shop app key without its service id: Shop is not configured, the sandbox does not stand in for it.
+    await service.stop();
+    await service.start(database, { TIKTOK_APP_KEY: "e2e_app_key", TIKTOK_APP_SECRET: "e2e_app_secret" });
+    expect((await shopApi("GET", `status/${user}`)).status).toBe(503);
+    await page.goto(`${preview.origin}/creator-dashboard/settings?as=${user}`);
+    await visible(shopCard().getByRole("status").getByText("TikTok Shop is not set up for this dashboard yet."));
+    expect(await shopCard().getByRole("alert").count()).toBe(0);
+    expect(await shopCard().getByRole("button").count()).toBe(0);
+    await visible(accountCard().getByRole("button", { name: "Connect TikTok" }));
+    await accessible();
+  });
 });
