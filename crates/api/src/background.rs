@@ -182,6 +182,8 @@ pub struct Background {
     service: AccountService,
     stop: watch::Sender<bool>,
     tasks: Vec<JoinHandle<()>>,
+    /// The TikTok Shop token refresher, when Shop is configured.
+    shop: Option<Arc<crate::shop_background::ShopRefresher>>,
 }
 
 impl Background {
@@ -210,7 +212,32 @@ impl Background {
             service,
             stop,
             tasks,
+            shop: None,
         }
+    }
+
+    /// Adds the TikTok Shop token refresher (when Shop is configured): its loop stops with the others and
+    /// is waited for like them.
+    pub fn start_shop(
+        &mut self,
+        tokens: tiktok_domain::shop::ShopTokens,
+        settings: &BackgroundSettings,
+    ) {
+        let refresher = Arc::new(crate::shop_background::ShopRefresher::new(
+            tokens,
+            self.stop.subscribe(),
+        ));
+        if settings.enabled {
+            let every = Duration::from_secs(settings.refresh_interval_seconds.max(1));
+            self.tasks
+                .push(tokio::spawn(Arc::clone(&refresher).run(every)));
+        }
+        self.shop = Some(refresher);
+    }
+
+    /// The TikTok Shop token refresher, when Shop is configured (its round can be run by hand).
+    pub fn shop_refresher(&self) -> Option<Arc<crate::shop_background::ShopRefresher>> {
+        self.shop.clone()
     }
 
     /// The worker (its rounds can be run by hand).
@@ -263,7 +290,7 @@ fn record_sync_round(result: &Result<SyncReport, ServiceError>, took: Duration) 
 }
 
 /// Sleeps for `duration` unless the stop signal comes first; returns whether to stop.
-async fn sleep_or_stop(duration: Duration, stop: &mut watch::Receiver<bool>) -> bool {
+pub(crate) async fn sleep_or_stop(duration: Duration, stop: &mut watch::Receiver<bool>) -> bool {
     let slept = tokio::select! {
         () = tokio::time::sleep(duration) => true,
         _ = stop.wait_for(|stopped| *stopped) => false,

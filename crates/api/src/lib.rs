@@ -10,6 +10,8 @@ pub mod monitoring;
 pub mod rate_limit;
 pub mod routes;
 pub mod settings;
+pub mod shop_background;
+pub mod shop_wiring;
 pub mod shutdown;
 pub mod startup;
 pub mod telemetry;

@@ -55,12 +55,16 @@ impl Application {
         let authenticator = wiring::authenticator(&settings)?;
         let sandbox = wiring::start_sandbox_if_needed(&mut settings).await?;
         let database = wiring::database(&settings).await?;
-        let service = wiring::account_service(&settings, database.clone(), cipher)?;
-        let background = Background::start(
+        let service = wiring::account_service(&settings, database.clone(), cipher.clone())?;
+        let shop = crate::shop_wiring::shop_services(&settings, database.clone(), cipher)?;
+        let mut background = Background::start(
             service.clone(),
             wiring::account_schedule(database.clone()),
             &settings.background,
         );
+        if let Some(shop) = &shop {
+            background.start_shop(shop.tokens.clone(), &settings.background);
+        }
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
             .map_err(|e| {
                 StartupError::Bind(settings.server.host.clone(), settings.server.port, e)
@@ -79,6 +83,7 @@ impl Application {
             database.clone(),
             webhook,
             sandbox.is_some(),
+            routes::shop::ShopApi::new(shop),
         )?;
         let metrics = monitoring::serve(&settings.metrics, database.clone())?;
         tracing::info!(
@@ -172,6 +177,10 @@ impl Application {
     }
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "the composition root hands each built part to the server once"
+)]
 fn serve(
     listener: TcpListener,
     settings: &Settings,
@@ -180,7 +189,9 @@ fn serve(
     database: Database,
     webhook: tiktok_adapters_tiktok::TikTokWebhooks,
     with_sandbox: bool,
+    shop: routes::shop::ShopApi,
 ) -> Result<Server, StartupError> {
+    let shop = web::Data::new(shop);
     // Each route takes the use cases it needs; the webhook route still takes the whole service.
     let connections = web::Data::new(service.connections().clone());
     let syncs = web::Data::new(service.syncs().clone());
@@ -217,6 +228,7 @@ fn serve(
             .app_data(authenticator.clone())
             .app_data(database.clone())
             .app_data(webhook.clone())
+            .app_data(shop.clone())
             .app_data(rate_limiter.clone())
             .app_data(web::Data::new(limits))
             .app_data(middleware::query_config())

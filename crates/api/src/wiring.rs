@@ -78,6 +78,12 @@ pub async fn start_sandbox_if_needed(
     }
     let config = SandboxConfig {
         port: settings.sandbox.port,
+        // The sandbox's Shop authorize page sends the seller back to the dashboard's settings page with
+        // Shop's `code` and `state` (TikTok: the redirect configured at Partner Center).
+        shop: tiktok_sandbox::ShopSandboxConfig {
+            redirect_url: Some(settings.tiktok.redirect_uri.trim().to_owned()),
+            ..tiktok_sandbox::ShopSandboxConfig::default()
+        },
         ..SandboxConfig::default()
     };
     let sandbox = Sandbox::start(config).map_err(|e| {
@@ -94,6 +100,7 @@ pub async fn start_sandbox_if_needed(
     settings.tiktok.client_secret = secrecy::SecretString::from(sandbox.client_secret().to_owned());
     settings.tiktok.auth_base_url = sandbox.base_url();
     settings.tiktok.api_base_url = sandbox.base_url();
+    crate::shop_wiring::use_sandbox_shop_if_unset(settings, &sandbox);
     Ok(Some(sandbox))
 }
 

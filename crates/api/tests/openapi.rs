@@ -37,6 +37,15 @@ fn every_contract_path_is_documented() {
         "/api/v1/integrations/tiktok/metrics/{user_id}/history",
         "/api/v1/integrations/tiktok/videos/{user_id}",
         "/api/v1/integrations/tiktok/webhooks",
+        "/api/v1/integrations/tiktok-shop/status/{user_id}",
+        "/api/v1/integrations/tiktok-shop/auth/init",
+        "/api/v1/integrations/tiktok-shop/auth/callback",
+        "/api/v1/integrations/tiktok-shop/disconnect/{user_id}",
+        "/api/v1/integrations/tiktok-shop/sync/{user_id}",
+        "/api/v1/integrations/tiktok-shop/metrics/{user_id}",
+        "/api/v1/integrations/tiktok-shop/orders/{user_id}",
+        "/api/v1/integrations/tiktok-shop/products/{user_id}",
+        "/api/v1/integrations/tiktok-shop/webhooks",
         "/health/live",
         "/health/ready",
     ] {
@@ -88,8 +97,8 @@ fn every_user_id_has_the_contracts_pattern_and_is_required() {
         }
     }
     assert_eq!(
-        seen, 9,
-        "user_id on every creator endpoint and the development sign-in"
+        seen, 17,
+        "user_id on every creator and seller endpoint and the development sign-in"
     );
     let callback = &document["paths"]["/api/v1/integrations/tiktok/auth/callback"]["post"];
     assert_eq!(parameter(callback, "state")["required"], true);
@@ -148,7 +157,7 @@ fn secured_operations_document_401_and_403_and_those_taking_a_user_id_400() {
             assert!(responses.get("400").is_some(), "{method} {path} lacks 400");
         }
     }
-    assert_eq!(secured, 8);
+    assert_eq!(secured, 16);
 }
 
 #[test]
@@ -164,4 +173,55 @@ fn the_webhook_body_is_tiktoks_event_object() {
         serde_json::json!(["client_key", "event", "create_time", "user_openid"])
     );
     assert_eq!(event["properties"]["create_time"]["type"], "integer");
+}
+
+#[test]
+fn shop_operations_have_unique_shop_prefixed_ids_and_documented_filters() {
+    let document = document();
+    let mut ids: Vec<String> = operations(&document)
+        .into_iter()
+        .filter(|(_, path, _)| path.starts_with("/api/v1/integrations/tiktok-shop/"))
+        .map(|(_, _, operation)| operation["operationId"].as_str().unwrap_or("").to_owned())
+        .collect();
+    ids.sort();
+    assert_eq!(
+        ids,
+        [
+            "shop_auth_callback",
+            "shop_auth_init",
+            "shop_disconnect",
+            "shop_metrics",
+            "shop_orders",
+            "shop_products",
+            "shop_status",
+            "shop_sync",
+            "shop_webhooks",
+        ]
+    );
+    let orders = &document["paths"]["/api/v1/integrations/tiktok-shop/orders/{user_id}"]["get"];
+    assert_eq!(
+        parameter(orders, "status")["schema"]["enum"],
+        serde_json::json!([
+            "UNPAID",
+            "ON_HOLD",
+            "AWAITING_SHIPMENT",
+            "PARTIALLY_SHIPPING",
+            "AWAITING_COLLECTION",
+            "IN_TRANSIT",
+            "DELIVERED",
+            "COMPLETED",
+            "CANCELLED"
+        ])
+    );
+    assert_eq!(
+        parameter(orders, "shop_id")["schema"]["pattern"],
+        "^[0-9]{1,32}$"
+    );
+    assert_eq!(parameter(orders, "limit")["schema"]["maximum"], 100);
+    let webhook = &document["paths"]["/api/v1/integrations/tiktok-shop/webhooks"]["post"];
+    assert!(
+        webhook["security"].is_null(),
+        "TikTok Shop signs it; no JWT"
+    );
+    assert!(webhook["responses"]["401"].is_object());
 }

@@ -12,6 +12,7 @@ pub mod oauth;
 pub mod openapi;
 mod param_docs;
 mod params;
+pub mod shop;
 pub mod timestamps;
 pub mod webhook;
 
@@ -95,6 +96,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         content::videos,
     );
     single_method_route(cfg, &format!("{PREFIX}/webhooks"), Post, webhook::receive);
+    shop::configure(cfg);
 }
 
 /// Registers `handler` for `path` and `verb` only; any other method answers 405 with `Allow` in the contract's

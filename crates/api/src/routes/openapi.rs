@@ -4,7 +4,9 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{analytics_dto, connection, content, content_dto, dev, dto, health, oauth, webhook};
+use super::{
+    analytics_dto, connection, content, content_dto, dev, dto, health, oauth, shop, webhook,
+};
 use crate::error;
 
 /// The service's OpenAPI document.
@@ -13,13 +15,22 @@ use crate::error;
     info(title = "TikTok integration service", description = "Connect creators' TikTok accounts, keep their tokens fresh, sync and serve their metrics, videos and history."),
     paths(connection::status, oauth::init, oauth::callback, connection::disconnect, connection::sync, connection::metrics,
         content::history, content::videos, webhook::receive,
-        health::live, health::ready, dev::token),
+        health::live, health::ready, dev::token,
+        shop::connection::status, shop::oauth::init, shop::oauth::callback, shop::connection::disconnect,
+        shop::connection::sync, shop::reads::metrics, shop::reads::orders, shop::reads::products, shop::webhook::receive),
     components(schemas(dto::StatusBody, dto::SyncErrorBody, dto::AccountBody, dto::InitBody, dto::MetricsBody,
         content_dto::VideoBody, content_dto::VideoPageBody, analytics_dto::HistoryBody, analytics_dto::HistoryPointBody,
         analytics_dto::GrowthBody, analytics_dto::GrowthWindows, analytics_dto::ViewsBody, content_dto::MissingDataBody,
-        webhook::WebhookEvent, error::ErrorBody, error::ErrorDetail, dev::DevTokenBody)),
+        webhook::WebhookEvent, error::ErrorBody, error::ErrorDetail, dev::DevTokenBody,
+        shop::dto::ShopStatusBody, shop::dto::ShopSellerBody, shop::dto::ShopSummaryBody, shop::dto::ShopInitBody,
+        shop::figures_dto::ShopMetricsBody, shop::figures_dto::ShopFiguresBody, shop::figures_dto::CurrencyFiguresBody,
+        shop::figures_dto::WindowBody, shop::figures_dto::TopProductBody, shop::figures_dto::MoneyBody,
+        shop::listing_dto::ShopOrdersBody, shop::listing_dto::ShopOrderBody, shop::listing_dto::ShopLineItemBody,
+        shop::listing_dto::ShopProductsBody, shop::listing_dto::ShopProductBody, shop::listing_dto::ShopSkuBody,
+        shop::webhook_body::ShopWebhookNotification)),
     modifiers(&BearerAuth),
-    tags((name = "tiktok", description = "TikTok account connection"), (name = "health", description = "probes"),
+    tags((name = "tiktok", description = "TikTok account connection"),
+        (name = "tiktok-shop", description = "TikTok Shop seller connection: shops, orders, revenue, products"), (name = "health", description = "probes"),
         (name = "development", description = "development only, with the TikTok sandbox; 404 anywhere else"))
 )]
 pub struct ApiDoc;

@@ -7,6 +7,7 @@ mod environment;
 #[cfg(test)]
 mod real_tiktok_tests;
 mod sections;
+mod shop;
 #[cfg(test)]
 mod tests;
 
@@ -17,6 +18,7 @@ use config::{Config, Environment as EnvSource, File, FileFormat};
 
 pub use environment::Environment;
 pub use sections::*;
+pub use shop::ShopSettings;
 
 /// The compiled-in defaults.
 const BASE: &str = include_str!("../../../../config/base.toml");
@@ -35,6 +37,10 @@ const NAMED_VARIABLES: &[(&str, &str)] = &[
     ("TIKTOK_API_BASE_URL", "tiktok.api_base_url"),
     ("TIKTOK_APP_KEY", "tiktok.app_key"),
     ("TIKTOK_APP_SECRET", "tiktok.app_secret"),
+    ("TIKTOK_SHOP_SERVICE_ID", "shop.service_id"),
+    ("TIKTOK_SHOP_AUTH_BASE_URL", "shop.auth_base_url"),
+    ("TIKTOK_SHOP_TOKEN_BASE_URL", "shop.token_base_url"),
+    ("TIKTOK_SHOP_API_BASE_URL", "shop.api_base_url"),
     ("DATABASE_URL", "database.url"),
     ("HOST", "server.host"),
     ("PORT", "server.port"),
@@ -118,9 +124,12 @@ impl Settings {
     fn check(&self) -> Result<(), SettingsError> {
         let rule = |m: String| Err(SettingsError::Rule(m));
         for (name, url) in [
-            ("TIKTOK_AUTH_BASE_URL", &self.tiktok.auth_base_url),
-            ("TIKTOK_API_BASE_URL", &self.tiktok.api_base_url),
-        ] {
+            ("TIKTOK_AUTH_BASE_URL", self.tiktok.auth_base_url.as_str()),
+            ("TIKTOK_API_BASE_URL", self.tiktok.api_base_url.as_str()),
+        ]
+        .into_iter()
+        .chain(self.shop.urls())
+        {
             let Ok(parsed) = url::Url::parse(url) else {
                 return rule(format!("{name} is not a URL"));
             };
@@ -169,6 +178,15 @@ impl Settings {
             }
         }
         Ok(())
+    }
+
+    /// Whether TikTok Shop is configured with real credentials (`TIKTOK_APP_KEY`, `TIKTOK_APP_SECRET`,
+    /// `TIKTOK_SHOP_SERVICE_ID`). Without them, the sandbox speaks Shop in development, and the Shop
+    /// endpoints answer `503 shop_not_configured` elsewhere.
+    pub fn shop_configured(&self) -> bool {
+        !self.tiktok.app_key.trim().is_empty()
+            && !is_blank(&self.tiktok.app_secret)
+            && !self.shop.service_id.trim().is_empty()
     }
 }
 

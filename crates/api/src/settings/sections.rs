@@ -25,6 +25,8 @@ pub struct Settings {
     pub rate_limit: RateLimitSettings,
     /// `[content]`
     pub content: ContentSettings,
+    /// `[shop]`: TikTok Shop.
+    pub shop: super::ShopSettings,
     /// `[sandbox]`
     pub sandbox: SandboxSettings,
     /// `[log]`
