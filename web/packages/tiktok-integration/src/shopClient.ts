@@ -4,7 +4,7 @@
  * into a {@link TikTokIntegrationError} worded for TikTok Shop.
  */
 import createClient from "openapi-fetch";
-import type { ShopPaths as paths } from "./shopTypes";
+import type { paths } from "./generated/api";
 import { settle, type TikTokClientOptions } from "./client";
 import { shopMessageFor } from "./shopErrors";
 import type {
@@ -12,8 +12,9 @@ import type {
   ShopConnectionStatus,
   ShopMetrics,
   ShopOrderPage,
-  ShopPageQuery,
+  ShopOrdersQuery,
   ShopProductPage,
+  ShopProductsQuery,
 } from "./shopTypes";
 
 /** What TikTok Shop sent back to the page: a code and the state, or an error and the state. */
@@ -41,9 +42,9 @@ export interface TikTokShopClient {
   /** `GET metrics/{user_id}`: the stored figures per shop and currency (no TikTok call). */
   metrics(userId: string, shopId?: string): Promise<ShopMetrics>;
   /** `GET orders/{user_id}`: one keyset page of stored orders, newest first. */
-  orders(userId: string, query?: ShopPageQuery): Promise<ShopOrderPage>;
+  orders(userId: string, query?: ShopOrdersQuery): Promise<ShopOrderPage>;
   /** `GET products/{user_id}`: one keyset page of stored products with their SKUs. */
-  products(userId: string, query?: ShopPageQuery): Promise<ShopProductPage>;
+  products(userId: string, query?: ShopProductsQuery): Promise<ShopProductPage>;
 }
 
 /** Creates the typed client of the service's TikTok Shop endpoints. */

@@ -9,7 +9,14 @@ import { TikTokIntegrationError } from "./errors";
 import { createTikTokShopClient, type TikTokShopClient } from "./shopClient";
 import { shopMessageFor } from "./shopErrors";
 import { cleanShopReturn, readShopReturn, rememberShopState } from "./shopFlow";
-import type { ShopConnectionStatus, ShopMetrics, ShopOrderPage, ShopPageQuery, ShopProductPage } from "./shopTypes";
+import type {
+  ShopConnectionStatus,
+  ShopMetrics,
+  ShopOrderPage,
+  ShopOrdersQuery,
+  ShopProductPage,
+  ShopProductsQuery,
+} from "./shopTypes";
 
 /** Options of {@link useTikTokShopIntegration}. */
 export interface UseTikTokShopIntegrationOptions {
@@ -62,9 +69,9 @@ export interface TikTokShopIntegration {
   /** Loads the status (and, with a seller, the figures). */
   checkConnectionStatus: () => Promise<ShopConnectionStatus | null>;
   /** One page of stored orders (newest first); null on failure, which `error` then tells. */
-  loadOrders: (query?: ShopPageQuery) => Promise<ShopOrderPage | null>;
+  loadOrders: (query?: ShopOrdersQuery) => Promise<ShopOrderPage | null>;
   /** One page of stored products with their SKUs; null on failure, which `error` then tells. */
-  loadProducts: (query?: ShopPageQuery) => Promise<ShopProductPage | null>;
+  loadProducts: (query?: ShopProductsQuery) => Promise<ShopProductPage | null>;
 }
 
 interface Failure {
@@ -202,7 +209,7 @@ export function useTikTokShopIntegration(options: UseTikTokShopIntegrationOption
   }, [begin, end, client, userId, load, report]);
 
   const loadOrders = useCallback(
-    async (query?: ShopPageQuery) => {
+    async (query?: ShopOrdersQuery) => {
       try {
         return await client.orders(userId, query);
       } catch (thrown) {
@@ -214,7 +221,7 @@ export function useTikTokShopIntegration(options: UseTikTokShopIntegrationOption
   );
 
   const loadProducts = useCallback(
-    async (query?: ShopPageQuery) => {
+    async (query?: ShopProductsQuery) => {
       try {
         return await client.products(userId, query);
       } catch (thrown) {
