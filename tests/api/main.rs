@@ -41,6 +41,7 @@ mod refresh_crash;
 mod replicas;
 mod security_auth;
 mod security_secrets;
+mod shop;
 mod startup_keys;
 mod tiktok_faults;
 mod webhooks;

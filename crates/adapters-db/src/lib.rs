@@ -34,5 +34,5 @@ pub use errors::DbError;
 pub use event_append::append_event;
 pub use event_outbox::{DieselEventOutbox, EndpointSubscription};
 pub use request_budget::DieselRequestBudget;
-pub use shop::DieselShopNotifications;
+pub use shop::{DieselShopConnections, DieselShopNotifications, DieselShopStore};
 pub use state_store::DieselOAuthStateStore;

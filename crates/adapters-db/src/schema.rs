@@ -120,6 +120,8 @@ diesel::table! {
 pub(crate) mod constraints {
     /// The partial unique index: one active account per TikTok `open_id`.
     pub(crate) const ACTIVE_OPEN_ID: &str = "tiktok_accounts_active_tiktok_user_id_key";
+    /// The partial unique index: one active Shop connection per seller `open_id`.
+    pub(crate) const ACTIVE_SHOP_OPEN_ID: &str = "tiktok_shop_connections_active_open_id_key";
 }
 
 diesel::table! {
@@ -170,6 +172,106 @@ diesel::table! {
 
 // The metrics read joins an account with its kept analytics.
 diesel::allow_tables_to_appear_in_same_query!(tiktok_accounts, tiktok_analytics);
+
+diesel::table! {
+    /// One TikTok Shop seller connection per product user (migration `2026-12-04-000090_tiktok_shop`).
+    tiktok_shop_connections (user_id) {
+        user_id -> Text,
+        open_id -> Text,
+        seller_name -> Text,
+        seller_base_region -> Text,
+        granted_scopes -> Text,
+        status -> Text,
+        access_token -> Nullable<Text>,
+        refresh_token -> Nullable<Text>,
+        access_token_expires_at -> Nullable<Timestamp>,
+        refresh_token_expires_at -> Nullable<Timestamp>,
+        connection_generation -> Nullable<Text>,
+        disconnect_reason -> Nullable<Text>,
+        reauth_due_at -> Nullable<Timestamp>,
+        connected_at -> Timestamp,
+        last_sync_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+        refresh_lease_owner -> Nullable<Text>,
+        refresh_lease_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    /// The shops of a seller connection, their sealed ciphers, sync cursors and figures' header.
+    tiktok_shop_shops (user_id, shop_id) {
+        user_id -> Text,
+        shop_id -> Text,
+        name -> Text,
+        region -> Text,
+        seller_type -> Text,
+        code -> Text,
+        cipher -> Nullable<Text>,
+        authorized -> Bool,
+        orders_synced_until -> Nullable<BigInt>,
+        products_synced_until -> Nullable<BigInt>,
+        active_products -> Nullable<BigInt>,
+        figures_computed_at -> Nullable<Timestamp>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    /// Synced Shop orders (ids and money as text).
+    tiktok_shop_orders (user_id, shop_id, order_id) {
+        user_id -> Text,
+        shop_id -> Text,
+        order_id -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        currency -> Text,
+        total_amount -> Text,
+        line_items -> Text,
+    }
+}
+
+diesel::table! {
+    /// Synced Shop products, their SKUs as JSON.
+    tiktok_shop_products (user_id, shop_id, product_id) {
+        user_id -> Text,
+        shop_id -> Text,
+        product_id -> Text,
+        title -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        skus -> Text,
+    }
+}
+
+diesel::table! {
+    /// The figures each Shop sync kept, one row per shop and currency.
+    tiktok_shop_figures (user_id, shop_id, currency) {
+        user_id -> Text,
+        shop_id -> Text,
+        currency -> Text,
+        computed_at -> Timestamp,
+        orders_1d -> BigInt,
+        revenue_1d -> Text,
+        units_1d -> BigInt,
+        orders_7d -> BigInt,
+        revenue_7d -> Text,
+        units_7d -> BigInt,
+        orders_30d -> BigInt,
+        revenue_30d -> Text,
+        units_30d -> BigInt,
+        by_status -> Text,
+        top_products -> Text,
+    }
+}
+
+// A webhook finds the user of a shop through the connection; the figures read joins shops and figures.
+diesel::allow_tables_to_appear_in_same_query!(
+    tiktok_shop_connections,
+    tiktok_shop_shops,
+    tiktok_shop_figures
+);
 
 diesel::table! {
     /// TikTok Shop webhook notifications already handled (migration `2026-12-04-000090_tiktok_shop`).

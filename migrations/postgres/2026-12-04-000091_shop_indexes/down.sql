@@ -1,0 +1,3 @@
+DROP INDEX tiktok_shop_orders_status_created_idx;
+DROP INDEX tiktok_shop_products_status_updated_idx;
+DROP INDEX tiktok_shop_products_shop_updated_idx;
