@@ -138,7 +138,9 @@ describe.each(kinds)("the TikTok Shop card on %s", (kind) => {
     await dialog.getByRole("button", { name: "Disconnect" }).click();
     await visible(shopCard().getByRole("button", { name: "Connect TikTok Shop" }));
     await visible(shopCard().getByText("Not connected", { exact: true }));
-    expect((await shopApi("GET", `metrics/${user}`)).status).toBe(404);
+    // Erased: no figures, no orders left.
+    expect(((await shopApi("GET", `metrics/${user}`)).body as Figures).shops).toEqual([]);
+    expect(((await shopApi("GET", `orders/${user}`)).body as { orders: unknown[] }).orders).toEqual([]);
   });
 
   it("does not replay the Shop code when the return URL is loaded again", async () => {
