@@ -119,6 +119,7 @@ describe.each(kinds)("the TikTok Shop card on %s", (kind) => {
     }
     expect(figures.shops.some((s) => s.currencies.some((c) => c.last_30_days.orders > 0))).toBe(true);
     await accessible();
+    await screenshot(page, `${testName}-connected`);
 
     const before = await shopCard().locator("[data-testid=shop-last-sync] time").getAttribute("datetime");
     await new Promise((r) => setTimeout(r, 1100)); // the last sync is shown to the second

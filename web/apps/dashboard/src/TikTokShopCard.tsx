@@ -169,6 +169,9 @@ function ShopSection({ shop, figures }: { shop: ShopSummary; figures: ShopFigure
   );
 }
 
+/** How many of the (at most ten) top products the card lists per shop and currency. */
+const TOP_PRODUCTS_SHOWN = 5;
+
 /** An amount as sent (decimal string and currency), shown exactly. */
 function money(value: ShopMoney): string {
   return formatMoney(value.amount, value.currency);
@@ -190,7 +193,7 @@ function CurrencyFigures({ shopName, figures }: { shopName: string; figures: Sho
           <dd>{money(figures.last_30_days.revenue)}</dd>
         </div>
         <div>
-          <dt>Units sold</dt>
+          <dt>Units sold (30 days)</dt>
           <dd>{formatCount(figures.last_30_days.units)}</dd>
         </div>
         <div>
@@ -203,7 +206,7 @@ function CurrencyFigures({ shopName, figures }: { shopName: string; figures: Sho
         <p className="muted">No products sold in the last 30 days.</p>
       ) : (
         <ol className="videos" aria-labelledby={topId}>
-          {figures.top_products.map((p) => (
+          {figures.top_products.slice(0, TOP_PRODUCTS_SHOWN).map((p) => (
             <li key={p.product_id}>
               <span className="video-title">{p.product_name || "Unnamed product"}</span>
               <span className="muted">{formatCount(p.units)} units</span>

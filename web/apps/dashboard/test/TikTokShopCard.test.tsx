@@ -67,6 +67,26 @@ describe("TikTokShopCard", () => {
     expect(within(gb).queryByText("0.30", { exact: false })).toBeNull();
   });
 
+  it("lists the five best-selling products of the ten kept", async () => {
+    const m = shopMetrics();
+    m.shops[0]!.currencies[0]!.top_products = Array.from({ length: 10 }, (_, i) => ({
+      product_id: `17290000000000000${i + 10}`,
+      product_name: `Product ${i + 1}`,
+      units: 20 - i,
+    }));
+    server.use(...shopConnectedHandlers(shopStatus(), m));
+    const card = renderCard();
+    await settled(card);
+    const list = within(card).getByRole("list", { name: "Top products by units (GBP)" });
+    expect(within(list).getAllByRole("listitem").map((li) => li.textContent)).toEqual([
+      "Product 120 units",
+      "Product 219 units",
+      "Product 318 units",
+      "Product 417 units",
+      "Product 516 units",
+    ]);
+  });
+
   it("offers to connect when not connected", async () => {
     server.use(http.get(`${SHOP_API}/status/:userId`, () => HttpResponse.json(shopNotConnected)));
     const card = renderCard();
