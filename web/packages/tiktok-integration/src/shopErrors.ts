@@ -37,7 +37,7 @@ export function shopMessageFor(code: string, retryAfter?: number): string {
       return "This TikTok Shop connection attempt expired, was already used, or was started outside this page (for example from Seller Center). Please click Connect TikTok Shop here.";
     case "invalid_grant":
       return "TikTok Shop did not accept this authorization (it may have expired). Please click Connect TikTok Shop again.";
-    case "tiktok_account_in_use":
+    case "shop_seller_in_use":
       return "This TikTok Shop seller is already connected to another creator here. Sign in with that creator, or authorize a different seller account.";
     case "reauth_required":
       return SHOP_REAUTH_MESSAGE;

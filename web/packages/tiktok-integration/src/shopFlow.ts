@@ -66,7 +66,7 @@ export function readShopReturn(href: string): ShopReturn | null {
 
 /** The address without the return's parameters (the account's and the Shop's). */
 export function withoutShopReturnParams(href: string): string {
-  const url = new URL(href, "http://x.invalid");
+  const url = new URL(href);
   for (const name of SHOP_RETURN_PARAMS) url.searchParams.delete(name);
   return withoutOAuthParams(url.href);
 }
