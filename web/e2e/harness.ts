@@ -150,8 +150,8 @@ export class Service {
     return `http://127.0.0.1:${this.sandboxPort}`;
   }
 
-  /** Starts the service on `database` and waits until it is ready. */
-  async start(database: TestDatabase): Promise<void> {
+  /** Starts the service on `database` (with `extraEnv` on top of the test set-up) and waits until it is ready. */
+  async start(database: TestDatabase, extraEnv: Record<string, string> = {}): Promise<void> {
     const env: NodeJS.ProcessEnv = {};
     for (const [key, value] of Object.entries(process.env)) {
       if (!/^(APP_|TIKTOK_|DATABASE_URL|AUTH_JWT|TOKEN_ENCRYPTION|PORT$|HOST$)/.test(key)) env[key] = value;
@@ -167,6 +167,7 @@ export class Service {
       APP_RATE_LIMIT__PER_CALLER_PER_MINUTE: "0",
       RUST_LOG: process.env.E2E_RUST_LOG ?? "warn",
     });
+    Object.assign(env, extraEnv);
     const log = createWriteStream(this.logFile, { flags: "a" });
     const child = spawn(serviceBinary(), ["serve"], { env, cwd: tmpdir(), stdio: ["ignore", "pipe", "pipe"] });
     child.stdout?.pipe(log);

@@ -53,7 +53,7 @@ describe.each(kinds)("the settings page on %s", (kind) => {
     database.drop();
   });
 
-  const card = () => page.getByRole("article", { name: "TikTok" });
+  const card = () => page.getByRole("article", { name: "TikTok", exact: true });
 
   async function openSettings(): Promise<void> {
     await page.goto(`${preview.origin}/creator-dashboard/settings?as=${user}`);

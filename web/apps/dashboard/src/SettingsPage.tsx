@@ -1,9 +1,10 @@
 /**
  * The creator dashboard's settings page (development build): a development sign-in, then the tabs, the
- * Integrations tab holding the TikTok card.
+ * Integrations tab holding the TikTok card and the TikTok Shop card.
  */
 import { useCallback, useId, useRef, useState, type KeyboardEvent } from "react";
 import { TikTokCard } from "./TikTokCard";
+import { TikTokShopCard } from "./TikTokShopCard";
 import { devToken } from "./devAuth";
 
 const TABS = ["Profile", "Integrations"] as const;
@@ -116,7 +117,10 @@ export function SettingsPage() {
             {name === "Profile" ? (
               <p>Your profile settings live in the platform; this development page shows the integrations.</p>
             ) : (
-              <TikTokCard key={userId} userId={userId} getToken={getToken} />
+              <div className="cards">
+                <TikTokCard key={userId} userId={userId} getToken={getToken} />
+                <TikTokShopCard key={`shop-${userId}`} userId={userId} getToken={getToken} />
+              </div>
             )}
           </section>
         ))}

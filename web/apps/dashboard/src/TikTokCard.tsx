@@ -1,7 +1,7 @@
 /**
  * The TikTok card of the Integrations tab: everything it shows comes from `useTikTokIntegration`.
  */
-import { useId, useRef, useState } from "react";
+import { useId, useState } from "react";
 import {
   disconnectMessage,
   messageFor,
@@ -10,6 +10,7 @@ import {
   type ConnectionStatus,
   type Metrics,
 } from "@creator-platform/tiktok-integration";
+import { DisconnectButton } from "./DisconnectButton";
 import { FollowersChart } from "./FollowersChart";
 import { formatCount, formatDate, formatDateTime, formatPercent } from "./format";
 
@@ -139,7 +140,13 @@ export function TikTokCard({ userId, getToken }: TikTokCardProps) {
               <button type="button" onClick={() => void tiktok.refreshConnection()} disabled={loading}>
                 {tiktok.syncing ? "Syncing…" : "Sync now"}
               </button>
-              <DisconnectButton disabled={loading} onConfirm={(purge) => tiktok.disconnectTikTok({ purge })} />
+              <DisconnectButton
+                title="Disconnect TikTok?"
+                explanation="Your dashboard stops showing new TikTok stats. You can connect again at any time."
+                purgeLabel="Also erase everything stored (videos, history and profile)"
+                disabled={loading}
+                onConfirm={(purge) => tiktok.disconnectTikTok({ purge })}
+              />
             </div>
           )}
 
@@ -215,51 +222,5 @@ function Count({ label, value }: { label: string; value: number | null | undefin
       <dt>{label}</dt>
       <dd>{formatCount(value)}</dd>
     </div>
-  );
-}
-
-function DisconnectButton({ disabled, onConfirm }: { disabled: boolean; onConfirm: (purge: boolean) => Promise<void> }) {
-  const dialog = useRef<HTMLDialogElement>(null);
-  const [purge, setPurge] = useState(false);
-  const titleId = useId();
-  const purgeId = useId();
-  return (
-    <>
-      <button
-        type="button"
-        className="danger"
-        disabled={disabled}
-        onClick={() => {
-          setPurge(false);
-          dialog.current?.showModal();
-        }}
-      >
-        Disconnect
-      </button>
-      <dialog ref={dialog} aria-labelledby={titleId} className="dialog">
-        <form
-          method="dialog"
-          onSubmit={(event) => {
-            const submitter = (event.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null;
-            if (submitter?.value === "disconnect") void onConfirm(purge);
-          }}
-        >
-          <h3 id={titleId}>Disconnect TikTok?</h3>
-          <p>Your dashboard stops showing new TikTok stats. You can connect again at any time.</p>
-          <p className="check">
-            <input id={purgeId} type="checkbox" checked={purge} onChange={(e) => setPurge(e.target.checked)} />
-            <label htmlFor={purgeId}>Also erase everything stored (videos, history and profile)</label>
-          </p>
-          <div className="actions">
-            <button type="submit" value="cancel" autoFocus>
-              Cancel
-            </button>
-            <button type="submit" value="disconnect" className="danger">
-              Disconnect
-            </button>
-          </div>
-        </form>
-      </dialog>
-    </>
   );
 }

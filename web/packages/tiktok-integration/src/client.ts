@@ -78,13 +78,20 @@ function isErrorBody(body: unknown): body is { error: { code: string; message: s
   );
 }
 
+/** Chooses the creator-readable sentence for an error code (the account's wording, or the Shop's). */
+export type MessageFor = (code: string, retryAfter?: number) => string;
+
 /** Turns an answer that is not a success into the error a creator can read. */
-export function errorFromResponse(response: Response, body: unknown): TikTokIntegrationError {
+export function errorFromResponse(
+  response: Response,
+  body: unknown,
+  messages: MessageFor = messageFor,
+): TikTokIntegrationError {
   const retryAfter = parseRetryAfter(response.headers.get("Retry-After"));
   if (isErrorBody(body)) {
     return new TikTokIntegrationError({
       code: body.error.code,
-      message: messageFor(body.error.code, retryAfter),
+      message: messages(body.error.code, retryAfter),
       status: response.status,
       retryAfter,
       detail: body.error.message,
@@ -93,39 +100,41 @@ export function errorFromResponse(response: Response, body: unknown): TikTokInte
   // Not the contract's body: a proxy or gateway answering for a service that is down.
   return new TikTokIntegrationError({
     code: "service_unavailable",
-    message: messageFor("service_unavailable", retryAfter),
+    message: messages("service_unavailable", retryAfter),
     status: response.status,
     retryAfter,
   });
 }
 
 /** Turns a fetch that threw (no answer at all) into the error a creator can read. */
-export function errorFromThrown(thrown: unknown): TikTokIntegrationError {
+export function errorFromThrown(thrown: unknown, messages: MessageFor = messageFor): TikTokIntegrationError {
   if (thrown instanceof TikTokIntegrationError) return thrown;
   const offline = typeof navigator !== "undefined" && navigator.onLine === false;
   const code = offline ? "network_offline" : "service_unavailable";
   return new TikTokIntegrationError({
     code,
-    message: messageFor(code),
+    message: messages(code),
     detail: thrown instanceof Error ? thrown.message : String(thrown),
   });
 }
 
-interface Answer<T> {
+/** What openapi-fetch answers: the body on success, the error body otherwise, and the response. */
+export interface Answer<T> {
   data?: T;
   error?: unknown;
   response: Response;
 }
 
-async function settle<T>(call: () => Promise<Answer<T>>): Promise<T> {
+/** Awaits one call: its body, or a {@link TikTokIntegrationError} worded by `messages`. */
+export async function settle<T>(call: () => Promise<Answer<T>>, messages: MessageFor = messageFor): Promise<T> {
   let answer: Answer<T>;
   try {
     answer = await call();
   } catch (thrown) {
-    throw errorFromThrown(thrown);
+    throw errorFromThrown(thrown, messages);
   }
   if (!answer.response.ok || answer.data === undefined) {
-    throw errorFromResponse(answer.response, answer.error);
+    throw errorFromResponse(answer.response, answer.error, messages);
   }
   return answer.data;
 }

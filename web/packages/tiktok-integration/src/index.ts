@@ -13,4 +13,18 @@ export type { OAuthReturn } from "./callback";
 export { signWebhook, verifyWebhook, WebhookVerificationError, DEFAULT_TOLERANCE_SECONDS } from "./webhooks";
 export type { WebhookHeaders } from "./webhooks";
 export type * from "./types";
+export { useTikTokShopIntegration } from "./useTikTokShopIntegration";
+export type { TikTokShopIntegration, UseTikTokShopIntegrationOptions } from "./useTikTokShopIntegration";
+export { createTikTokShopClient } from "./shopClient";
+export type { TikTokShopClient, ShopCallbackParams } from "./shopClient";
+export {
+  shopMessageFor,
+  shopDisconnectMessage,
+  SHOP_REAUTH_MESSAGE,
+  SHOP_NOT_CONFIGURED_MESSAGE,
+} from "./shopErrors";
+export { readShopReturn, isShopState, rememberShopState, SHOP_RETURN_PARAMS } from "./shopFlow";
+export type { ShopReturn } from "./shopFlow";
+export { formatMoney, isDecimalString } from "./money";
+export type * from "./shopTypes";
 export type { paths, components, operations } from "./generated/api";

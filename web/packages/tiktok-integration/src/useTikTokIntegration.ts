@@ -4,6 +4,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import { createTikTokClient, errorFromThrown, type TikTokClient } from "./client";
 import { claimOAuthReturn, cleanAddressBar, readOAuthReturn } from "./callback";
+import { isShopState } from "./shopFlow";
 import { TikTokIntegrationError, messageFor } from "./errors";
 import type { ConnectionStatus, Metrics, MetricsHistory, Video } from "./types";
 
@@ -233,7 +234,9 @@ export function useTikTokIntegration(options: UseTikTokIntegrationOptions): TikT
     else setInFlight((n) => n + 1);
     const start = async () => {
       let returnFailure: unknown = null;
-      const oauth = handleRedirect ? readOAuthReturn(window.location.href) : null;
+      const found = handleRedirect ? readOAuthReturn(window.location.href) : null;
+      // A return whose state the TikTok Shop flow issued is useTikTokShopIntegration's, not this hook's.
+      const oauth = found && !isShopState(found.state) ? found : null;
       if (oauth) {
         let exchange = pendingReturns.get(oauth.key);
         if (!exchange && claimOAuthReturn(oauth.key)) {

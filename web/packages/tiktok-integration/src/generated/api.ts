@@ -4,6 +4,177 @@
  */
 
 export interface paths {
+    "/api/v1/integrations/tiktok-shop/auth/callback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check the state, exchange the code (`grant_type=authorized_code`), list the authorized shops, store the
+         *     seller. Answers the status body.
+         */
+        post: operations["shop_auth_callback"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/tiktok-shop/auth/init": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a state bound to the user and return TikTok Shop's authorization URL
+         *     (`…/open/authorize?service_id=…&state=…`). The redirect is configured at Partner Center, so there is no
+         *     `redirect_uri`.
+         */
+        post: operations["shop_auth_init"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/tiktok-shop/disconnect/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Forget the seller's tokens and shop ciphers and mark the connection `not_connected`; with `purge=true`,
+         *     erase everything stored (connection, shops, orders, products, figures). TikTok Shop has no revoke
+         *     endpoint: the app stays authorized at TikTok until the seller removes it in Seller Center. Idempotent.
+         */
+        delete: operations["shop_disconnect"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/tiktok-shop/metrics/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stored figures per shop and currency: orders, revenue and units over 24 hours, 7 and 30 days, orders
+         *     by status, active products, top products by units. Money is an exact decimal string with its currency.
+         */
+        get: operations["shop_metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/tiktok-shop/orders/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The stored orders, newest created first, in keyset pages. */
+        get: operations["shop_orders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/tiktok-shop/products/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The stored products with their SKUs, price and stock, latest updated first, in keyset pages. */
+        get: operations["shop_products"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/tiktok-shop/status/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The seller connection: status, seller and shops (no TikTok call; never a token or a cipher). */
+        get: operations["shop_status"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/tiktok-shop/sync/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh the token if needed (and once more on TikTok's `105002`), re-list the authorized shops, sync
+         *     each shop's orders and products incrementally by `update_time`, recompute the figures. Answers the
+         *     metrics body, fresh.
+         */
+        post: operations["shop_sync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/tiktok-shop/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Receives a TikTok Shop notification. */
+        post: operations["shop_webhooks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/integrations/tiktok/auth/callback": {
         parameters: {
             query?: never;
@@ -243,6 +414,29 @@ export interface components {
             /** @description Handle (needs `user.info.profile`). */
             username?: string | null;
         };
+        /**
+         * @description The figures of one currency of one shop. Revenue counts orders that are neither `UNPAID` nor
+         *     `CANCELLED`, by their creation time; units are their line items (one unit each).
+         */
+        CurrencyFiguresBody: {
+            /**
+             * @description ISO 4217 currency code.
+             * @example GBP
+             */
+            currency: string;
+            /** @description Orders created in the last 24 hours. */
+            last_24_hours: components["schemas"]["WindowBody"];
+            /** @description Orders created in the last 30 days. */
+            last_30_days: components["schemas"]["WindowBody"];
+            /** @description Orders created in the last 7 days. */
+            last_7_days: components["schemas"]["WindowBody"];
+            /** @description Orders of the last 30 days by TikTok's status (every status, `UNPAID` and `CANCELLED` included). */
+            orders_by_status: {
+                [key: string]: number;
+            };
+            /** @description At most ten products by units sold in the last 30 days, most first. */
+            top_products: components["schemas"]["TopProductBody"][];
+        };
         /** @description A development token. */
         DevTokenBody: {
             /**
@@ -403,6 +597,247 @@ export interface components {
              */
             scope: string;
         };
+        /** @description An amount of money: an exact decimal string (never a binary float) and its currency. */
+        MoneyBody: {
+            /**
+             * @description The amount as TikTok Shop sends it, summed exactly.
+             * @example 1234.50
+             */
+            amount: string;
+            /**
+             * @description ISO 4217 currency code.
+             * @example GBP
+             */
+            currency: string;
+        };
+        /** @description The figures of one shop. */
+        ShopFiguresBody: {
+            /**
+             * Format: int64
+             * @description Stored products whose status is `ACTIVATE`.
+             */
+            active_products: number;
+            /** @description When the figures were computed (the shop's last sync; RFC 3339, UTC). */
+            computed_at: string;
+            /** @description Per currency of the shop's orders of the last 30 days; empty when there were none. */
+            currencies: components["schemas"]["CurrencyFiguresBody"][];
+            /**
+             * @description The shop id.
+             * @example 7000714532876273420
+             */
+            shop_id: string;
+        };
+        /** @description The body of `auth/init`. */
+        ShopInitBody: {
+            /**
+             * @description Where to send the seller: TikTok Shop's authorize page
+             *     (`…/open/authorize?service_id=…&state=…`). TikTok Shop sends them back to the redirect configured at
+             *     Partner Center with `code` and `state`, which the dashboard passes to `auth/callback`.
+             * @example https://services.tiktokshop.com/open/authorize?service_id=7123&state=…
+             */
+            authorization_url: string;
+            /** @description When the state expires (RFC 3339, UTC). */
+            expires_at: string;
+        };
+        /** @description One line item (one unit of a SKU). */
+        ShopLineItemBody: {
+            /** @description The line item id. */
+            line_item_id: string;
+            /** @description The product id. */
+            product_id: string;
+            /** @description The product's name. */
+            product_name: string;
+            sale_price?: null | components["schemas"]["MoneyBody"];
+            /** @description The SKU id. */
+            sku_id: string;
+        };
+        /** @description `GET metrics/{user_id}` (and `POST sync/{user_id}`): the kept figures of every shop (or of one). */
+        ShopMetricsBody: {
+            /** @description One entry per shop a sync computed figures for; empty before the first sync. */
+            shops: components["schemas"]["ShopFiguresBody"][];
+            /**
+             * @description The product user.
+             * @example 42
+             */
+            user_id: string;
+        };
+        /** @description One stored order. */
+        ShopOrderBody: {
+            /** @description `create_time` (RFC 3339, UTC). */
+            created_at: string;
+            /** @description The line items, one unit each. */
+            line_items: components["schemas"]["ShopLineItemBody"][];
+            /**
+             * @description The order id.
+             * @example 576461413038785752
+             */
+            order_id: string;
+            /** @description The shop it belongs to. */
+            shop_id: string;
+            /**
+             * @description TikTok's status: `UNPAID`, `ON_HOLD`, `AWAITING_SHIPMENT`, `PARTIALLY_SHIPPING`,
+             *     `AWAITING_COLLECTION`, `IN_TRANSIT`, `DELIVERED`, `COMPLETED` or `CANCELLED`.
+             * @example AWAITING_SHIPMENT
+             */
+            status: string;
+            /** @description `payment.total_amount` in `payment.currency`. */
+            total: components["schemas"]["MoneyBody"];
+            /** @description `update_time` (RFC 3339, UTC). */
+            updated_at: string;
+        };
+        /** @description `GET orders/{user_id}`: a page of stored orders, newest created first. */
+        ShopOrdersBody: {
+            /** @description Pass it as `cursor` for the next page; null on the last page. */
+            next_cursor?: string | null;
+            /** @description The orders of this page. */
+            orders: components["schemas"]["ShopOrderBody"][];
+            /**
+             * @description The product user.
+             * @example 42
+             */
+            user_id: string;
+        };
+        /** @description One stored product with its SKUs. */
+        ShopProductBody: {
+            /** @description `create_time` (RFC 3339, UTC). */
+            created_at: string;
+            /** @description The product id. */
+            product_id: string;
+            /** @description The shop it belongs to. */
+            shop_id: string;
+            /** @description The SKUs. */
+            skus: components["schemas"]["ShopSkuBody"][];
+            /**
+             * @description TikTok's status (`ACTIVATE`, `DRAFT`, …).
+             * @example ACTIVATE
+             */
+            status: string;
+            /** @description `title`. */
+            title: string;
+            /** @description `update_time` (RFC 3339, UTC). */
+            updated_at: string;
+        };
+        /** @description `GET products/{user_id}`: a page of stored products, latest updated first. */
+        ShopProductsBody: {
+            /** @description Pass it as `cursor` for the next page; null on the last page. */
+            next_cursor?: string | null;
+            /** @description The products of this page. */
+            products: components["schemas"]["ShopProductBody"][];
+            /**
+             * @description The product user.
+             * @example 42
+             */
+            user_id: string;
+        };
+        /** @description The seller, as TikTok Shop's token answer describes them. */
+        ShopSellerBody: {
+            /** @description The seller's `open_id`. */
+            open_id: string;
+            /**
+             * @description `seller_base_region`, e.g. `GB`.
+             * @example GB
+             */
+            seller_base_region: string;
+            /** @description `seller_name`. */
+            seller_name: string;
+        };
+        /** @description One SKU: price and stock. */
+        ShopSkuBody: {
+            price?: null | components["schemas"]["MoneyBody"];
+            /** @description The seller's own SKU code. */
+            seller_sku: string;
+            /** @description The SKU id. */
+            sku_id: string;
+            /**
+             * Format: int64
+             * @description Units in stock over every warehouse.
+             */
+            stock: number;
+        };
+        /** @description The Shop status body (also the body of a successful callback and of disconnect). */
+        ShopStatusBody: {
+            /** @description True only when the status is `connected` (as for the TikTok account). */
+            connected: boolean;
+            /** @description When the seller connected (RFC 3339, UTC); null when never connected. */
+            connected_at?: string | null;
+            /**
+             * @description Why the connection ended: `requested` (disconnect) or `seller_deauthorized` (the seller removed the
+             *     app in Seller Center, webhook type 6). Absent otherwise.
+             * @example seller_deauthorized
+             */
+            disconnect_reason?: string | null;
+            /** @description The scopes TikTok Shop granted. */
+            granted_scopes: string[];
+            /** @description When the last sync finished; null before the first. */
+            last_sync_at?: string | null;
+            /**
+             * @description When TikTok Shop says the authorization expires (webhook type 7). Absent otherwise.
+             * @example 2026-12-20T00:00:00Z
+             */
+            reauth_due_at?: string | null;
+            seller?: null | components["schemas"]["ShopSellerBody"];
+            /** @description The shops still authorized (never their cipher). */
+            shops: components["schemas"]["ShopSummaryBody"][];
+            /**
+             * @description `not_connected`, `connected` or `reauth_required`.
+             * @example connected
+             */
+            status: string;
+            /**
+             * @description The product user.
+             * @example 42
+             */
+            user_id: string;
+        };
+        /** @description One authorized shop. */
+        ShopSummaryBody: {
+            /** @description The shop's `code`. */
+            code: string;
+            /** @description `name`. */
+            name: string;
+            /** @description `region`, e.g. `GB`. */
+            region: string;
+            /**
+             * @description `CROSS_BORDER` or `LOCAL`.
+             * @example LOCAL
+             */
+            seller_type: string;
+            /**
+             * @description The shop id (digits beyond 2^53, as a string).
+             * @example 7000714532876273420
+             */
+            shop_id: string;
+        };
+        /** @description A TikTok Shop webhook notification. */
+        ShopWebhookNotification: {
+            /**
+             * @description The topic's payload (type 1: `order_id`, `order_status`, `update_time`; type 7:
+             *     `expiration_time`).
+             */
+            data?: Record<string, never>;
+            /**
+             * @description The shop id (not its cipher).
+             * @example 7494049642642441621
+             */
+            shop_id: string;
+            /**
+             * Format: int64
+             * @description When TikTok pushed it (Unix seconds).
+             */
+            timestamp: number;
+            /**
+             * @description The notification's id: a retry with the same id is handled once.
+             * @example 7327112393057371910
+             */
+            tts_notification_id?: string | null;
+            /**
+             * Format: int64
+             * @description The topic: 1 order status change, 6 seller deauthorization, 7 upcoming authorization expiry; others
+             *     are acknowledged and ignored.
+             * @example 1
+             */
+            type: number;
+        };
         /** @description The status body (also the body of a successful callback and of disconnect). */
         StatusBody: {
             account?: null | components["schemas"]["AccountBody"];
@@ -457,6 +892,18 @@ export interface components {
             code: string;
             /** @description A sentence for people; never a secret. */
             message: string;
+        };
+        /** @description A product's units sold in the last 30 days. */
+        TopProductBody: {
+            /** @description The product id. */
+            product_id: string;
+            /** @description Its name as the orders carry it. */
+            product_name: string;
+            /**
+             * Format: int64
+             * @description Units sold.
+             */
+            units: number;
         };
         /**
          * @description A stored video. No cover image: TikTok signs cover URLs for 6 hours only, so a stored one would soon
@@ -553,6 +1000,21 @@ export interface components {
             /** @description The creator's `open_id`. */
             user_openid: string;
         };
+        /** @description Orders, revenue and units of one window. */
+        WindowBody: {
+            /**
+             * Format: int64
+             * @description Orders that count (paid, not cancelled).
+             */
+            orders: number;
+            /** @description The sum of their `payment.total_amount`. */
+            revenue: components["schemas"]["MoneyBody"];
+            /**
+             * Format: int64
+             * @description Their line items.
+             */
+            units: number;
+        };
     };
     responses: never;
     parameters: never;
@@ -562,6 +1024,608 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    shop_auth_callback: {
+        parameters: {
+            query: {
+                /** @description The auth code (absent when the seller declined). */
+                code?: string;
+                /**
+                 * @description The state issued by `auth/init`. Without it (an install started from Seller Center's app store) the
+                 *     callback cannot be tied to a user: `400 invalid_state`.
+                 */
+                state: string;
+                /** @description The product's user id. */
+                user_id: string;
+                /** @description TikTok Shop's error when the seller declined. */
+                error?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopStatusBody"];
+                };
+            };
+            /** @description invalid_request, invalid_state (also: no state), authorization_denied, invalid_grant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description shop_seller_in_use: the seller is connected to another user */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description shop_not_configured, tiktok_unavailable, database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    shop_auth_init: {
+        parameters: {
+            query: {
+                /** @description The product's user id. */
+                user_id: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopInitBody"];
+                };
+            };
+            /** @description invalid_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description shop_not_configured, database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    shop_disconnect: {
+        parameters: {
+            query?: {
+                purge?: "true" | "false";
+            };
+            header?: never;
+            path: {
+                /** @description the product's user id */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopStatusBody"];
+                };
+            };
+            /** @description invalid_request: bad user_id or purge */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description shop_not_configured, database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    shop_metrics: {
+        parameters: {
+            query?: {
+                shop_id?: string;
+            };
+            header?: never;
+            path: {
+                /** @description the product's user id */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopMetricsBody"];
+                };
+            };
+            /** @description invalid_request: bad user_id or shop_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description shop_not_configured, database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    shop_orders: {
+        parameters: {
+            query?: {
+                shop_id?: string;
+                status?: "UNPAID" | "ON_HOLD" | "AWAITING_SHIPMENT" | "PARTIALLY_SHIPPING" | "AWAITING_COLLECTION" | "IN_TRANSIT" | "DELIVERED" | "COMPLETED" | "CANCELLED";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description the product's user id */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopOrdersBody"];
+                };
+            };
+            /** @description invalid_request: bad user_id, shop_id, status, limit or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description shop_not_configured, database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    shop_products: {
+        parameters: {
+            query?: {
+                shop_id?: string;
+                status?: "DRAFT" | "PENDING" | "FAILED" | "ACTIVATE" | "SELLER_DEACTIVATED" | "PLATFORM_DEACTIVATED" | "FREEZE" | "DELETED";
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description the product's user id */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopProductsBody"];
+                };
+            };
+            /** @description invalid_request: bad user_id, shop_id, status, limit or cursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description shop_not_configured, database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    shop_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the product's user id */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopStatusBody"];
+                };
+            };
+            /** @description invalid_request: bad user_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description shop_not_configured, database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    shop_sync: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the product's user id */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopMetricsBody"];
+                };
+            };
+            /** @description invalid_request: bad user_id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description not_connected */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description reauth_required: TikTok Shop no longer accepts the grant */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description tiktok_error (e.g. 105005: the app lacks an API's permission) */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description shop_not_configured, tiktok_unavailable, database_unavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    shop_webhooks: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description 64 hex digits: HMAC-SHA256 keyed with the app secret over app_key + raw body */
+                Authorization: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description TikTok Shop's notification */
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShopWebhookNotification"];
+            };
+        };
+        responses: {
+            /** @description acknowledged (empty body) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description signed but malformed */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description bad signature */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description shop_not_configured, database_unavailable: TikTok retries */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     callback: {
         parameters: {
             query: {
