@@ -221,10 +221,12 @@ impl Background {
     pub fn start_shop(
         &mut self,
         tokens: tiktok_domain::shop::ShopTokens,
+        webhook: tiktok_domain::shop::ShopWebhook,
         settings: &BackgroundSettings,
     ) {
         let refresher = Arc::new(crate::shop_background::ShopRefresher::new(
             tokens,
+            webhook,
             self.stop.subscribe(),
         ));
         if settings.enabled {

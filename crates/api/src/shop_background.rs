@@ -1,10 +1,11 @@
 //! The TikTok Shop token refresher of one replica: a round every `background.refresh_interval_seconds`
 //! renews the Shop access tokens that expire within twice the refresh margin, beside the account refresher
-//! and stopped by the same signal (between sellers; a refresh in flight finishes and is stored).
+//! and stopped by the same signal (between sellers; a refresh in flight finishes and is stored). Each round
+//! also forgets the webhook notification ids older than TikTok's retry window, so that table stays small.
 
 use std::time::Duration;
 
-use tiktok_domain::shop::{ShopError, ShopRefreshReport, ShopTokens};
+use tiktok_domain::shop::{ShopError, ShopRefreshReport, ShopTokens, ShopWebhook};
 use tokio::sync::watch;
 
 use crate::background::sleep_or_stop;
@@ -15,13 +16,18 @@ const REFRESH_BATCH: u32 = 500;
 /// Runs Shop refresh rounds until stopped. Rounds can also be run by hand (tests).
 pub struct ShopRefresher {
     tokens: ShopTokens,
+    webhook: ShopWebhook,
     stop: watch::Receiver<bool>,
 }
 
 impl ShopRefresher {
     /// A refresher that stops once `stop` says `true`.
-    pub fn new(tokens: ShopTokens, stop: watch::Receiver<bool>) -> Self {
-        Self { tokens, stop }
+    pub fn new(tokens: ShopTokens, webhook: ShopWebhook, stop: watch::Receiver<bool>) -> Self {
+        Self {
+            tokens,
+            webhook,
+            stop,
+        }
     }
 
     /// One round, logged and counted.
@@ -39,6 +45,15 @@ impl ShopRefresher {
                 "background Shop refresh round done"
             ),
             Err(error) => tracing::warn!(%error, "background Shop refresh round failed"),
+        }
+        match self.webhook.forget_old_notifications().await {
+            Ok(forgotten) if forgotten > 0 => {
+                tracing::info!(forgotten, "old Shop webhook notification ids forgotten");
+            }
+            Ok(_) => {}
+            Err(error) => {
+                tracing::warn!(%error, "could not forget old Shop webhook notification ids")
+            }
         }
         result
     }

@@ -63,7 +63,11 @@ impl Application {
             &settings.background,
         );
         if let Some(shop) = &shop {
-            background.start_shop(shop.tokens.clone(), &settings.background);
+            background.start_shop(
+                shop.tokens.clone(),
+                shop.webhook.clone(),
+                &settings.background,
+            );
         }
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
             .map_err(|e| {

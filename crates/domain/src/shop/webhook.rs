@@ -57,7 +57,12 @@ pub enum WebhookOutcome {
     Ignored,
 }
 
+/// How long a handled notification's id is remembered. TikTok retries an unacknowledged push for up to
+/// 12 hours; three days leaves room for a replica that was down meanwhile, and keeps the table small.
+pub const HANDLED_NOTIFICATIONS_KEPT: chrono::Duration = chrono::Duration::days(3);
+
 /// The webhook use case.
+#[derive(Clone)]
 pub struct ShopWebhook {
     /// Storage of the connection.
     pub connections: Arc<dyn ShopConnections>,
@@ -92,6 +97,13 @@ impl ShopWebhook {
             }
         }
         outcome
+    }
+
+    /// Forgets the ids of notifications handled longer than [`HANDLED_NOTIFICATIONS_KEPT`] ago (the
+    /// background rounds call it); returns how many. A retry that old is past TikTok's retry window.
+    pub async fn forget_old_notifications(&self) -> Result<u64, ShopError> {
+        let before = self.clock.now() - HANDLED_NOTIFICATIONS_KEPT;
+        Ok(self.notifications.forget_before(before).await?)
     }
 
     async fn apply(&self, notification: &ShopNotification) -> Result<WebhookOutcome, ShopError> {

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use chrono::Duration;
 
 use super::support::*;
+use crate::ports::Clock;
 use crate::ports::RepositoryError;
 use crate::shop::*;
 use crate::usecases::Caller;
@@ -172,6 +173,22 @@ async fn other_types_are_ignored_and_a_failure_forgets_the_id_for_the_retry() {
     hook.handle(&notification(ShopEvent::SellerDeauthorized))
         .await
         .expect_err("storage down");
+}
+
+#[tokio::test]
+async fn handled_notification_ids_are_forgotten_after_three_days_only() {
+    let now = clock().now();
+    let mut notifications = MockShopNotifications::new();
+    notifications
+        .expect_forget_before()
+        .withf(move |before| *before == now - chrono::Duration::days(3))
+        .returning(|_| Ok(4));
+    let hook = webhook(
+        MockShopConnections::new(),
+        MockShopStore::new(),
+        notifications,
+    );
+    assert_eq!(hook.forget_old_notifications().await.expect("ok"), 4);
 }
 
 #[tokio::test]
