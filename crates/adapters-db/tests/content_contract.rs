@@ -6,6 +6,7 @@ mod common;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use common::{at, connection, generation, scopes, user};
 use tiktok_adapters_db::{Database, DieselAccountRepository, DieselContentRepository};
+use tiktok_domain::events::DisconnectCause;
 use tiktok_domain::analytics::{Analytics, Growth};
 use tiktok_domain::content::{
     AnalyticsQuery, HistoryInterval, HistoryPeriod, ProfileCounts, ProfileSnapshot, StoredVideo,
@@ -629,7 +630,7 @@ async fn the_account_writes_of_the_content_feature_work_and_a_new_tiktok_account
     assert_eq!(found.grant.unwrap().scopes, scopes("user.info.basic"));
 
     accounts
-        .disconnect(&u, DisconnectReason::AccountDeleted, at(3, 0))
+        .disconnect(&u, DisconnectCause::TikTok(DisconnectReason::AccountDeleted), at(3, 0))
         .await
         .unwrap();
     accounts.erase_profile(&u).await.unwrap();
