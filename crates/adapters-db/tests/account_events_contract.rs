@@ -9,8 +9,8 @@ use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection, SqliteConnection};
 use serde_json::{json, Value};
 use tiktok_adapters_db::{Database, DieselAccountRepository, DieselEventOutbox};
-use tiktok_domain::events::{DisconnectCause, EventOutbox};
-use tiktok_domain::ports::{AccountRepository, RepositoryError};
+use tiktok_domain::events::{account_events, DisconnectCause, EventOutbox};
+use tiktok_domain::ports::{AccountRepository, AccountSchedule, RepositoryError};
 use tiktok_domain::{DisconnectReason, Profile, ReauthReason};
 use tiktok_test_db::{Backend, TestDatabase};
 
@@ -35,6 +35,7 @@ on_both!(
     each_account_change_appends_its_event_in_order,
     a_change_that_does_not_happen_appends_no_event,
     a_change_whose_event_cannot_be_written_is_rolled_back,
+    reauth_due_is_reported_once_per_grant,
 );
 
 async fn run<F, Fut>(backend: Backend, test: F)
@@ -237,4 +238,62 @@ async fn a_change_whose_event_cannot_be_written_is_rolled_back(db: Database, fil
         .expect("disconnected");
     let all = events(&db).await;
     assert_eq!(all.len(), 2, "the connect and the one disconnect that committed");
+}
+
+/// The refresh token of a connection made at `at(0, 0)` expires a year later; within the 14-day window it
+/// is reported once, whichever replica asks; a reconnect is a new grant, reported again in its own time.
+async fn reauth_due_is_reported_once_per_grant(db: Database, _: TestDatabase) {
+    let repo = DieselAccountRepository::new(db.clone());
+    repo.save_connection(&connection("user-1", "open-1", "a", at(0, 0)))
+        .await
+        .expect("connected");
+    let window = chrono::Duration::days(14);
+    let early = at(0, 0) + chrono::Duration::days(300);
+    assert!(repo
+        .due_for_reauth_warning(early, early + window, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let now = at(0, 0) + chrono::Duration::days(355);
+    let due = repo
+        .due_for_reauth_warning(now, now + window, 10)
+        .await
+        .unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].generation, generation("a"));
+    let expires = due[0].refresh_token_expires_at;
+    let event = account_events::reauth_due(&due[0].user_id, expires, now);
+    assert!(repo.record_reauth_warning(&due[0], &event).await.unwrap());
+    let again = account_events::reauth_due(&due[0].user_id, expires, now);
+    assert!(
+        !repo.record_reauth_warning(&due[0], &again).await.unwrap(),
+        "a second replica finding it too writes nothing"
+    );
+    assert!(repo
+        .due_for_reauth_warning(now, now + window, 10)
+        .await
+        .unwrap()
+        .is_empty());
+    let all = events(&db).await;
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[1]["type"], "tiktok.account.reauth_due");
+    assert_eq!(all[1]["data"]["reauth_due_at"], "2027-11-25T12:00:00.000Z");
+
+    // A reconnect is a new grant: reported again when its own expiry nears, not before.
+    let later = at(0, 0) + chrono::Duration::days(356);
+    repo.save_connection(&connection("user-1", "open-1", "b", later))
+        .await
+        .expect("reconnected");
+    assert!(repo
+        .record_reauth_warning(&due[0], &event)
+        .await
+        .map(|written| !written)
+        .unwrap(), "the old grant's warning is not written for the new one");
+    let next = later + chrono::Duration::days(355);
+    let due = repo
+        .due_for_reauth_warning(next, next + window, 10)
+        .await
+        .unwrap();
+    assert_eq!(due.len(), 1);
+    assert_eq!(due[0].generation, generation("b"));
 }

@@ -56,11 +56,15 @@ impl Application {
         let sandbox = wiring::start_sandbox_if_needed(&mut settings).await?;
         let database = wiring::database(&settings).await?;
         let service = wiring::account_service(&settings, database.clone(), cipher)?;
-        let background = Background::start(
+        let mut background = Background::start(
             service.clone(),
             wiring::account_schedule(database.clone()),
             &settings.background,
         );
+        let events = crate::events::Events::build(&settings, database.clone())?;
+        let feed = events.feed.clone();
+        let registered = events.register().await;
+        background.adopt(events.spawn(registered, background.stop_signal()));
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
             .map_err(|e| {
                 StartupError::Bind(settings.server.host.clone(), settings.server.port, e)
@@ -78,6 +82,7 @@ impl Application {
             authenticator,
             database.clone(),
             webhook,
+            feed,
             sandbox.is_some(),
         )?;
         let metrics = monitoring::serve(&settings.metrics, database.clone())?;
@@ -179,6 +184,7 @@ fn serve(
     authenticator: Authenticator,
     database: Database,
     webhook: tiktok_adapters_tiktok::TikTokWebhooks,
+    feed: tiktok_domain::events::EventFeed,
     with_sandbox: bool,
 ) -> Result<Server, StartupError> {
     // Each route takes the use cases it needs; the webhook route still takes the whole service.
@@ -189,6 +195,7 @@ fn serve(
     let authenticator = web::Data::new(authenticator);
     let database = web::Data::new(database);
     let webhook = web::Data::new(webhook);
+    let feed = web::Data::new(feed);
     let limits = middleware::Limits {
         max_url_bytes: settings.server.max_url_bytes,
         max_header_bytes: settings.server.max_header_bytes,
@@ -217,6 +224,7 @@ fn serve(
             .app_data(authenticator.clone())
             .app_data(database.clone())
             .app_data(webhook.clone())
+            .app_data(feed.clone())
             .app_data(rate_limiter.clone())
             .app_data(web::Data::new(limits))
             .app_data(middleware::query_config())

@@ -4,7 +4,9 @@ use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{analytics_dto, connection, content, content_dto, dev, dto, health, oauth, webhook};
+use super::{
+    analytics_dto, connection, content, content_dto, dev, dto, events, health, oauth, webhook,
+};
 use crate::error;
 
 /// The service's OpenAPI document.
@@ -12,14 +14,16 @@ use crate::error;
 #[openapi(
     info(title = "TikTok integration service", description = "Connect creators' TikTok accounts, keep their tokens fresh, sync and serve their metrics, videos and history."),
     paths(connection::status, oauth::init, oauth::callback, connection::disconnect, connection::sync, connection::metrics,
-        content::history, content::videos, webhook::receive,
+        content::history, content::videos, webhook::receive, events::feed, events::redeliver,
         health::live, health::ready, dev::token),
     components(schemas(dto::StatusBody, dto::SyncErrorBody, dto::AccountBody, dto::InitBody, dto::MetricsBody,
         content_dto::VideoBody, content_dto::VideoPageBody, analytics_dto::HistoryBody, analytics_dto::HistoryPointBody,
         analytics_dto::GrowthBody, analytics_dto::GrowthWindows, analytics_dto::ViewsBody, content_dto::MissingDataBody,
-        webhook::WebhookEvent, error::ErrorBody, error::ErrorDetail, dev::DevTokenBody)),
+        webhook::WebhookEvent, error::ErrorBody, error::ErrorDetail, dev::DevTokenBody,
+        events::EventEnvelopeBody, events::EventPageBody)),
     modifiers(&BearerAuth),
-    tags((name = "tiktok", description = "TikTok account connection"), (name = "health", description = "probes"),
+    tags((name = "tiktok", description = "TikTok account connection"),
+        (name = "events", description = "events for internal services: feed and replay (tiktok:admin only)"), (name = "health", description = "probes"),
         (name = "development", description = "development only, with the TikTok sandbox; 404 anywhere else"))
 )]
 pub struct ApiDoc;

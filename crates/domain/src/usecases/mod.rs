@@ -26,6 +26,7 @@ mod error;
 mod lookup;
 mod overview;
 mod refresh;
+mod reauth_due;
 mod retention;
 mod rotate_keys;
 mod single_flight;

@@ -17,6 +17,7 @@ mod authorize;
 mod background;
 mod content;
 mod disconnect;
+mod reauth_due;
 mod erasure;
 mod rotate_keys;
 mod single_flight;
