@@ -51,7 +51,9 @@ async fn connect_sync_and_disconnect_reach_the_receiver_once_in_order_and_signed
         return;
     };
     assert_eq!(app.connect("42", "sandbox_creator").await.status, 200);
-    let synced = app.call(Method::POST, &format!("{BASE}/sync/42"), "42").await;
+    let synced = app
+        .call(Method::POST, &format!("{BASE}/sync/42"), "42")
+        .await;
     assert_eq!(synced.status, 200, "{}", synced.text);
     let disconnected = app
         .call(Method::DELETE, &format!("{BASE}/disconnect/42"), "42")
@@ -74,9 +76,16 @@ async fn connect_sync_and_disconnect_reach_the_receiver_once_in_order_and_signed
     );
     for delivery in &got {
         assert!(delivery.verified, "signed with the configured secret");
-        assert!(!delivery.verifies_with(&secret(99)), "a wrong secret is refused");
+        assert!(
+            !delivery.verifies_with(&secret(99)),
+            "a wrong secret is refused"
+        );
         let envelope = delivery.envelope();
-        assert_eq!(envelope["id"], delivery.id.as_str(), "webhook-id is the event's id");
+        assert_eq!(
+            envelope["id"],
+            delivery.id.as_str(),
+            "webhook-id is the event's id"
+        );
         assert_eq!(envelope["user_id"], "42");
         assert!(delivery.id.starts_with("evt_"));
         let body = String::from_utf8_lossy(&delivery.body).to_string();
@@ -85,8 +94,15 @@ async fn connect_sync_and_disconnect_reach_the_receiver_once_in_order_and_signed
         }
     }
     let first = got[1].envelope();
-    assert_eq!(first["data"]["changes"], serde_json::Value::Null, "first sync");
-    assert_eq!(first["data"]["video_count"], 45, "the sandbox creator's videos");
+    assert_eq!(
+        first["data"]["changes"],
+        serde_json::Value::Null,
+        "first sync"
+    );
+    assert_eq!(
+        first["data"]["video_count"], 45,
+        "the sandbox creator's videos"
+    );
     let second = got[2].envelope();
     assert!(second["data"]["changes"].is_object(), "{second}");
     assert_eq!(second["data"]["changes"]["video_count"], 0);
@@ -95,7 +111,10 @@ async fn connect_sync_and_disconnect_reach_the_receiver_once_in_order_and_signed
         body: got[0].body.iter().rev().copied().collect(),
         ..got[0].clone()
     };
-    assert!(!tampered.verifies_with(&secret(1)), "another body is refused");
+    assert!(
+        !tampered.verifies_with(&secret(1)),
+        "another body is refused"
+    );
 }
 
 async fn tiktoks_removal_and_a_refused_grant_are_reported_with_their_reasons(backend: Backend) {
@@ -107,8 +126,15 @@ async fn tiktoks_removal_and_a_refused_grant_are_reported_with_their_reasons(bac
     assert_eq!(app.connect("42", "sandbox_creator").await.status, 200);
     let open_id = app.sandbox.open_id_of("sandbox_creator").unwrap();
     app.sandbox.revoke_grant(&open_id);
-    let refused = app.call(Method::POST, &format!("{BASE}/sync/42"), "42").await;
-    assert_eq!(refused.error_code(), Some("reauth_required"), "{}", refused.text);
+    let refused = app
+        .call(Method::POST, &format!("{BASE}/sync/42"), "42")
+        .await;
+    assert_eq!(
+        refused.error_code(),
+        Some("reauth_required"),
+        "{}",
+        refused.text
+    );
 
     // Reconnected, then removed at TikTok (reason 4: account banned).
     assert_eq!(app.connect("42", "sandbox_creator").await.status, 200);
@@ -178,7 +204,9 @@ async fn a_receiver_answering_410_is_disabled(backend: Backend) {
     assert_eq!(app.connect("42", "sandbox_creator").await.status, 200);
     receiver.wait_for(1).await;
     receiver.answer(204);
-    let synced = app.call(Method::POST, &format!("{BASE}/sync/42"), "42").await;
+    let synced = app
+        .call(Method::POST, &format!("{BASE}/sync/42"), "42")
+        .await;
     assert_eq!(synced.status, 200);
     settle().await;
     assert_eq!(receiver.deliveries().len(), 1, "nothing after the 410");
@@ -194,7 +222,9 @@ async fn the_feed_pages_filters_and_replays_for_internal_services_only(backend: 
     };
     assert_eq!(app.connect("42", "sandbox_creator").await.status, 200);
     assert_eq!(app.connect("43", "sandbox_newcomer").await.status, 200);
-    let synced = app.call(Method::POST, &format!("{BASE}/sync/42"), "42").await;
+    let synced = app
+        .call(Method::POST, &format!("{BASE}/sync/42"), "42")
+        .await;
     assert_eq!(synced.status, 200);
     receiver.wait_for(5).await;
     let admin = app.admin_token();
@@ -209,7 +239,10 @@ async fn the_feed_pages_filters_and_replays_for_internal_services_only(backend: 
     let mut after: Option<String> = None;
     let mut pages = 0;
     loop {
-        let query = after.as_ref().map(|a| format!("&after={a}")).unwrap_or_default();
+        let query = after
+            .as_ref()
+            .map(|a| format!("&after={a}"))
+            .unwrap_or_default();
         let page = get(format!("{BASE}/events?limit=2{query}")).await;
         assert_eq!(page.status, 200, "{}", page.text);
         let events = page.body["events"].as_array().unwrap().clone();
@@ -221,8 +254,11 @@ async fn the_feed_pages_filters_and_replays_for_internal_services_only(backend: 
         }
     }
     assert_eq!((pages, all.len()), (3, 5));
-    let mut delivered: Vec<serde_json::Value> =
-        receiver.deliveries().iter().map(Delivery::envelope).collect();
+    let mut delivered: Vec<serde_json::Value> = receiver
+        .deliveries()
+        .iter()
+        .map(Delivery::envelope)
+        .collect();
     let by_id = |e: &serde_json::Value| e["id"].as_str().unwrap().to_owned();
     let mut fed = all.clone();
     fed.sort_by_key(by_id);
@@ -230,7 +266,10 @@ async fn the_feed_pages_filters_and_replays_for_internal_services_only(backend: 
     assert_eq!(fed, delivered);
     let last = after.expect("the last page's cursor");
     let empty = get(format!("{BASE}/events?after={last}")).await;
-    assert_eq!(empty.body, serde_json::json!({"events": [], "next_cursor": null}));
+    assert_eq!(
+        empty.body,
+        serde_json::json!({"events": [], "next_cursor": null})
+    );
     let events = all;
 
     // Only one type.
@@ -240,7 +279,13 @@ async fn the_feed_pages_filters_and_replays_for_internal_services_only(backend: 
     assert!(only.iter().all(|e| e["type"] == "tiktok.account.synced"));
 
     // Bad input: 400 in the contract's shape.
-    for query in ["after=abc", "after=-1", "limit=0", "limit=x", "type=tiktok.account.nope"] {
+    for query in [
+        "after=abc",
+        "after=-1",
+        "limit=0",
+        "limit=x",
+        "type=tiktok.account.nope",
+    ] {
         let bad = get(format!("{BASE}/events?{query}")).await;
         assert_eq!(bad.status, 400, "{query}: {}", bad.text);
         assert_eq!(bad.error_code(), Some("invalid_request"), "{query}");
@@ -248,8 +293,13 @@ async fn the_feed_pages_filters_and_replays_for_internal_services_only(backend: 
 
     // Creators may not read it; no token at all is 401.
     let creator = app.call(Method::GET, &format!("{BASE}/events"), "42").await;
-    assert_eq!((creator.status, creator.error_code()), (403, Some("forbidden")));
-    let anonymous = app.call_with(Method::GET, &format!("{BASE}/events"), None).await;
+    assert_eq!(
+        (creator.status, creator.error_code()),
+        (403, Some("forbidden"))
+    );
+    let anonymous = app
+        .call_with(Method::GET, &format!("{BASE}/events"), None)
+        .await;
     assert_eq!(anonymous.status, 401);
 
     // Replay: the same webhook-id again, to the receiver; an unknown id is 404 event_not_found.
@@ -270,9 +320,16 @@ async fn the_feed_pages_filters_and_replays_for_internal_services_only(backend: 
             Some(&admin),
         )
         .await;
-    assert_eq!((unknown.status, unknown.error_code()), (404, Some("event_not_found")));
+    assert_eq!(
+        (unknown.status, unknown.error_code()),
+        (404, Some("event_not_found"))
+    );
     let malformed = app
-        .call_with(Method::POST, &format!("{BASE}/events/nope/redeliver"), Some(&admin))
+        .call_with(
+            Method::POST,
+            &format!("{BASE}/events/nope/redeliver"),
+            Some(&admin),
+        )
         .await;
     assert_eq!(malformed.status, 400);
 }

@@ -34,7 +34,10 @@ impl Delivery {
 
     /// The envelope's `type`.
     pub fn event_type(&self) -> String {
-        self.envelope()["type"].as_str().unwrap_or_default().to_owned()
+        self.envelope()["type"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
     }
 
     /// Whether the signature verifies with `secret` (now).

@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use tiktok_domain::analytics::Analytics;
-use tiktok_domain::ports::{AccountRepository, RefreshLease, RepositoryError};
 use tiktok_domain::events::{account_events, AccountCounts, DisconnectCause};
+use tiktok_domain::ports::{AccountRepository, RefreshLease, RepositoryError};
 use tiktok_domain::{
     ConnectionGeneration, ConnectionState, NewConnection, OpenId, Profile, ReauthReason, Scopes,
     SealedToken, StoredGrant, SyncFailure, TikTokAccount, UserId,
@@ -74,9 +74,11 @@ fn previous_counts(
         ))
         .first(tx)
         .optional()?;
-    Ok(stored.and_then(|(last_sync_at, followers, following, likes, videos)| {
-        last_sync_at.map(|_| AccountCounts::from_stored(followers, following, likes, videos))
-    }))
+    Ok(
+        stored.and_then(|(last_sync_at, followers, following, likes, videos)| {
+            last_sync_at.map(|_| AccountCounts::from_stored(followers, following, likes, videos))
+        }),
+    )
 }
 
 #[async_trait]

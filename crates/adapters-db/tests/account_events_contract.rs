@@ -139,7 +139,11 @@ async fn each_account_change_appends_its_event_in_order(db: Database, _: TestDat
     assert_eq!(all.len(), 7);
     assert_eq!(all[6]["data"], json!({"reason": "account_banned"}));
     assert_eq!(
-        repo.find_by_user(&u).await.unwrap().unwrap().disconnect_reason,
+        repo.find_by_user(&u)
+            .await
+            .unwrap()
+            .unwrap()
+            .disconnect_reason,
         Some(DisconnectReason::AccountBanned)
     );
 }
@@ -237,7 +241,11 @@ async fn a_change_whose_event_cannot_be_written_is_rolled_back(db: Database, fil
         .await
         .expect("disconnected");
     let all = events(&db).await;
-    assert_eq!(all.len(), 2, "the connect and the one disconnect that committed");
+    assert_eq!(
+        all.len(),
+        2,
+        "the connect and the one disconnect that committed"
+    );
 }
 
 /// The refresh token of a connection made at `at(0, 0)` expires a year later; within the 14-day window it
@@ -284,11 +292,13 @@ async fn reauth_due_is_reported_once_per_grant(db: Database, _: TestDatabase) {
     repo.save_connection(&connection("user-1", "open-1", "b", later))
         .await
         .expect("reconnected");
-    assert!(repo
-        .record_reauth_warning(&due[0], &event)
-        .await
-        .map(|written| !written)
-        .unwrap(), "the old grant's warning is not written for the new one");
+    assert!(
+        repo.record_reauth_warning(&due[0], &event)
+            .await
+            .map(|written| !written)
+            .unwrap(),
+        "the old grant's warning is not written for the new one"
+    );
     let next = later + chrono::Duration::days(355);
     let due = repo
         .due_for_reauth_warning(next, next + window, 10)

@@ -303,7 +303,11 @@ async fn disconnect_erases_the_tokens_keeps_the_first_reason_and_is_idempotent(d
         .expect("connected");
 
     let gone = repo
-        .disconnect(&user("user-1"), DisconnectCause::TikTok(DisconnectReason::AccountBanned), at(5, 0))
+        .disconnect(
+            &user("user-1"),
+            DisconnectCause::TikTok(DisconnectReason::AccountBanned),
+            at(5, 0),
+        )
         .await
         .expect("ok")
         .expect("row");

@@ -33,9 +33,13 @@ async fn seed(repo: &DieselAccountRepository) {
     )
     .await
     .expect("marked");
-    repo.disconnect(&user("u4"), DisconnectCause::TikTok(DisconnectReason::UserDisconnected), at(20, 0))
-        .await
-        .expect("disconnected");
+    repo.disconnect(
+        &user("u4"),
+        DisconnectCause::TikTok(DisconnectReason::UserDisconnected),
+        at(20, 0),
+    )
+    .await
+    .expect("disconnected");
 }
 
 async fn counts_by_state_follow_connections_reauth_and_disconnects(db: Database) {

@@ -9,12 +9,12 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use common::{at, connection, generation, user};
 use tiktok_adapters_db::{Database, DieselAccountRepository, DieselContentRepository};
-use tiktok_domain::events::DisconnectCause;
 use tiktok_domain::analytics::Analytics;
 use tiktok_domain::content::{
     HistoryInterval, HistoryPeriod, ProfileCounts, ProfileSnapshot, VideoQuery, VideoSort,
     VideoSyncEnd, VideoSyncState,
 };
+use tiktok_domain::events::DisconnectCause;
 use tiktok_domain::ports::{AccountRepository, ContentRepository, RepositoryError, Video};
 use tiktok_domain::{ConnectionGeneration, Profile, UserId};
 

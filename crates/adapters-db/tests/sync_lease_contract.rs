@@ -11,8 +11,8 @@ use common::{at, connection, generation, user};
 use tiktok_adapters_db::{
     Database, DieselAccountRepository, DieselContentRepository, DieselRequestBudget, PoolOptions,
 };
-use tiktok_domain::events::DisconnectCause;
 use tiktok_domain::content::{ListingResume, VideoSyncEnd};
+use tiktok_domain::events::DisconnectCause;
 use tiktok_domain::pacing::Pacing;
 use tiktok_domain::ports::{
     AccountRepository, AccountSchedule, ApiEndpoint, BudgetError, Clock, ContentRepository,

@@ -26,10 +26,16 @@ const RETENTION_EVERY: Duration = Duration::from_secs(3600);
 /// How long to wait before registering the receivers again when the database did not answer.
 const REGISTER_RETRY: Duration = Duration::from_secs(1);
 
-/// The events side of a replica: the feed for the routes, and what its background tasks need.
+/// The pull feed and replay (admin scope) over `database`, for the routes.
+pub fn feed(database: Database) -> EventFeed {
+    EventFeed::new(
+        Arc::new(DieselEventOutbox::new(database)),
+        Arc::new(SystemClock),
+    )
+}
+
+/// The events side of a replica: the receivers to register, the dispatcher and the retention.
 pub struct Events {
-    /// The pull feed and replay (admin scope).
-    pub feed: EventFeed,
     outbox: DieselEventOutbox,
     subscriptions: Vec<EndpointSubscription>,
     dispatcher: Option<Arc<Dispatcher>>,
@@ -55,7 +61,6 @@ impl Events {
         let outbox = DieselEventOutbox::new(database);
         let clock: Arc<dyn Clock> = Arc::new(SystemClock);
         let shared: Arc<dyn EventOutbox> = Arc::new(outbox.clone());
-        let feed = EventFeed::new(Arc::clone(&shared), Arc::clone(&clock));
         let dispatcher = if config.dispatch_enabled && !endpoints.is_empty() {
             let timeout = Duration::from_millis(config.delivery_timeout_ms.max(1));
             let delivery = HttpEventDelivery::new(endpoints, timeout).map_err(|e| {
@@ -80,7 +85,6 @@ impl Events {
             ));
         }
         Ok(Self {
-            feed,
             outbox,
             subscriptions,
             dispatcher,
@@ -231,7 +235,8 @@ pub fn receivers(settings: &Settings) -> Result<Vec<WebhookEndpoint>, StartupErr
     ids.sort_unstable();
     if ids.windows(2).any(|pair| pair[0] == pair[1]) {
         return Err(StartupError::Config(
-            "EVENTS_WEBHOOK_URLS / events.receivers: the same receiver URL is configured twice".into(),
+            "EVENTS_WEBHOOK_URLS / events.receivers: the same receiver URL is configured twice"
+                .into(),
         ));
     }
     Ok(endpoints)

@@ -62,7 +62,6 @@ impl Application {
             &settings.background,
         );
         let events = crate::events::Events::build(&settings, database.clone())?;
-        let feed = events.feed.clone();
         let registered = events.register().await;
         background.adopt(events.spawn(registered, background.stop_signal()));
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
@@ -82,7 +81,6 @@ impl Application {
             authenticator,
             database.clone(),
             webhook,
-            feed,
             sandbox.is_some(),
         )?;
         let metrics = monitoring::serve(&settings.metrics, database.clone())?;
@@ -184,7 +182,6 @@ fn serve(
     authenticator: Authenticator,
     database: Database,
     webhook: tiktok_adapters_tiktok::TikTokWebhooks,
-    feed: tiktok_domain::events::EventFeed,
     with_sandbox: bool,
 ) -> Result<Server, StartupError> {
     // Each route takes the use cases it needs; the webhook route still takes the whole service.
@@ -193,9 +190,9 @@ fn serve(
     let reads = web::Data::new(service.reads().clone());
     let service = web::Data::new(service);
     let authenticator = web::Data::new(authenticator);
+    let feed = web::Data::new(crate::events::feed(database.clone()));
     let database = web::Data::new(database);
     let webhook = web::Data::new(webhook);
-    let feed = web::Data::new(feed);
     let limits = middleware::Limits {
         max_url_bytes: settings.server.max_url_bytes,
         max_header_bytes: settings.server.max_header_bytes,

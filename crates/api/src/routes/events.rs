@@ -134,7 +134,11 @@ fn page_body(page: FeedPage) -> Result<EventPageBody, ApiError> {
         .collect::<Result<Vec<serde_json::Value>, _>>()
         .map_err(|error| {
             tracing::error!(%error, "a stored event is not JSON");
-            ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal_error", "internal error")
+            ApiError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "internal_error",
+                "internal error",
+            )
         })?;
     Ok(EventPageBody {
         events,

@@ -146,7 +146,10 @@ mod tests {
             })
             .times(1)
             .returning(|_, _, _| Ok(FeedPage::default()));
-        outbox.expect_redeliver().times(1).returning(|_, _| Ok(false));
+        outbox
+            .expect_redeliver()
+            .times(1)
+            .returning(|_, _| Ok(false));
         let feed = feed(outbox);
         feed.page(&service(), Some(7), u32::MAX, Some(EventType::Synced))
             .await

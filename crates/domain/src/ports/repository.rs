@@ -3,8 +3,8 @@ use chrono::{DateTime, Utc};
 
 use super::BoxError;
 use crate::account::{
-    ConnectionGeneration, NewConnection, Profile, ReauthReason, SealedToken,
-    StoredGrant, SyncFailure, TikTokAccount,
+    ConnectionGeneration, NewConnection, Profile, ReauthReason, SealedToken, StoredGrant,
+    SyncFailure, TikTokAccount,
 };
 use crate::analytics::Analytics;
 use crate::events::DisconnectCause;

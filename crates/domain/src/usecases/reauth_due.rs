@@ -25,11 +25,8 @@ impl BackgroundRounds {
             .await?;
         let mut reported = 0;
         for warning in due {
-            let event = account_events::reauth_due(
-                &warning.user_id,
-                warning.refresh_token_expires_at,
-                now,
-            );
+            let event =
+                account_events::reauth_due(&warning.user_id, warning.refresh_token_expires_at, now);
             if self
                 .schedule
                 .record_reauth_warning(&warning, &event)
@@ -39,7 +36,10 @@ impl BackgroundRounds {
             }
         }
         if reported > 0 {
-            tracing::info!(reported, "refresh tokens nearing expiry reported (reauth_due)");
+            tracing::info!(
+                reported,
+                "refresh tokens nearing expiry reported (reauth_due)"
+            );
         }
         Ok(reported)
     }

@@ -18,7 +18,13 @@ fn expect_local_disconnect(mocks: &mut Mocks, seq: Option<&mut Sequence>) {
             user_id == &user() && *reason == DisconnectCause::UserRequest && *at == now()
         })
         .times(1)
-        .returning(|_, reason, _| Ok(Some(connected_account().disconnected(reason.stored_reason()).build())));
+        .returning(|_, reason, _| {
+            Ok(Some(
+                connected_account()
+                    .disconnected(reason.stored_reason())
+                    .build(),
+            ))
+        });
     if let Some(seq) = seq {
         expectation.in_sequence(seq);
     }
