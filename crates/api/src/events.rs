@@ -281,3 +281,124 @@ pub fn dispatch_config(config: &EventsSettings) -> Result<DispatchConfig, Startu
         },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use super::*;
+
+    const SECRET: &str = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw";
+
+    fn settings(
+        env: &str,
+        pairs: &[(&str, &str)],
+        config_dir: Option<&std::path::Path>,
+    ) -> Settings {
+        let mut vars: HashMap<String, String> = [
+            ("APP_ENV", env),
+            ("TIKTOK_CLIENT_ID", "client-key-1"),
+            ("TIKTOK_CLIENT_SECRET", "client-secret"),
+            (
+                "TOKEN_ENCRYPTION_KEY",
+                "prod:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=",
+            ),
+            ("AUTH_JWT_SECRET", "jwt-secret-value-of-at-least-32-bytes!!"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+        .collect();
+        vars.extend(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
+        );
+        Settings::load(&vars, config_dir).expect("settings load")
+    }
+
+    fn refusal(settings: &Settings) -> String {
+        match receivers(settings) {
+            Err(StartupError::Config(message)) => message,
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_bad_receiver_refuses_start_up_naming_the_variable_without_the_secret() {
+        let http = [
+            ("EVENTS_WEBHOOK_URLS", "http://crm.internal/hooks"),
+            ("EVENTS_WEBHOOK_SECRET", SECRET),
+        ];
+        let message = refusal(&settings("production", &http, None));
+        assert!(message.starts_with("EVENTS_WEBHOOK_URLS: "), "{message}");
+        assert!(message.contains("https"), "{message}");
+        assert_eq!(receivers(&settings("test", &http, None)).unwrap().len(), 1);
+
+        let unparsable = [
+            ("EVENTS_WEBHOOK_URLS", "not a url"),
+            ("EVENTS_WEBHOOK_SECRET", SECRET),
+        ];
+        assert!(refusal(&settings("test", &unparsable, None)).starts_with("EVENTS_WEBHOOK_URLS: "));
+
+        let no_secret = [("EVENTS_WEBHOOK_URLS", "https://crm.internal/hooks")];
+        assert!(refusal(&settings("test", &no_secret, None)).contains("EVENTS_WEBHOOK_SECRET"));
+
+        let bad_secret = [
+            ("EVENTS_WEBHOOK_URLS", "https://crm.internal/hooks"),
+            ("EVENTS_WEBHOOK_SECRET", "whsec_c2hvcnQ="),
+        ];
+        let message = refusal(&settings("test", &bad_secret, None));
+        assert!(message.contains("EVENTS_WEBHOOK_SECRET"), "{message}");
+        assert!(!message.contains("c2hvcnQ"), "{message}");
+
+        let twice = [
+            (
+                "EVENTS_WEBHOOK_URLS",
+                "https://a.internal/h,https://a.internal/h",
+            ),
+            ("EVENTS_WEBHOOK_SECRET", SECRET),
+        ];
+        assert!(refusal(&settings("test", &twice, None)).contains("twice"));
+        assert!(receivers(&settings("test", &[], None)).unwrap().is_empty());
+    }
+
+    #[test]
+    fn config_file_receivers_get_their_own_types_and_are_checked() {
+        let dir = std::env::temp_dir().join(format!("events-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("test.toml"),
+            "[[events.receivers]]\nurl = \"https://crm.internal/hooks\"\n\
+             types = [\"tiktok.account.connected\"]\n",
+        )
+        .unwrap();
+        let with_secret = [("EVENTS_WEBHOOK_SECRET", SECRET)];
+        let endpoints = receivers(&settings("test", &with_secret, Some(&dir))).unwrap();
+        assert_eq!(endpoints.len(), 1);
+        assert_eq!(endpoints[0].types, Some(vec![EventType::Connected]));
+
+        std::fs::write(
+            dir.join("test.toml"),
+            "[[events.receivers]]\nurl = \"https://crm.internal/hooks\"\ntypes = [\"nope\"]\n",
+        )
+        .unwrap();
+        let message = refusal(&settings("test", &with_secret, Some(&dir)));
+        assert!(
+            message.starts_with("events.receivers[0].types"),
+            "{message}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_lease_shorter_than_a_delivery_is_refused() {
+        let mut config = settings("test", &[], None).events;
+        assert!(dispatch_config(&config).is_ok());
+        config.lease_seconds = 5;
+        config.delivery_timeout_ms = 5_000;
+        let Err(StartupError::Config(message)) = dispatch_config(&config) else {
+            panic!("expected a refusal");
+        };
+        assert!(message.contains("events.lease_seconds"), "{message}");
+    }
+}
