@@ -10,6 +10,7 @@ use reqwest::Method;
 use tiktok_adapters_db::DieselEventOutbox;
 use tiktok_integration_tests::receiver::{free_port, secret, url_on, Delivery, Receiver};
 use tiktok_integration_tests::{Backend, TestApp};
+use tiktok_sandbox::SandboxConfig;
 
 use crate::webhooks::{deliver_signed, removed_event};
 
@@ -21,18 +22,31 @@ on_both_backends!(
     a_receiver_down_then_up_gets_each_event_once,
     a_receiver_answering_410_is_disabled,
     the_feed_pages_filters_and_replays_for_internal_services_only,
+    a_refresh_token_nearing_expiry_is_reported_once,
 );
 
 /// The service sending its events to `url`, signed with the receiver's secret, dispatching every 50 ms and
 /// retrying after a second.
 async fn spawn_with_receiver(backend: Backend, url: &str) -> Option<TestApp> {
+    spawn_with_receiver_and_sandbox(backend, url, SandboxConfig::default()).await
+}
+
+async fn spawn_with_receiver_and_sandbox(
+    backend: Backend,
+    url: &str,
+    sandbox: SandboxConfig,
+) -> Option<TestApp> {
     let url = url.to_owned();
-    TestApp::spawn_with(backend, move |vars: &mut HashMap<String, String>| {
-        vars.insert("EVENTS_WEBHOOK_URLS".into(), url);
-        vars.insert("EVENTS_WEBHOOK_SECRET".into(), secret(1).to_whsec());
-        vars.insert("APP_EVENTS__DISPATCH_INTERVAL_MS".into(), "50".into());
-        vars.insert("APP_EVENTS__FIRST_RETRY_SECONDS".into(), "1".into());
-    })
+    TestApp::spawn_with_sandbox(
+        backend,
+        sandbox,
+        move |vars: &mut HashMap<String, String>| {
+            vars.insert("EVENTS_WEBHOOK_URLS".into(), url);
+            vars.insert("EVENTS_WEBHOOK_SECRET".into(), secret(1).to_whsec());
+            vars.insert("APP_EVENTS__DISPATCH_INTERVAL_MS".into(), "50".into());
+            vars.insert("APP_EVENTS__FIRST_RETRY_SECONDS".into(), "1".into());
+        },
+    )
     .await
 }
 
@@ -332,4 +346,45 @@ async fn the_feed_pages_filters_and_replays_for_internal_services_only(backend: 
         )
         .await;
     assert_eq!(malformed.status, 400);
+}
+
+/// A grant whose refresh token lives 7 days is inside the 14-day warning window from the start: the
+/// refresher's round reports it once, with its expiry; later rounds (on any replica) do not repeat it.
+async fn a_refresh_token_nearing_expiry_is_reported_once(backend: Backend) {
+    let receiver = Receiver::start(secret(1));
+    let sandbox = SandboxConfig {
+        refresh_token_ttl: Duration::from_secs(7 * 86_400),
+        ..SandboxConfig::default()
+    };
+    let Some(app) = spawn_with_receiver_and_sandbox(backend, &receiver.url, sandbox).await else {
+        return;
+    };
+    assert_eq!(app.connect("42", "sandbox_creator").await.status, 200);
+    assert_eq!(app.background.reauth_due_round().await.unwrap(), 1);
+    assert_eq!(app.background.reauth_due_round().await.unwrap(), 0);
+    let status = app
+        .call(Method::GET, &format!("{BASE}/status/42"), "42")
+        .await;
+    receiver.wait_for(3).await;
+    settle().await;
+    let got = receiver.deliveries();
+    assert_eq!(
+        types(&got),
+        [
+            "tiktok.account.connected",
+            "tiktok.account.synced",
+            "tiktok.account.reauth_due"
+        ]
+    );
+    let due = got[2].envelope();
+    let due_at = due["data"]["reauth_due_at"].as_str().unwrap();
+    let shown = status.body["reauth_due_at"]
+        .as_str()
+        .expect("the status shows it too");
+    let parse = |raw: &str| chrono::DateTime::parse_from_rfc3339(raw).unwrap();
+    assert_eq!(
+        parse(due_at).timestamp(),
+        parse(shown).timestamp(),
+        "the same date as the status body (which shows whole seconds)"
+    );
 }
