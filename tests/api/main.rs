@@ -1,5 +1,6 @@
 //! End-to-end tests of the HTTP API through a real socket, each on SQLite and on PostgreSQL, with the
 //! TikTok sandbox standing in for TikTok.
+#![cfg(test)]
 
 /// Runs each named `async fn(Backend)` as two tests: `<name>::sqlite` and `<name>::postgres`.
 macro_rules! on_both_backends {

@@ -1,5 +1,9 @@
 //! Test support: start the whole service on a free port, on SQLite or PostgreSQL, with the TikTok sandbox
 //! standing in for TikTok, and talk to it through a real socket.
+#![expect(
+    clippy::expect_used,
+    reason = "test support: a failed set-up fails the calling test with its message"
+)]
 
 pub mod backend;
 pub mod capture;

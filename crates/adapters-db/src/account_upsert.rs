@@ -105,7 +105,7 @@ pub(crate) fn save_connection_once(
     Ok(TikTokAccount::try_from(row)?)
 }
 
-#[allow(clippy::type_complexity)]
+#[expect(clippy::type_complexity)]
 pub(crate) fn clear_profile() -> (
     diesel::dsl::Eq<t::union_id, Option<String>>,
     diesel::dsl::Eq<t::username, Option<String>>,

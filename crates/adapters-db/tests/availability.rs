@@ -1,4 +1,5 @@
 //! Starting, failing fast and recovering: what the service needs when the database is down or odd.
+#![cfg(test)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! The background ports on SQLite and PostgreSQL: sync claims go to one replica each, due accounts are
 //! found, and the shared request budget holds for several holders together.
+#![cfg(test)]
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! `make bench-scale` seeds PostgreSQL with set-based INSERTs (crates/bench/scale/seed.sql) instead of the
 //! repository: this proves its rows are ones the repository reads back whole (account, grant, state, sync
 //! claim, videos), so that the scale figures are about rows of the service's own shape.
+#![cfg(test)]
 
 mod common;
 

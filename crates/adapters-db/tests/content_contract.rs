@@ -1,5 +1,6 @@
 //! The `ContentRepository` contract (and the account writes of the content feature), written once and run
 //! on SQLite and on PostgreSQL.
+#![cfg(test)]
 
 mod common;
 

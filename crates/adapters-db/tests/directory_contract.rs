@@ -1,4 +1,5 @@
 //! The account directory on SQLite and PostgreSQL: counts by status and keyset pages, without tokens.
+#![cfg(test)]
 
 mod common;
 

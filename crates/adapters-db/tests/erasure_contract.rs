@@ -1,6 +1,7 @@
 //! Erasure that really erases: every write of a sync carries its connection generation, and storage refuses
 //! it, writing nothing, once that connection ended (disconnect, reconnect, erasure). Run on SQLite and on
 //! PostgreSQL.
+#![cfg(test)]
 
 mod common;
 

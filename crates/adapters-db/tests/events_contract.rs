@@ -1,6 +1,7 @@
 //! The events outbox on SQLite and PostgreSQL: exclusive claims under concurrent replicas, leases that
 //! expire, a user's events in order at each endpoint, 410-disabled endpoints, keyset feed paging with a
 //! type filter, replay, and the retention purge.
+#![cfg(test)]
 
 mod common;
 

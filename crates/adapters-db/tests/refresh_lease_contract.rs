@@ -1,4 +1,5 @@
 //! The refresh lease part of the `AccountRepository` contract, on SQLite and on PostgreSQL.
+#![cfg(test)]
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! Key rotation's view of pending OAuth states (`SealedGrantStore::sealed_verifiers_after` and
 //! `reseal_verifier`), on SQLite and on PostgreSQL: pages in fingerprint order skip states without a
 //! verifier, and a swap happens only while the state still holds the verifier that was read.
+#![cfg(test)]
 
 mod common;
 

@@ -1,5 +1,6 @@
 //! The `ShopNotifications` contract (webhook idempotency by `tts_notification_id`), on SQLite and
 //! PostgreSQL; also proves the Shop migration applies on both.
+#![cfg(test)]
 
 mod common;
 

@@ -1,4 +1,5 @@
 //! The `OAuthStateStore` contract, written once and run on SQLite and on PostgreSQL.
+#![cfg(test)]
 
 mod common;
 

@@ -1,6 +1,7 @@
 //! One sync per account across replicas, on SQLite and PostgreSQL: the sync lease goes to one taker at a
 //! time, holds until freed or expired; an unfinished listing is kept for the next sync; and the request
 //! budget of a database that is down answers `Unavailable` (which pacing then fails closed on).
+#![cfg(test)]
 
 mod common;
 

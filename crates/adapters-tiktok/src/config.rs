@@ -38,6 +38,7 @@ pub struct TikTokClientConfig {
 
 impl TikTokClientConfig {
     /// TikTok's production URLs and the default limits, with these credentials.
+    #[expect(clippy::expect_used, reason = "the URLs are valid literals")]
     pub fn new(client_key: impl Into<String>, client_secret: SecretString) -> Self {
         Self {
             client_key: client_key.into(),

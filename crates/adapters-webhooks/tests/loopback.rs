@@ -1,6 +1,7 @@
 //! The delivery adapter against a real receiver on a loopback port (a std TcpListener answering a fixed
 //! status): signed headers that verify with the consumers' crate, the outcome per status, no redirect
 //! followed, a receiver that never answers becomes a `timeout` retry.
+#![cfg(test)]
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;

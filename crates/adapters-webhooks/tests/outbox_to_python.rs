@@ -2,6 +2,7 @@
 //! replicas) with the HTTP adapter, and an independent receiver in Python (hashlib/hmac/base64 only) that
 //! verifies each signature. Each event arrives once, verified; a receiver holding another secret refuses
 //! them (and the deliveries are retried, not marked delivered).
+#![cfg(test)]
 
 use std::path::Path;
 use std::process::{Child, Command};

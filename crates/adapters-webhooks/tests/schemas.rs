@@ -2,6 +2,7 @@
 //! each type (every variant of its data) validates against its schema, and a wrong one does not. The
 //! validator below covers the keywords those schemas use (type, const, enum, required,
 //! additionalProperties, properties, items, minLength/maxLength, pattern as the evt_ id rule, date-time).
+#![cfg(test)]
 
 use chrono::{TimeZone, Utc};
 use serde_json::Value;

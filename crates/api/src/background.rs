@@ -126,7 +126,7 @@ impl BackgroundWorker {
     pub async fn sync_backlog(&self) -> Result<u64, ServiceError> {
         let behind =
             sync_backlog(self.schedule.as_ref(), self.settings.sync_interval_minutes).await?;
-        #[allow(clippy::cast_precision_loss)] // a count of accounts, far below 2^52
+        #[expect(clippy::cast_precision_loss)] // a count of accounts, far below 2^52
         metrics::gauge!("tiktok_sync_round_behind_accounts").set(behind as f64);
         Ok(behind)
     }

@@ -1,5 +1,6 @@
 //! docs/openapi.json is the OpenAPI document the code generates; this test fails when they differ.
 //! `make openapi` (UPDATE_OPENAPI=1) rewrites the file.
+#![cfg(test)]
 
 use std::path::PathBuf;
 

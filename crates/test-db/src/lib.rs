@@ -5,6 +5,10 @@
 //! PostgreSQL fails the test; otherwise the test is skipped and the skip is written straight to stderr, where
 //! libtest does not hide it (it hides only what a passing test printed through `print!`/`eprint!`).
 //! See README.md.
+#![expect(
+    clippy::expect_used,
+    reason = "a test-support crate: a failed set-up fails the calling test with its message"
+)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};

@@ -1,5 +1,6 @@
 //! The Standard Webhooks reference vector (from the specification's test suite) and the rules around it:
 //! tolerance window, several signatures, rotation, other versions ignored, raw body.
+#![cfg(test)]
 
 use tiktok_events::{
     sign, signature_header, verify, Envelope, ReasonData, Secret, SecretError, VerifyError,

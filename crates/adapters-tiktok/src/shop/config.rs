@@ -40,6 +40,7 @@ pub struct ShopClientConfig {
 
 impl ShopClientConfig {
     /// TikTok Shop's production URLs and the default limits, with these credentials.
+    #[expect(clippy::expect_used, reason = "the URLs are valid literals")]
     pub fn new(
         app_key: impl Into<String>,
         app_secret: SecretString,

@@ -117,7 +117,7 @@ impl ShopHttpClient {
             token,
             shop: Some(shop),
             params,
-            body: Some(serde_json::to_vec(&body).expect("a JSON value serializes")),
+            body: Some(body.to_string().into_bytes()),
         }
     }
 }

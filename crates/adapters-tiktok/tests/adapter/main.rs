@@ -1,4 +1,5 @@
 //! The TikTok client against the sandbox (and a few canned servers) over loopback.
+#![cfg(test)]
 
 mod canned;
 mod common;

@@ -95,6 +95,7 @@ impl SandboxHandle {
 
     /// The `Authorization` header TikTok Shop would send with this webhook body:
     /// hex HMAC-SHA256 of `app_key + body` keyed with the app secret.
+    #[expect(clippy::expect_used, reason = "HMAC takes keys of any length")]
     pub fn shop_sign_webhook(&self, body: &[u8]) -> String {
         let config = self.shop_config();
         let mut mac =

@@ -1,4 +1,5 @@
 //! The sandbox over real loopback HTTP, spoken to with reqwest as a client of TikTok would.
+#![cfg(test)]
 
 mod common;
 mod consent;
