@@ -1,6 +1,7 @@
 //! The account repository writes each change's event in the change's own transaction, on SQLite and
 //! PostgreSQL: connect, sync, reauthorization and disconnect each append one event; a change that does not
 //! happen appends none; and when the event cannot be written, the change is rolled back with it.
+#![cfg(test)]
 
 mod common;
 
