@@ -29,6 +29,7 @@ mod database_outage;
 mod dev_sign_in;
 mod edge_errors;
 mod edge_hardening;
+mod events;
 mod graceful_shutdown;
 mod header_limit;
 mod identity_claims;

@@ -9,6 +9,7 @@ pub mod backend;
 pub mod capture;
 pub mod db_proxy;
 pub mod flow;
+pub mod receiver;
 pub mod replica;
 pub mod rows;
 

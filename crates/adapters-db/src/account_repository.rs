@@ -5,16 +5,17 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use tiktok_domain::analytics::Analytics;
+use tiktok_domain::events::{account_events, AccountCounts, DisconnectCause};
 use tiktok_domain::ports::{AccountRepository, RefreshLease, RepositoryError};
 use tiktok_domain::{
-    ConnectionGeneration, ConnectionState, DisconnectReason, NewConnection, OpenId, Profile,
-    ReauthReason, Scopes, SealedToken, StoredGrant, SyncFailure, TikTokAccount, UserId,
+    ConnectionGeneration, ConnectionState, NewConnection, OpenId, Profile, ReauthReason, Scopes,
+    SealedToken, StoredGrant, SyncFailure, TikTokAccount, UserId,
 };
 
 use crate::account_erase;
 use crate::account_upsert::save_connection_once;
 use crate::analytics_models::AnalyticsRow;
-use crate::connection::write_transaction;
+use crate::connection::{write_transaction, AnyConnection};
 use crate::errors::Failure;
 use crate::models::{account_columns, naive, AccountRow};
 use crate::refresh_lease::{self, Fence};
@@ -44,6 +45,40 @@ impl DieselAccountRepository {
 
 fn to_account(row: AccountRow) -> Result<TikTokAccount, Failure> {
     Ok(TikTokAccount::try_from(row)?)
+}
+
+/// The counts the previous sync of the user's active connection `generation` stored: `None` when there
+/// was none (`last_sync_at` unset) or the connection is gone.
+fn previous_counts(
+    tx: &mut AnyConnection,
+    user: &str,
+    generation: &str,
+) -> Result<Option<AccountCounts>, Failure> {
+    type Stored = (
+        Option<chrono::NaiveDateTime>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let stored: Option<Stored> = accounts
+        .filter(t::user_id.eq(user))
+        .filter(t::is_active.eq(true))
+        .filter(t::connection_generation.eq(generation))
+        .select((
+            t::last_sync_at,
+            t::follower_count,
+            t::following_count,
+            t::like_count,
+            t::video_count,
+        ))
+        .first(tx)
+        .optional()?;
+    Ok(
+        stored.and_then(|(last_sync_at, followers, following, likes, videos)| {
+            last_sync_at.map(|_| AccountCounts::from_stored(followers, following, likes, videos))
+        }),
+    )
 }
 
 #[async_trait]
@@ -129,32 +164,41 @@ impl AccountRepository for DieselAccountRepository {
         profile: &Profile,
         synced_at: DateTime<Utc>,
     ) -> Result<TikTokAccount, RepositoryError> {
-        let (user, p) = (user_id.as_str().to_owned(), profile.clone());
+        let p = profile.clone();
         let generation = generation.as_str().to_owned();
+        let user_id = user_id.clone();
         let saved = self.db.run(move |conn| {
-            // One conditional UPDATE: the check of the connection and the write are one atomic step.
-            let row = diesel::update(accounts.filter(t::user_id.eq(user)))
-                .filter(t::is_active.eq(true))
-                .filter(t::connection_generation.eq(generation))
-                .set((
-                    t::union_id.eq(p.union_id),
-                    t::username.eq(p.username),
-                    t::display_name.eq(p.display_name),
-                    t::avatar_url.eq(p.avatar_url),
-                    t::follower_count.eq(p.follower_count),
-                    t::following_count.eq(p.following_count),
-                    t::like_count.eq(p.like_count),
-                    t::video_count.eq(p.video_count),
-                    t::last_sync_at.eq(naive(synced_at)),
-                    t::updated_at.eq(naive(synced_at)),
-                    t::last_sync_error_code.eq(None::<String>),
-                    t::last_sync_error_message.eq(None::<String>),
-                    t::last_sync_error_at.eq(None::<chrono::NaiveDateTime>),
-                ))
-                .returning(account_columns())
-                .get_result::<AccountRow>(conn)
-                .optional()?;
-            to_account(row.ok_or(Failure::NotFound)?)
+            write_transaction(conn, |tx| {
+                // The counts the previous sync stored, for the event's `changes`: read in this write
+                // transaction; the sync lease keeps one sync of an account at a time.
+                let previous = previous_counts(tx, user_id.as_str(), &generation)?;
+                // One conditional UPDATE: the check of the connection and the write are one atomic step.
+                let row = diesel::update(accounts.filter(t::user_id.eq(user_id.as_str())))
+                    .filter(t::is_active.eq(true))
+                    .filter(t::connection_generation.eq(&generation))
+                    .set((
+                        t::union_id.eq(&p.union_id),
+                        t::username.eq(&p.username),
+                        t::display_name.eq(&p.display_name),
+                        t::avatar_url.eq(&p.avatar_url),
+                        t::follower_count.eq(p.follower_count),
+                        t::following_count.eq(p.following_count),
+                        t::like_count.eq(p.like_count),
+                        t::video_count.eq(p.video_count),
+                        t::last_sync_at.eq(naive(synced_at)),
+                        t::updated_at.eq(naive(synced_at)),
+                        t::last_sync_error_code.eq(None::<String>),
+                        t::last_sync_error_message.eq(None::<String>),
+                        t::last_sync_error_at.eq(None::<chrono::NaiveDateTime>),
+                    ))
+                    .returning(account_columns())
+                    .get_result::<AccountRow>(tx)
+                    .optional()?;
+                let account = to_account(row.ok_or(Failure::NotFound)?)?;
+                let event = account_events::synced(&user_id, &p, previous, synced_at);
+                crate::append_event(tx, &event)?;
+                Ok(account)
+            })
         });
         Ok(saved.await?)
     }
@@ -166,28 +210,32 @@ impl AccountRepository for DieselAccountRepository {
         reason: ReauthReason,
         at: DateTime<Utc>,
     ) -> Result<(), RepositoryError> {
-        let (user, refused) = (user_id.as_str().to_owned(), refused.as_str().to_owned());
+        let (user_id, refused) = (user_id.clone(), refused.as_str().to_owned());
         let marked = self.db.run(move |conn| {
-            let changed = diesel::update(accounts.filter(t::user_id.eq(user)))
-                .filter(t::is_active.eq(true))
-                // Only the grant judged dead: a reconnect or a rotation stored since is left alone.
-                .filter(t::refresh_token.eq(refused))
-                .set((
-                    t::status.eq(ConnectionState::ReauthRequired.as_str()),
-                    t::reauth_reason.eq(reason.as_str()),
-                    t::access_token.eq(None::<String>),
-                    t::refresh_token.eq(None::<String>),
-                    t::access_token_expires_at.eq(None::<chrono::NaiveDateTime>),
-                    t::refresh_token_expires_at.eq(None::<chrono::NaiveDateTime>),
-                    t::updated_at.eq(naive(at)),
-                    t::refresh_lease_until.eq(None::<chrono::NaiveDateTime>),
-                    t::refresh_lease_owner.eq(None::<String>),
-                ))
-                .execute(conn)?;
-            if changed == 0 {
-                return Err(Failure::NotFound);
-            }
-            Ok(())
+            write_transaction(conn, |tx| {
+                let changed = diesel::update(accounts.filter(t::user_id.eq(user_id.as_str())))
+                    .filter(t::is_active.eq(true))
+                    // Only the grant judged dead: a reconnect or a rotation stored since is left alone.
+                    .filter(t::refresh_token.eq(refused))
+                    .set((
+                        t::status.eq(ConnectionState::ReauthRequired.as_str()),
+                        t::reauth_reason.eq(reason.as_str()),
+                        t::access_token.eq(None::<String>),
+                        t::refresh_token.eq(None::<String>),
+                        t::access_token_expires_at.eq(None::<chrono::NaiveDateTime>),
+                        t::refresh_token_expires_at.eq(None::<chrono::NaiveDateTime>),
+                        t::updated_at.eq(naive(at)),
+                        t::refresh_lease_until.eq(None::<chrono::NaiveDateTime>),
+                        t::refresh_lease_owner.eq(None::<String>),
+                    ))
+                    .execute(tx)?;
+                if changed == 0 {
+                    return Err(Failure::NotFound);
+                }
+                let event = account_events::reauth_required(&user_id, reason, at);
+                crate::append_event(tx, &event)?;
+                Ok(())
+            })
         });
         Ok(marked.await?)
     }
@@ -223,14 +271,16 @@ impl AccountRepository for DieselAccountRepository {
     async fn disconnect(
         &self,
         user_id: &UserId,
-        reason: DisconnectReason,
+        cause: DisconnectCause,
         at: DateTime<Utc>,
     ) -> Result<Option<TikTokAccount>, RepositoryError> {
+        let user_id = user_id.clone();
         let user = user_id.as_str().to_owned();
+        let reason = cause.stored_reason();
         let done = self.db.run(move |conn| {
             write_transaction(conn, |tx| {
                 // An account already disconnected keeps its first reason and time (webhooks repeat).
-                diesel::update(accounts.filter(t::user_id.eq(&user)))
+                let ended = diesel::update(accounts.filter(t::user_id.eq(&user)))
                     .filter(t::is_active.eq(true))
                     .set((
                         t::access_token.eq(None::<String>),
@@ -247,6 +297,10 @@ impl AccountRepository for DieselAccountRepository {
                         t::connection_generation.eq(None::<String>),
                     ))
                     .execute(tx)?;
+                if ended > 0 {
+                    let event = account_events::disconnected(&user_id, cause, at);
+                    crate::append_event(tx, &event)?;
+                }
                 let row = accounts
                     .filter(t::user_id.eq(&user))
                     .select(AccountRow::as_select())

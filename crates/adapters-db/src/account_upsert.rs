@@ -3,6 +3,7 @@
 
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
+use tiktok_domain::events::account_events;
 use tiktok_domain::{ConnectionState, NewConnection, TikTokAccount};
 
 use crate::connection::AnyConnection;
@@ -99,6 +100,8 @@ pub(crate) fn save_connection_once(
         }
     }
     .map_err(conflict_on_active_open_id)?;
+    // Reported in the same transaction: committed together with the connection, or not at all.
+    crate::append_event(tx, &account_events::connected(c))?;
     Ok(TikTokAccount::try_from(row)?)
 }
 

@@ -18,6 +18,7 @@ mod event_append;
 mod event_outbox;
 mod history_models;
 mod models;
+mod reauth_warning;
 mod refresh_lease;
 mod request_budget;
 mod schedule;

@@ -6,7 +6,8 @@ use diesel::dsl::sql;
 use diesel::expression::SqlLiteral;
 use diesel::prelude::*;
 use diesel::sql_types::Timestamp;
-use tiktok_domain::ports::{AccountSchedule, RepositoryError};
+use tiktok_domain::events::Event;
+use tiktok_domain::ports::{AccountSchedule, ReauthWarning, RepositoryError};
 use tiktok_domain::{ConnectionState, UserId};
 
 use crate::errors::Failure;
@@ -93,6 +94,30 @@ impl AccountSchedule for DieselAccountRepository {
             Ok::<_, Failure>(n)
         });
         Ok(u64::try_from(count.await?).unwrap_or(0))
+    }
+
+    async fn due_for_reauth_warning(
+        &self,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<ReauthWarning>, RepositoryError> {
+        let due = self
+            .db()
+            .run(move |conn| crate::reauth_warning::due(conn, now, until, limit));
+        Ok(due.await?)
+    }
+
+    async fn record_reauth_warning(
+        &self,
+        warning: &ReauthWarning,
+        event: &Event,
+    ) -> Result<bool, RepositoryError> {
+        let (warning, event) = (warning.clone(), event.clone());
+        let recorded = self
+            .db()
+            .run(move |conn| crate::reauth_warning::record(conn, &warning, &event));
+        Ok(recorded.await?)
     }
 
     async fn due_for_refresh(

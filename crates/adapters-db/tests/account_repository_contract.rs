@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use common::{at, connection, generation, grant, open_id, refresh_of, user};
 use tiktok_adapters_db::{Database, DieselAccountRepository};
+use tiktok_domain::events::DisconnectCause;
 use tiktok_domain::ports::{AccountRepository, RepositoryError};
 use tiktok_domain::{ConnectionState, DisconnectReason, Profile, ReauthReason, SyncFailure};
 
@@ -85,7 +86,7 @@ async fn a_reconnect_reuses_the_users_row_and_keeps_the_profile(db: Database) {
     )
     .await
     .expect("profile");
-    repo.disconnect(&user("user-1"), DisconnectReason::Requested, at(20, 0))
+    repo.disconnect(&user("user-1"), DisconnectCause::UserRequest, at(20, 0))
         .await
         .expect("disconnect");
 
@@ -126,7 +127,7 @@ async fn another_users_active_open_id_is_a_conflict_until_that_user_disconnects(
 
     repo.disconnect(
         &user("user-a"),
-        DisconnectReason::UserDisconnected,
+        DisconnectCause::TikTok(DisconnectReason::UserDisconnected),
         at(2, 0),
     )
     .await
@@ -194,7 +195,7 @@ async fn writes_for_a_user_without_an_active_account_are_not_found(db: Database)
     repo.save_connection(&connection("user-1", "open-1", "a", at(0, 0)))
         .await
         .expect("connected");
-    repo.disconnect(&user("user-1"), DisconnectReason::Requested, at(1, 0))
+    repo.disconnect(&user("user-1"), DisconnectCause::UserRequest, at(1, 0))
         .await
         .expect("disconnected");
     let profiled = repo
@@ -303,7 +304,11 @@ async fn disconnect_erases_the_tokens_keeps_the_first_reason_and_is_idempotent(d
         .expect("connected");
 
     let gone = repo
-        .disconnect(&user("user-1"), DisconnectReason::AccountBanned, at(5, 0))
+        .disconnect(
+            &user("user-1"),
+            DisconnectCause::TikTok(DisconnectReason::AccountBanned),
+            at(5, 0),
+        )
         .await
         .expect("ok")
         .expect("row");
@@ -319,7 +324,7 @@ async fn disconnect_erases_the_tokens_keeps_the_first_reason_and_is_idempotent(d
     assert_eq!(gone.scopes, saved.scopes);
 
     let again = repo
-        .disconnect(&user("user-1"), DisconnectReason::Requested, at(9, 0))
+        .disconnect(&user("user-1"), DisconnectCause::UserRequest, at(9, 0))
         .await
         .expect("ok");
     assert_eq!(again.as_ref(), Some(&gone));
@@ -331,7 +336,7 @@ async fn disconnect_erases_the_tokens_keeps_the_first_reason_and_is_idempotent(d
     assert_eq!(active.expect("ok"), None);
 
     let unknown = repo
-        .disconnect(&user("nobody"), DisconnectReason::Requested, at(9, 0))
+        .disconnect(&user("nobody"), DisconnectCause::UserRequest, at(9, 0))
         .await;
     assert_eq!(unknown.expect("ok"), None);
 }
@@ -572,7 +577,7 @@ async fn a_sync_failure_of_a_user_without_an_active_account_changes_nothing(db: 
     repo.save_connection(&connection("user-1", "open-1", "a", at(0, 0)))
         .await
         .expect("connected");
-    repo.disconnect(&user("user-1"), DisconnectReason::Requested, at(1, 0))
+    repo.disconnect(&user("user-1"), DisconnectCause::UserRequest, at(1, 0))
         .await
         .expect("disconnected");
     repo.record_sync_failure(

@@ -11,11 +11,12 @@ use std::time::Duration as StdDuration;
 use chrono::{DateTime, Duration, Utc};
 use common::{at, connection, refresh_of, user};
 use tiktok_adapters_db::{Database, DieselAccountRepository, DieselRequestBudget};
+use tiktok_domain::events::DisconnectCause;
 use tiktok_domain::pacing::Pacing;
 use tiktok_domain::ports::{
     AccountRepository, AccountSchedule, Admission, ApiEndpoint, Clock, RequestBudget,
 };
-use tiktok_domain::{DisconnectReason, ReauthReason};
+use tiktok_domain::ReauthReason;
 
 on_both_backends!(
     two_replicas_claiming_at_once_get_each_account_exactly_once,
@@ -84,7 +85,7 @@ async fn two_replicas_claiming_at_once_get_each_account_exactly_once(db: Databas
 async fn a_claim_is_held_until_it_expires_and_only_connected_accounts_are_claimed(db: Database) {
     let repo = DieselAccountRepository::new(db);
     connect_many(&repo, 3).await;
-    repo.disconnect(&user("user-1"), DisconnectReason::Requested, at(1, 0))
+    repo.disconnect(&user("user-1"), DisconnectCause::UserRequest, at(1, 0))
         .await
         .expect("disconnected");
     repo.mark_reauth_required(

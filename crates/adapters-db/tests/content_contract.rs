@@ -12,6 +12,7 @@ use tiktok_domain::content::{
     AnalyticsQuery, HistoryInterval, HistoryPeriod, ProfileCounts, ProfileSnapshot, StoredVideo,
     UpsertReport, VideoQuery, VideoSort, VideoSyncEnd,
 };
+use tiktok_domain::events::DisconnectCause;
 use tiktok_domain::ports::{AccountRepository, ContentRepository, Video};
 use tiktok_domain::{ConnectionGeneration, DisconnectReason, Profile, UserId};
 
@@ -630,7 +631,11 @@ async fn the_account_writes_of_the_content_feature_work_and_a_new_tiktok_account
     assert_eq!(found.grant.unwrap().scopes, scopes("user.info.basic"));
 
     accounts
-        .disconnect(&u, DisconnectReason::AccountDeleted, at(3, 0))
+        .disconnect(
+            &u,
+            DisconnectCause::TikTok(DisconnectReason::AccountDeleted),
+            at(3, 0),
+        )
         .await
         .unwrap();
     accounts.erase_profile(&u).await.unwrap();

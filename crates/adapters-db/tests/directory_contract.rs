@@ -5,6 +5,7 @@ mod common;
 
 use common::{at, connection, refresh_of, user};
 use tiktok_adapters_db::{Database, DieselAccountRepository};
+use tiktok_domain::events::DisconnectCause;
 use tiktok_domain::ports::{AccountDirectory, AccountRepository};
 use tiktok_domain::{ConnectionState, DisconnectReason, ReauthReason};
 
@@ -33,9 +34,13 @@ async fn seed(repo: &DieselAccountRepository) {
     )
     .await
     .expect("marked");
-    repo.disconnect(&user("u4"), DisconnectReason::UserDisconnected, at(20, 0))
-        .await
-        .expect("disconnected");
+    repo.disconnect(
+        &user("u4"),
+        DisconnectCause::TikTok(DisconnectReason::UserDisconnected),
+        at(20, 0),
+    )
+    .await
+    .expect("disconnected");
 }
 
 async fn counts_by_state_follow_connections_reauth_and_disconnects(db: Database) {

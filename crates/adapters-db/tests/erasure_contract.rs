@@ -15,8 +15,9 @@ use tiktok_domain::content::{
     HistoryInterval, HistoryPeriod, ProfileCounts, ProfileSnapshot, VideoQuery, VideoSort,
     VideoSyncEnd, VideoSyncState,
 };
+use tiktok_domain::events::DisconnectCause;
 use tiktok_domain::ports::{AccountRepository, ContentRepository, RepositoryError, Video};
-use tiktok_domain::{ConnectionGeneration, DisconnectReason, Profile, UserId};
+use tiktok_domain::{ConnectionGeneration, Profile, UserId};
 
 on_both_backends!(
     after_a_disconnect_every_write_of_the_connection_is_refused_and_changes_nothing,
@@ -158,7 +159,7 @@ async fn after_a_disconnect_every_write_of_the_connection_is_refused_and_changes
         .unwrap();
     assert_eq!(connected.generation, Some(generation("a")));
     accounts
-        .disconnect(&u, DisconnectReason::Requested, at(1, 0))
+        .disconnect(&u, DisconnectCause::UserRequest, at(1, 0))
         .await
         .unwrap();
 
@@ -218,7 +219,7 @@ async fn after_the_account_is_erased_no_write_of_it_lands(db: Database) {
     }
     // What `DELETE disconnect?purge=true` does.
     accounts
-        .disconnect(&u, DisconnectReason::Requested, at(100, 0))
+        .disconnect(&u, DisconnectCause::UserRequest, at(100, 0))
         .await
         .unwrap();
     content.purge(&u).await.unwrap();
@@ -257,7 +258,7 @@ async fn a_sync_writing_while_its_account_is_purged_leaves_nothing_behind(db: Da
 
     stored.await.expect("the first page is stored");
     accounts
-        .disconnect(&u, DisconnectReason::Requested, at(2, 0))
+        .disconnect(&u, DisconnectCause::UserRequest, at(2, 0))
         .await
         .unwrap();
     content.purge(&u).await.unwrap();

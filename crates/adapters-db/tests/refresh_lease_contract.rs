@@ -8,8 +8,9 @@ use std::sync::Arc;
 use chrono::{DateTime, Utc};
 use common::{at, connection, grant, refresh_of, user};
 use tiktok_adapters_db::{Database, DieselAccountRepository};
+use tiktok_domain::events::DisconnectCause;
 use tiktok_domain::ports::{AccountRepository, RefreshLease, RepositoryError};
-use tiktok_domain::{ConnectionState, DisconnectReason, ReauthReason};
+use tiktok_domain::{ConnectionState, ReauthReason};
 
 fn lease(owner: &str, until: DateTime<Utc>) -> RefreshLease {
     RefreshLease {
@@ -170,7 +171,7 @@ async fn a_reconnect_disconnect_or_reauthorization_frees_the_lease(db: Database)
                 .expect("marked");
             }
             _ => {
-                repo.disconnect(&user, DisconnectReason::Requested, at(31, 0))
+                repo.disconnect(&user, DisconnectCause::UserRequest, at(31, 0))
                     .await
                     .expect("disconnected");
             }
@@ -229,7 +230,7 @@ async fn no_lease_is_taken_for_an_unknown_or_disconnected_account(db: Database) 
         .try_acquire_refresh_lease(&user("nobody"), &lease("r1-1", at(30, 0)), at(0, 0))
         .await;
     assert_eq!(unknown.expect("ok"), None);
-    repo.disconnect(&user("user-1"), DisconnectReason::Requested, at(1, 0))
+    repo.disconnect(&user("user-1"), DisconnectCause::UserRequest, at(1, 0))
         .await
         .expect("disconnected");
     let gone = repo
@@ -267,7 +268,7 @@ async fn a_late_rotated_pair_is_stored_over_the_refresh_token_it_replaced_whoeve
         .save_late_rotated_grant(&user, &refresh_of("a"), &grant("c", at(63, 0)), at(63, 0))
         .await;
     assert!(matches!(again, Err(RepositoryError::NotFound)), "{again:?}");
-    repo.disconnect(&user, DisconnectReason::Requested, at(64, 0))
+    repo.disconnect(&user, DisconnectCause::UserRequest, at(64, 0))
         .await
         .expect("disconnected");
     let gone = repo

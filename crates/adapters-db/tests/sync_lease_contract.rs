@@ -13,12 +13,12 @@ use tiktok_adapters_db::{
     Database, DieselAccountRepository, DieselContentRepository, DieselRequestBudget, PoolOptions,
 };
 use tiktok_domain::content::{ListingResume, VideoSyncEnd};
+use tiktok_domain::events::DisconnectCause;
 use tiktok_domain::pacing::Pacing;
 use tiktok_domain::ports::{
     AccountRepository, AccountSchedule, ApiEndpoint, BudgetError, Clock, ContentRepository,
     RequestBudget,
 };
-use tiktok_domain::DisconnectReason;
 
 on_both_backends!(
     of_many_replicas_taking_one_accounts_sync_lease_at_once_exactly_one_wins,
@@ -101,7 +101,7 @@ async fn a_sync_lease_holds_until_freed_by_its_owner_or_expired_and_its_owner_re
         .await
         .expect("an expired lease is taken"));
 
-    repo.disconnect(&alice, DisconnectReason::Requested, at(40, 0))
+    repo.disconnect(&alice, DisconnectCause::UserRequest, at(40, 0))
         .await
         .expect("disconnected");
     repo.release_sync_lease(&alice, "c").await.expect("freed");

@@ -78,6 +78,16 @@ impl BackgroundWorker {
         self.rounds.purge_expired_history().await
     }
 
+    /// Reports `tiktok.account.reauth_due` for the refresh tokens expiring within the warning window, once
+    /// per grant (a failure is logged and tried again next round).
+    pub async fn reauth_due_round(&self) -> Result<u64, ServiceError> {
+        let result = self.rounds.report_reauth_due().await;
+        if let Err(error) = &result {
+            tracing::warn!(%error, "refresh tokens nearing expiry could not be reported");
+        }
+        result
+    }
+
     /// One sync round over every account whose claim is free, logged with its counts.
     pub async fn sync_round(&self) -> Result<SyncReport, ServiceError> {
         let minutes = i64::try_from(self.settings.sync_interval_minutes.max(1)).unwrap_or(60);
@@ -136,6 +146,7 @@ impl BackgroundWorker {
         let mut stop = self.stop.clone();
         while !*stop.borrow() {
             let _ = self.refresh_round().await;
+            let _ = self.reauth_due_round().await;
             let _ = self.retention_round().await;
             if sleep_or_stop(every, &mut stop).await {
                 break;
@@ -184,6 +195,8 @@ pub struct Background {
     tasks: Vec<JoinHandle<()>>,
     /// The TikTok Shop token refresher, when Shop is configured.
     shop: Option<Arc<crate::shop_background::ShopRefresher>>,
+    /// Tasks started beside the loops (the events dispatcher and retention), stopped with them.
+    companions: Vec<JoinHandle<()>>,
 }
 
 impl Background {
@@ -213,6 +226,7 @@ impl Background {
             stop,
             tasks,
             shop: None,
+            companions: Vec::new(),
         }
     }
 
@@ -242,6 +256,16 @@ impl Background {
         self.shop.clone()
     }
 
+    /// The stop signal the loops watch, for tasks started beside them (see [`Background::adopt`]).
+    pub fn stop_signal(&self) -> watch::Receiver<bool> {
+        self.stop.subscribe()
+    }
+
+    /// Makes stopping wait for `tasks` too (they must end once [`Background::stop_signal`] says `true`).
+    pub fn adopt(&mut self, tasks: Vec<JoinHandle<()>>) {
+        self.companions.extend(tasks);
+    }
+
     /// The worker (its rounds can be run by hand).
     pub fn worker(&self) -> Arc<BackgroundWorker> {
         Arc::clone(&self.worker)
@@ -256,7 +280,7 @@ impl Background {
     /// `grace` again for the tasks the use cases left running (a rotated pair being stored late).
     pub async fn stop(self, grace: Duration) {
         self.stop.send_replace(true);
-        let tasks = futures::future::join_all(self.tasks);
+        let tasks = futures::future::join_all(self.tasks.into_iter().chain(self.companions));
         if tokio::time::timeout(grace, tasks).await.is_err() {
             tracing::warn!("background work did not stop in time");
         }

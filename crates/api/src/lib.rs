@@ -5,6 +5,7 @@ pub mod background;
 pub mod cli;
 pub mod dev_token;
 pub mod error;
+pub mod events;
 pub mod middleware;
 pub mod monitoring;
 pub mod rate_limit;

@@ -69,6 +69,9 @@ impl Application {
                 &settings.background,
             );
         }
+        let events = crate::events::Events::build(&settings, database.clone())?;
+        let registered = events.register().await;
+        background.adopt(events.spawn(registered, background.stop_signal()));
         let listener = TcpListener::bind((settings.server.host.as_str(), settings.server.port))
             .map_err(|e| {
                 StartupError::Bind(settings.server.host.clone(), settings.server.port, e)
@@ -202,6 +205,7 @@ fn serve(
     let reads = web::Data::new(service.reads().clone());
     let service = web::Data::new(service);
     let authenticator = web::Data::new(authenticator);
+    let feed = web::Data::new(crate::events::feed(database.clone()));
     let database = web::Data::new(database);
     let webhook = web::Data::new(webhook);
     let limits = middleware::Limits {
@@ -233,6 +237,7 @@ fn serve(
             .app_data(database.clone())
             .app_data(webhook.clone())
             .app_data(shop.clone())
+            .app_data(feed.clone())
             .app_data(rate_limiter.clone())
             .app_data(web::Data::new(limits))
             .app_data(middleware::query_config())

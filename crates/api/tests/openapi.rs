@@ -47,6 +47,8 @@ fn every_contract_path_is_documented() {
         "/api/v1/integrations/tiktok-shop/orders/{user_id}",
         "/api/v1/integrations/tiktok-shop/products/{user_id}",
         "/api/v1/integrations/tiktok-shop/webhooks",
+        "/api/v1/integrations/tiktok/events",
+        "/api/v1/integrations/tiktok/events/{id}/redeliver",
         "/health/live",
         "/health/ready",
     ] {
@@ -158,7 +160,8 @@ fn secured_operations_document_401_and_403_and_those_taking_a_user_id_400() {
             assert!(responses.get("400").is_some(), "{method} {path} lacks 400");
         }
     }
-    assert_eq!(secured, 16);
+    // The eight creator endpoints, the eight secured Shop endpoints, the events feed and redeliver.
+    assert_eq!(secured, 18);
 }
 
 #[test]
@@ -225,4 +228,34 @@ fn shop_operations_have_unique_shop_prefixed_ids_and_documented_filters() {
         "TikTok Shop signs it; no JWT"
     );
     assert!(webhook["responses"]["401"].is_object());
+}
+
+#[test]
+fn the_events_operations_are_admin_only_with_unique_prefixed_ids() {
+    let document = document();
+    let paths = &document["paths"];
+    let feed = &paths["/api/v1/integrations/tiktok/events"]["get"];
+    let redeliver = &paths["/api/v1/integrations/tiktok/events/{id}/redeliver"]["post"];
+    assert_eq!(feed["operationId"], "events_feed");
+    assert_eq!(redeliver["operationId"], "events_redeliver");
+    assert_eq!(
+        parameter(feed, "type")["schema"]["enum"],
+        serde_json::json!([
+            "tiktok.account.connected",
+            "tiktok.account.disconnected",
+            "tiktok.account.reauth_required",
+            "tiktok.account.reauth_due",
+            "tiktok.account.synced"
+        ])
+    );
+    assert!(redeliver["responses"].get("202").is_some());
+    assert!(redeliver["responses"].get("404").is_some());
+    let mut ids: Vec<String> = operations(&document)
+        .iter()
+        .filter_map(|(_, _, op)| op["operationId"].as_str().map(str::to_owned))
+        .collect();
+    let count = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "operation ids are unique");
 }

@@ -7,6 +7,7 @@ pub mod content;
 pub mod content_dto;
 pub mod dev;
 pub mod dto;
+pub mod events;
 pub mod health;
 pub mod oauth;
 pub mod openapi;
@@ -97,6 +98,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     );
     single_method_route(cfg, &format!("{PREFIX}/webhooks"), Post, webhook::receive);
     shop::configure(cfg);
+    single_method_route(cfg, &format!("{PREFIX}/events"), Get, events::feed);
+    single_method_route(
+        cfg,
+        &format!("{PREFIX}/events/{{id}}/redeliver"),
+        Post,
+        events::redeliver,
+    );
 }
 
 /// Registers `handler` for `path` and `verb` only; any other method answers 405 with `Allow` in the contract's

@@ -5,7 +5,7 @@ use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    analytics_dto, connection, content, content_dto, dev, dto, health, oauth, shop, webhook,
+    analytics_dto, connection, content, content_dto, dev, dto, events, health, oauth, shop, webhook,
 };
 use crate::error;
 
@@ -14,7 +14,7 @@ use crate::error;
 #[openapi(
     info(title = "TikTok integration service", description = "Connect creators' TikTok accounts, keep their tokens fresh, sync and serve their metrics, videos and history."),
     paths(connection::status, oauth::init, oauth::callback, connection::disconnect, connection::sync, connection::metrics,
-        content::history, content::videos, webhook::receive,
+        content::history, content::videos, webhook::receive, events::feed, events::redeliver,
         health::live, health::ready, dev::token,
         shop::connection::status, shop::oauth::init, shop::oauth::callback, shop::connection::disconnect,
         shop::connection::sync, shop::reads::metrics, shop::reads::orders, shop::reads::products, shop::webhook::receive),
@@ -22,6 +22,7 @@ use crate::error;
         content_dto::VideoBody, content_dto::VideoPageBody, analytics_dto::HistoryBody, analytics_dto::HistoryPointBody,
         analytics_dto::GrowthBody, analytics_dto::GrowthWindows, analytics_dto::ViewsBody, content_dto::MissingDataBody,
         webhook::WebhookEvent, error::ErrorBody, error::ErrorDetail, dev::DevTokenBody,
+        events::EventEnvelopeBody, events::EventPageBody,
         shop::dto::ShopStatusBody, shop::dto::ShopSellerBody, shop::dto::ShopSummaryBody, shop::dto::ShopInitBody,
         shop::figures_dto::ShopMetricsBody, shop::figures_dto::ShopFiguresBody, shop::figures_dto::CurrencyFiguresBody,
         shop::figures_dto::WindowBody, shop::figures_dto::TopProductBody, shop::figures_dto::MoneyBody,
@@ -30,7 +31,8 @@ use crate::error;
         shop::webhook_body::ShopWebhookNotification)),
     modifiers(&BearerAuth),
     tags((name = "tiktok", description = "TikTok account connection"),
-        (name = "tiktok-shop", description = "TikTok Shop seller connection: shops, orders, revenue, products"), (name = "health", description = "probes"),
+        (name = "tiktok-shop", description = "TikTok Shop seller connection: shops, orders, revenue, products"),
+        (name = "events", description = "events for internal services: feed and replay (tiktok:admin only)"), (name = "health", description = "probes"),
         (name = "development", description = "development only, with the TikTok sandbox; 404 anywhere else"))
 )]
 pub struct ApiDoc;

@@ -4,6 +4,7 @@
 //! `PORT`, `TOKEN_ENCRYPTION_KEY`, `AUTH_JWT_*`). docs/configuration.md lists every key.
 
 mod environment;
+mod events;
 #[cfg(test)]
 mod real_tiktok_tests;
 mod sections;
@@ -17,6 +18,7 @@ use std::path::{Path, PathBuf};
 use config::{Config, Environment as EnvSource, File, FileFormat};
 
 pub use environment::Environment;
+pub use events::{EventsSettings, ReceiverSettings};
 pub use sections::*;
 pub use shop::ShopSettings;
 
@@ -49,6 +51,8 @@ const NAMED_VARIABLES: &[(&str, &str)] = &[
     ("AUTH_JWT_PUBLIC_KEY", "security.jwt_public_key"),
     ("AUTH_JWT_ISSUER", "security.jwt_issuer"),
     ("AUTH_JWT_AUDIENCE", "security.jwt_audience"),
+    ("EVENTS_WEBHOOK_URLS", "events.webhook_urls"),
+    ("EVENTS_WEBHOOK_SECRET", "events.webhook_secret"),
 ];
 
 /// Why settings could not be loaded. Messages name the key or variable, never a secret's value.

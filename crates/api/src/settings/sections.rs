@@ -33,6 +33,8 @@ pub struct Settings {
     pub log: LogSettings,
     /// `[metrics]`
     pub metrics: MetricsSettings,
+    /// `[events]`
+    pub events: super::EventsSettings,
 }
 
 /// `[server]`: the listener and request limits.

@@ -6,8 +6,10 @@
 //! [`Dispatcher`] claims due deliveries, sends them and records the outcome (retry with backoff, fail
 //! after the retry window, disable an endpoint that answers 410).
 
+pub mod account_events;
 mod backoff;
 mod dispatcher;
+mod feed;
 mod id;
 mod model;
 mod ports;
@@ -16,6 +18,7 @@ mod tests;
 
 pub use backoff::*;
 pub use dispatcher::*;
+pub use feed::*;
 pub use id::*;
 pub use model::*;
 pub use ports::*;

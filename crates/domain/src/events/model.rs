@@ -64,7 +64,18 @@ impl DisconnectCause {
         match self {
             DisconnectCause::UserRequest => "user_request",
             DisconnectCause::Purged => "purged",
+            // `Requested` is this service's own stored name for a user's request, never TikTok's.
+            DisconnectCause::TikTok(DisconnectReason::Requested) => "user_request",
             DisconnectCause::TikTok(reason) => reason.as_str(),
+        }
+    }
+
+    /// The `disconnect_reason` the account row keeps (and the status body shows): `requested` for the
+    /// creator's own request and for an erasure (which starts with one), TikTok's reason otherwise.
+    pub fn stored_reason(self) -> DisconnectReason {
+        match self {
+            DisconnectCause::UserRequest | DisconnectCause::Purged => DisconnectReason::Requested,
+            DisconnectCause::TikTok(reason) => reason,
         }
     }
 }

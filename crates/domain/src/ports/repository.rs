@@ -3,10 +3,11 @@ use chrono::{DateTime, Utc};
 
 use super::BoxError;
 use crate::account::{
-    ConnectionGeneration, DisconnectReason, NewConnection, Profile, ReauthReason, SealedToken,
-    StoredGrant, SyncFailure, TikTokAccount,
+    ConnectionGeneration, NewConnection, Profile, ReauthReason, SealedToken, StoredGrant,
+    SyncFailure, TikTokAccount,
 };
 use crate::analytics::Analytics;
+use crate::events::DisconnectCause;
 use crate::values::{OpenId, Scopes, UserId};
 
 /// Why storage could not do what was asked.
@@ -73,7 +74,8 @@ pub trait AccountRepository: Send + Sync {
     /// state `connected`, disconnect reason, reauthorization reason and last sync error cleared, refresh
     /// lease freed, profile kept until the next sync; the connection's generation becomes
     /// `connection.generation`). On a reconnect to another TikTok account, the profile and every content
-    /// row of the previous one are erased in the same transaction.
+    /// row of the previous one are erased in the same transaction. Writes `tiktok.account.connected`
+    /// ([`crate::events::account_events::connected`]) in the same transaction.
     ///
     /// # Errors
     /// MUST return [`RepositoryError::Conflict`] when another user has this `open_id` active.
@@ -83,7 +85,8 @@ pub trait AccountRepository: Send + Sync {
     ) -> Result<TikTokAccount, RepositoryError>;
 
     /// Stores a fresh profile, sets `last_sync_at` and clears the last sync error, provided the user's
-    /// active account is still of `generation`.
+    /// active account is still of `generation`. Writes `tiktok.account.synced` in the same transaction,
+    /// with the counts the previous sync stored (none when `last_sync_at` was not set).
     ///
     /// # Errors
     /// MUST return [`RepositoryError::NotFound`], writing nothing, when the user has no active account of
@@ -99,7 +102,8 @@ pub trait AccountRepository: Send + Sync {
     /// Keeps the account and its profile but records that TikTok no longer accepts the grant whose sealed
     /// refresh token is `refused`, and why (`reason`, shown until a reconnect); the tokens are erased, since
     /// they are of no further use, and the refresh lease is freed. Only that grant is judged: a grant stored meanwhile (a reconnect, a concurrent
-    /// refresh) is left alone.
+    /// refresh) is left alone. Writes `tiktok.account.reauth_required` with `reason` in the same
+    /// transaction.
     ///
     /// # Errors
     /// MUST return [`RepositoryError::NotFound`], writing nothing, when the user has no active account whose
@@ -123,13 +127,15 @@ pub trait AccountRepository: Send + Sync {
     ) -> Result<(), RepositoryError>;
 
     /// Erases both tokens, frees the refresh lease, clears the connection's generation, sets the state to
-    /// disconnected (`is_active` false) and keeps the reason. Once it returns, no write of a sync of that
-    /// connection can land any more.
+    /// disconnected (`is_active` false) and keeps the reason ([`DisconnectCause::stored_reason`]). Once it
+    /// returns, no write of a sync of that connection can land any more. When an active account was
+    /// disconnected, writes `tiktok.account.disconnected` with `cause` in the same transaction; an account
+    /// already disconnected changes nothing and reports nothing.
     /// Returns the account as it now is, or `None` when the user never connected.
     async fn disconnect(
         &self,
         user_id: &UserId,
-        reason: DisconnectReason,
+        cause: DisconnectCause,
         at: DateTime<Utc>,
     ) -> Result<Option<TikTokAccount>, RepositoryError>;
 

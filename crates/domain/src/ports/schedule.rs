@@ -4,6 +4,18 @@ use chrono::{DateTime, Utc};
 use super::RepositoryError;
 use crate::values::UserId;
 
+/// A connection whose refresh token expires within the warning window: the creator must sign in again
+/// before `refresh_token_expires_at`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReauthWarning {
+    /// The product user.
+    pub user_id: UserId,
+    /// The connection it concerns (a reconnect is a new grant, warned about again when its time comes).
+    pub generation: crate::account::ConnectionGeneration,
+    /// When the refresh token stops working.
+    pub refresh_token_expires_at: DateTime<Utc>,
+}
+
 /// Storage access for background work shared by several replicas: which accounts are due, and claims that
 /// give each account of a sync round to exactly one replica. Same table as the accounts, hence the same
 /// error enum as [`AccountRepository`](super::AccountRepository).
@@ -28,6 +40,25 @@ pub trait AccountSchedule: Send + Sync {
     /// sync rounds are behind: accounts that waited more than one interval for their sync (an operator's
     /// metric; the claims themselves take the longest due first, so none waits forever).
     async fn sync_backlog(&self, due_before: DateTime<Utc>) -> Result<u64, RepositoryError>;
+
+    /// Up to `limit` connected accounts whose refresh token expires after `now` and at or before `until`
+    /// (the reauthorization warning window) and whose current connection has not been reported
+    /// `tiktok.account.reauth_due` yet, soonest first.
+    async fn due_for_reauth_warning(
+        &self,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+        limit: u32,
+    ) -> Result<Vec<ReauthWarning>, RepositoryError>;
+
+    /// Writes `event` (the `tiktok.account.reauth_due` of `warning`) provided the user's active
+    /// connection is still `warning.generation` and has not been reported yet: once per grant, also when
+    /// several replicas find it at once. Returns whether it was written.
+    async fn record_reauth_warning(
+        &self,
+        warning: &ReauthWarning,
+        event: &crate::events::Event,
+    ) -> Result<bool, RepositoryError>;
 
     /// Up to `limit` connected accounts whose access token expires before `before`, soonest first.
     async fn due_for_refresh(

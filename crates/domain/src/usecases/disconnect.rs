@@ -1,7 +1,8 @@
 //! Disconnecting: revoke at TikTok, forget the tokens, keep the row (and the history) for a later reconnect;
 //! or, when asked, erase everything stored for the creator.
 
-use crate::account::{ConnectionState, DisconnectReason, TokenKind};
+use crate::account::{ConnectionState, TokenKind};
+use crate::events::DisconnectCause;
 use crate::values::{AccessToken, UserId};
 
 use super::caller::ensure_may_act_for;
@@ -19,6 +20,18 @@ impl Connections {
         &self,
         caller: &Caller,
         user_id: &UserId,
+    ) -> Result<ConnectionStatus, ServiceError> {
+        self.end_connection(caller, user_id, DisconnectCause::UserRequest)
+            .await
+    }
+
+    /// Disconnects as [`Connections::disconnect`] does, reporting `cause` in the
+    /// `tiktok.account.disconnected` event the storage writes with the change.
+    async fn end_connection(
+        &self,
+        caller: &Caller,
+        user_id: &UserId,
+        cause: DisconnectCause,
     ) -> Result<ConnectionStatus, ServiceError> {
         ensure_may_act_for(caller, user_id)?;
         let account = match self.accounts.find_by_user(user_id).await? {
@@ -44,7 +57,7 @@ impl Connections {
         }
         let account = self
             .accounts
-            .disconnect(user_id, DisconnectReason::Requested, self.clock.now())
+            .disconnect(user_id, cause, self.clock.now())
             .await?;
         tracing::info!("TikTok account disconnected");
         Ok(ConnectionStatus::of(user_id.clone(), account))
@@ -52,14 +65,16 @@ impl Connections {
 
     /// Disconnects (as [`Connections::disconnect`]), then erases everything stored for the creator:
     /// videos, snapshots, the video sync's state and the account row itself. The user is then as if they
-    /// never connected. Idempotent.
+    /// never connected. Idempotent. The connection's end is reported as `purged` (one event, not a
+    /// `user_request` before it); a user already disconnected gets no second event.
     #[tracing::instrument(skip_all, fields(user_id = %user_id))]
     pub async fn disconnect_and_purge(
         &self,
         caller: &Caller,
         user_id: &UserId,
     ) -> Result<ConnectionStatus, ServiceError> {
-        self.disconnect(caller, user_id).await?;
+        self.end_connection(caller, user_id, DisconnectCause::Purged)
+            .await?;
         self.content.purge(user_id).await?;
         self.accounts.delete_account(user_id).await?;
         tracing::info!("everything stored for the creator erased");

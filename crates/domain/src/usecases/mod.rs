@@ -25,6 +25,7 @@ mod disconnect;
 mod error;
 mod lookup;
 mod overview;
+mod reauth_due;
 mod refresh;
 mod retention;
 mod rotate_keys;

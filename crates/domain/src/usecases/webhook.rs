@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use crate::account::DisconnectReason;
+use crate::events::DisconnectCause;
 use crate::values::OpenId;
 
 use super::{Connections, ServiceError};
@@ -45,7 +46,11 @@ impl Connections {
             return Ok(RemovalOutcome::Stale);
         }
         self.accounts
-            .disconnect(&account.user_id, reason, self.clock.now())
+            .disconnect(
+                &account.user_id,
+                DisconnectCause::TikTok(reason),
+                self.clock.now(),
+            )
             .await?;
         tracing::info!(
             reason = reason.as_str(),

@@ -431,8 +431,16 @@ async fn disconnect_with_purge_erases_the_content_and_the_account_row() {
     mocks
         .accounts
         .expect_disconnect()
+        // One `tiktok.account.disconnected`, reported as an erasure rather than a plain request.
+        .withf(|_, cause, _| *cause == crate::events::DisconnectCause::Purged)
         .times(1)
-        .returning(|_, reason, _| Ok(Some(connected_account().disconnected(reason).build())));
+        .returning(|_, reason, _| {
+            Ok(Some(
+                connected_account()
+                    .disconnected(reason.stored_reason())
+                    .build(),
+            ))
+        });
     mocks
         .content
         .expect_purge()
@@ -489,8 +497,15 @@ async fn only_an_account_deleted_at_tiktok_has_its_content_and_profile_erased_by
         mocks
             .accounts
             .expect_disconnect()
+            .withf(move |_, cause, _| *cause == crate::events::DisconnectCause::TikTok(reason))
             .times(1)
-            .returning(|_, reason, _| Ok(Some(connected_account().disconnected(reason).build())));
+            .returning(|_, reason, _| {
+                Ok(Some(
+                    connected_account()
+                        .disconnected(reason.stored_reason())
+                        .build(),
+                ))
+            });
         mocks
             .content
             .expect_purge()

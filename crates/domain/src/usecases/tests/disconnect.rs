@@ -5,6 +5,7 @@ use mockall::Sequence;
 
 use super::support::*;
 use crate::account::{ConnectionState, DisconnectReason, TokenKind};
+use crate::events::DisconnectCause;
 use crate::ports::{CipherError, MockTokenCipher, OAuthError, RepositoryError};
 use crate::usecases::ServiceError;
 
@@ -14,10 +15,16 @@ fn expect_local_disconnect(mocks: &mut Mocks, seq: Option<&mut Sequence>) {
         .accounts
         .expect_disconnect()
         .withf(|user_id, reason, at| {
-            user_id == &user() && *reason == DisconnectReason::Requested && *at == now()
+            user_id == &user() && *reason == DisconnectCause::UserRequest && *at == now()
         })
         .times(1)
-        .returning(|_, reason, _| Ok(Some(connected_account().disconnected(reason).build())));
+        .returning(|_, reason, _| {
+            Ok(Some(
+                connected_account()
+                    .disconnected(reason.stored_reason())
+                    .build(),
+            ))
+        });
     if let Some(seq) = seq {
         expectation.in_sequence(seq);
     }

@@ -18,6 +18,7 @@ mod background;
 mod content;
 mod disconnect;
 mod erasure;
+mod reauth_due;
 mod rotate_keys;
 mod single_flight;
 mod status;
