@@ -229,6 +229,43 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/integrations/tiktok/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The events of every user, oldest first, with a keyset cursor (admin scope only). */
+        get: operations["events_feed"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/integrations/tiktok/events/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sends one event again to every enabled receiver subscribed to its type, with the same `webhook-id`
+         *     (admin scope only). Answers at once; the delivery follows.
+         */
+        post: operations["events_redeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/integrations/tiktok/metrics/{user_id}": {
         parameters: {
             query?: never;
@@ -466,6 +503,33 @@ export interface components {
             code: string;
             /** @description A sentence for people; never a secret. */
             message: string;
+        };
+        /** @description One event as delivered to receivers (the same bytes, the same `id`). */
+        EventEnvelopeBody: {
+            /** @description Per type (docs/events.md; JSON Schemas in docs/events/). Never a token, code or secret. */
+            data: Record<string, never>;
+            /**
+             * @description `evt_` and a ULID; `webhook-id` of its deliveries. Deduplicate on it.
+             * @example evt_01JEJ7Q4W0X8Y9Z0A1B2C3D4E5
+             */
+            id: string;
+            /** @description When the change was committed (RFC 3339 UTC, milliseconds). */
+            occurred_at: string;
+            /** @description The event type (`tiktok.account.connected`, …); ignore types you do not know. */
+            type: string;
+            /** @description The product user whose connection it concerns. */
+            user_id: string;
+        };
+        /** @description A page of the feed. */
+        EventPageBody: {
+            /** @description Oldest first. */
+            events: components["schemas"]["EventEnvelopeBody"][];
+            /**
+             * @description The position of this page's last event: pass it as `after` for the next page, and keep it to poll
+             *     for newer events later. `null` when the page is empty (nothing newer yet: poll again later with the
+             *     same `after`). A page shorter than `limit` reached the newest event.
+             */
+            next_cursor?: string | null;
         };
         /** @description Follower growth over one window. */
         GrowthBody: {
@@ -1819,6 +1883,127 @@ export interface operations {
                 };
             };
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    events_feed: {
+        parameters: {
+            query?: {
+                after?: string;
+                limit?: number;
+                type?: "tiktok.account.connected" | "tiktok.account.disconnected" | "tiktok.account.reauth_required" | "tiktok.account.reauth_due" | "tiktok.account.synced";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EventPageBody"];
+                };
+            };
+            /** @description invalid_request: bad after, limit or type */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: not an internal service (tiktok:admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    events_redeliver: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the event's id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the event is due again at its receivers */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description invalid_request: not an event id */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description forbidden: not an internal service (tiktok:admin) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description event_not_found: no such event is kept (retention) */
+            404: {
                 headers: {
                     [name: string]: unknown;
                 };
