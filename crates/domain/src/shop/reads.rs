@@ -33,6 +33,12 @@ pub fn encode_cursor(keyset: &Keyset) -> String {
 pub fn decode_cursor(raw: &str) -> Result<Keyset, ShopError> {
     let invalid = || ShopError::InvalidRequest("cursor is not a cursor this service issued".into());
     let (seconds, id) = raw.split_once('.').ok_or_else(invalid)?;
+    // At most 12 digits (±31,000 years, inside what an instant holds): the documented pattern, so that every
+    // cursor the OpenAPI document allows reads back (it may simply match nothing).
+    let digits = seconds.strip_prefix('-').unwrap_or(seconds);
+    if digits.is_empty() || digits.len() > 12 {
+        return Err(invalid());
+    }
     let seconds: i64 = seconds.parse().map_err(|_| invalid())?;
     let at: DateTime<Utc> = Utc.timestamp_opt(seconds, 0).single().ok_or_else(invalid)?;
     if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric()) {

@@ -8,7 +8,7 @@ use crate::error::ApiError;
 pub const SHOP_ID_PATTERN: &str = "^[0-9]{1,32}$";
 
 /// Pattern of `cursor`: what this service issues (`<epoch seconds>.<id>`).
-pub const CURSOR_PATTERN: &str = "^-?[0-9]{1,20}\\.[A-Za-z0-9]{1,64}$";
+pub const CURSOR_PATTERN: &str = "^-?[0-9]{1,12}\\.[A-Za-z0-9]{1,64}$";
 
 /// TikTok Shop's product statuses (Search Products' `status`).
 pub const PRODUCT_STATUSES: [&str; 8] = [

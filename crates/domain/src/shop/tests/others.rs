@@ -275,3 +275,28 @@ async fn order_pages_ask_one_more_and_answer_the_next_cursor() {
         .expect_err("limit");
     assert!(matches!(err, ShopError::InvalidRequest(_)));
 }
+
+#[test]
+fn every_cursor_of_the_documented_form_reads_back_and_others_are_refused() {
+    // The OpenAPI pattern: `^-?[0-9]{1,12}\.[A-Za-z0-9]{1,64}$`.
+    for raw in [
+        "-999999999999.a",
+        "999999999999.Z9",
+        "0.1",
+        "-9652234625.V4TZvlj2a4X",
+    ] {
+        let keyset = decode_cursor(raw).expect(raw);
+        assert_eq!(encode_cursor(&keyset), raw);
+    }
+    for raw in [
+        "-9652234625461.V4TZvlj2a4X",
+        "282003169007060100.u",
+        ".a",
+        "-.a",
+        "1.",
+        "1.a-b",
+        "1",
+    ] {
+        assert!(decode_cursor(raw).is_err(), "{raw} is refused");
+    }
+}
