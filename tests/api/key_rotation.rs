@@ -11,7 +11,8 @@ use tiktok_integration_tests::{Backend, TestApp, ENCRYPTION_KEY};
 
 use crate::shop;
 
-const NEW_KEY: &str = "next:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
+/// The key rotated to (`ENCRYPTION_KEY` is the retired one).
+pub(crate) const NEW_KEY: &str = "next:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
 
 on_both_backends!(
     rotation_reseals_every_token_so_the_old_key_can_be_removed,

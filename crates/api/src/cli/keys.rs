@@ -38,7 +38,7 @@ pub(super) async fn rotate_keys(settings: &Settings, batch: u32) -> Result<(), C
         report.shop_sellers_unreadable
     );
     println!(
-        "TikTok Shop shop ciphers: {} scanned, {} re-sealed, {} unreadable",
+        "TikTok Shop ciphers: {} scanned, {} re-sealed, {} unreadable",
         report.shop_ciphers, report.shop_ciphers_resealed, report.shop_ciphers_unreadable
     );
     Ok(())

@@ -41,14 +41,14 @@ pub struct RotationReport {
     pub shop_sellers_current: u64,
     /// Shop seller connections whose tokens changed meanwhile (a Shop refresh re-sealed them already).
     pub shop_sellers_changed_meanwhile: u64,
-    /// Shop seller connections whose tokens open with no configured key (left as they are; the seller is
-    /// asked to authorize again on next use).
+    /// Shop seller connections whose tokens open with no configured key (left as they are; the seller has to
+    /// connect again).
     pub shop_sellers_unreadable: u64,
     /// Shops holding a sealed cipher that were looked at.
     pub shop_ciphers: u64,
     /// Shops whose cipher was re-sealed with the active key.
     pub shop_ciphers_resealed: u64,
-    /// Shops whose cipher opens with no configured key (left as they are).
+    /// Shops whose cipher opens with no configured key (left as they are; the seller has to connect again).
     pub shop_ciphers_unreadable: u64,
 }
 
