@@ -7,10 +7,13 @@ use std::collections::HashMap;
 use assert_cmd::Command;
 use base64::Engine;
 use tiktok_integration_tests::capture::execute_sql;
-use tiktok_integration_tests::{Backend, TestApp};
+use tiktok_integration_tests::{Backend, TestApp, ENCRYPTION_KEY};
 use tiktok_sandbox::{Endpoint, FakeUser, Fault, FaultKind, SandboxConfig};
 
-on_both_backends!(accounts_and_sync_run_from_the_built_binary);
+on_both_backends!(
+    accounts_and_sync_run_from_the_built_binary,
+    rotate_keys_reseals_a_shop_seller_and_prints_its_counts,
+);
 
 /// The built binary, run in an empty directory (no `.env`, no `config/`) with exactly `vars`.
 fn binary(vars: &HashMap<String, String>) -> (Command, tempfile::TempDir) {
@@ -225,5 +228,40 @@ async fn accounts_and_sync_run_from_the_built_binary(backend: Backend) {
         failing.stdout.contains("0 synced, 2 failed"),
         "{}",
         failing.stdout
+    );
+}
+
+async fn rotate_keys_reseals_a_shop_seller_and_prints_its_counts(backend: Backend) {
+    let Some(app) = crate::shop::spawn(backend).await else {
+        return;
+    };
+    let connected = crate::shop::connect(&app, "46").await;
+    assert_eq!(connected.status, 200, "{}", connected.text);
+    let shops = connected.body["shops"].as_array().map_or(0, Vec::len);
+    let mut vars = app.vars.clone();
+    vars.insert(
+        "TOKEN_ENCRYPTION_KEY".into(),
+        format!("{},{ENCRYPTION_KEY}", crate::key_rotation::NEW_KEY),
+    );
+    let rotate = |vars: HashMap<String, String>| {
+        tokio::task::spawn_blocking(move || run(&vars, &["rotate-keys", "--batch", "1"]))
+    };
+
+    let first = rotate(vars.clone()).await.expect("ran");
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    for line in [
+        "TikTok Shop sellers: 1 scanned, 1 re-sealed, 0 already current, 0 changed meanwhile, 0 unreadable"
+            .to_owned(),
+        format!("TikTok Shop ciphers: {shops} scanned, {shops} re-sealed, 0 unreadable"),
+    ] {
+        assert!(first.stdout.contains(&line), "{line} in {}", first.stdout);
+    }
+    let again = rotate(vars).await.expect("ran");
+    assert!(
+        again.stdout.contains(
+            "TikTok Shop sellers: 1 scanned, 0 re-sealed, 1 already current, 0 changed meanwhile, 0 unreadable"
+        ),
+        "{}",
+        again.stdout
     );
 }

@@ -1,5 +1,5 @@
 //! `rotate-keys`: every stored token, and the PKCE verifier of every pending OAuth state, re-sealed with the
-//! new key, after which the old key can go.
+//! new key, after which the old key can go; a TikTok Shop seller's tokens and shops' ciphers too.
 
 use std::sync::Arc;
 
@@ -9,11 +9,15 @@ use tiktok_adapters_db::{Database, DieselAccountRepository, PoolOptions};
 use tiktok_domain::usecases::KeyRotation;
 use tiktok_integration_tests::{Backend, TestApp, ENCRYPTION_KEY};
 
-const NEW_KEY: &str = "next:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
+use crate::shop;
+
+/// The key rotated to (`ENCRYPTION_KEY` is the retired one).
+pub(crate) const NEW_KEY: &str = "next:ICEiIyQlJicoKSorLC0uLzAxMjM0NTY3ODk6Ozw9Pj8=";
 
 on_both_backends!(
     rotation_reseals_every_token_so_the_old_key_can_be_removed,
     a_pending_authorization_completes_after_rotation_and_the_old_keys_removal,
+    a_shop_seller_stays_connected_and_syncs_after_rotation_and_the_old_keys_removal,
 );
 
 /// A rotation over `app`'s database with the new key active and the old one retired.
@@ -95,6 +99,59 @@ async fn a_pending_authorization_completes_after_rotation_and_the_old_keys_remov
     let connected = other.callback("45", &tiktok).await;
     assert_eq!(connected.status, 200, "{}", connected.text);
     assert_eq!(connected.body["status"], "connected");
+}
+
+async fn a_shop_seller_stays_connected_and_syncs_after_rotation_and_the_old_keys_removal(
+    backend: Backend,
+) {
+    let Some(app) = shop::spawn(backend).await else {
+        return;
+    };
+    let connected = shop::connect(&app, "46").await;
+    assert_eq!(connected.status, 200, "{}", connected.text);
+    let shops = connected.body["shops"].as_array().map_or(0, Vec::len) as u64;
+    assert!(shops > 0, "{}", connected.text);
+
+    let report = rotation_to_new_key(&app)
+        .run(2)
+        .await
+        .expect("rotation runs");
+    assert_eq!(
+        (
+            report.shop_sellers,
+            report.shop_sellers_resealed,
+            report.shop_sellers_unreadable
+        ),
+        (1, 1, 0),
+        "{report:?}"
+    );
+    assert_eq!(
+        (
+            report.shop_ciphers,
+            report.shop_ciphers_resealed,
+            report.shop_ciphers_unreadable
+        ),
+        (shops, shops, 0),
+        "{report:?}"
+    );
+
+    // A service with the same settings (database, sandbox, Shop app) that knows only the new key opens the
+    // seller's tokens and the shops' ciphers: it syncs, and the seller stays connected.
+    let other = TestApp::spawn_with(Backend::Sqlite, |vars| {
+        vars.extend(app.vars.clone());
+        vars.insert("TOKEN_ENCRYPTION_KEY".into(), NEW_KEY.into());
+    })
+    .await
+    .expect("a service with only the new key");
+    let synced = other
+        .call(Method::POST, &format!("{}/sync/46", shop::SHOP), "46")
+        .await;
+    assert_eq!(synced.status, 200, "{}", synced.text);
+    let status = other
+        .call(Method::GET, &format!("{}/status/46", shop::SHOP), "46")
+        .await;
+    assert_eq!(status.status, 200, "{}", status.text);
+    assert_eq!(status.body["status"], "connected", "{}", status.text);
 }
 
 /// Syncs user 43 through a service on the same database and the same TikTok sandbox as `app`, knowing only `key`.

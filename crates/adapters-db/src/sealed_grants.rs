@@ -1,14 +1,18 @@
 //! [`SealedGrantStore`] for key rotation: accounts' sealed tokens (the account repository's table) and the
-//! sealed PKCE verifiers of pending OAuth states (`oauth_states`).
+//! sealed PKCE verifiers of pending OAuth states (`oauth_states`), and the Shop secrets (`shop::rekey`).
 
 use async_trait::async_trait;
 use diesel::prelude::*;
-use tiktok_domain::ports::{RepositoryError, SealedGrantRow, SealedGrantStore, SealedVerifierRow};
+use tiktok_domain::ports::{
+    RepositoryError, SealedGrantRow, SealedGrantStore, SealedShopCipherRow, SealedShopGrantRow,
+    SealedVerifierRow,
+};
 use tiktok_domain::{SealedToken, UserId};
 
 use crate::errors::Failure;
 use crate::schema::oauth_states::{self as s, table as states};
 use crate::schema::tiktok_accounts::{self as t, table as accounts};
+use crate::shop::rekey;
 use crate::DieselAccountRepository;
 
 type Row = (i64, String, Option<String>, Option<String>);
@@ -118,5 +122,39 @@ impl SealedGrantStore for DieselAccountRepository {
             Ok::<_, Failure>(n == 1)
         });
         Ok(changed.await?)
+    }
+
+    async fn sealed_shop_grants_after(
+        &self,
+        after_user_id: &str,
+        limit: u32,
+    ) -> Result<Vec<SealedShopGrantRow>, RepositoryError> {
+        rekey::grants_after(self.db(), after_user_id, limit).await
+    }
+
+    async fn reseal_shop_grant(
+        &self,
+        old: &SealedShopGrantRow,
+        access_token: &SealedToken,
+        refresh_token: &SealedToken,
+    ) -> Result<bool, RepositoryError> {
+        rekey::reseal_grant(self.db(), old, access_token, refresh_token).await
+    }
+
+    async fn sealed_shop_ciphers_after(
+        &self,
+        after_user_id: &str,
+        after_shop_id: &str,
+        limit: u32,
+    ) -> Result<Vec<SealedShopCipherRow>, RepositoryError> {
+        rekey::ciphers_after(self.db(), after_user_id, after_shop_id, limit).await
+    }
+
+    async fn reseal_shop_cipher(
+        &self,
+        old: &SealedShopCipherRow,
+        cipher: &SealedToken,
+    ) -> Result<bool, RepositoryError> {
+        rekey::reseal_cipher(self.db(), old, cipher).await
     }
 }

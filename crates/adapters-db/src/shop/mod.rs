@@ -17,6 +17,7 @@ mod models;
 mod notifications;
 mod orders;
 mod products;
+pub(crate) mod rekey;
 mod shops;
 mod store;
 

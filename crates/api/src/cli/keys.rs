@@ -29,6 +29,18 @@ pub(super) async fn rotate_keys(settings: &Settings, batch: u32) -> Result<(), C
         "pending OAuth states: {} with a PKCE verifier, {} re-sealed, {} unreadable",
         report.pending_states, report.pending_states_resealed, report.pending_states_unreadable
     );
+    println!(
+        "TikTok Shop sellers: {} scanned, {} re-sealed, {} already current, {} changed meanwhile, {} unreadable",
+        report.shop_sellers,
+        report.shop_sellers_resealed,
+        report.shop_sellers_current,
+        report.shop_sellers_changed_meanwhile,
+        report.shop_sellers_unreadable
+    );
+    println!(
+        "TikTok Shop ciphers: {} scanned, {} re-sealed, {} unreadable",
+        report.shop_ciphers, report.shop_ciphers_resealed, report.shop_ciphers_unreadable
+    );
     Ok(())
 }
 

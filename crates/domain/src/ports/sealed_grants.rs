@@ -26,8 +26,30 @@ pub struct SealedVerifierRow {
     pub code_verifier: SealedToken,
 }
 
-/// Storage access for key rotation: page through sealed tokens (accounts' grants and pending OAuth states'
-/// PKCE verifiers) and swap them for re-sealed ones.
+/// The sealed tokens of one TikTok Shop seller connection, as key rotation reads them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedShopGrantRow {
+    /// The connection's owner: its key (pages are ordered by it) and part of the tokens' associated data.
+    pub user_id: UserId,
+    /// The sealed Shop access token.
+    pub access_token: SealedToken,
+    /// The sealed Shop refresh token.
+    pub refresh_token: SealedToken,
+}
+
+/// The sealed cipher of one authorized shop, as key rotation reads it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SealedShopCipherRow {
+    /// The seller connection's owner (pages are ordered by it, then by `shop_id`).
+    pub user_id: UserId,
+    /// TikTok's shop id; with `user_id`, the cipher's associated data.
+    pub shop_id: String,
+    /// The sealed shop cipher.
+    pub cipher: SealedToken,
+}
+
+/// Storage access for key rotation: page through sealed secrets (accounts' grants, pending OAuth states'
+/// PKCE verifiers, Shop sellers' grants and shops' ciphers) and swap them for re-sealed ones.
 #[cfg_attr(any(test, feature = "mocks"), mockall::automock)]
 #[async_trait]
 pub trait SealedGrantStore: Send + Sync {
@@ -62,5 +84,39 @@ pub trait SealedGrantStore: Send + Sync {
         &self,
         old: &SealedVerifierRow,
         code_verifier: &SealedToken,
+    ) -> Result<bool, RepositoryError>;
+
+    /// Up to `limit` Shop seller connections holding a grant, with a user id after `after_user_id` (`""` for
+    /// the first page), in user id order.
+    async fn sealed_shop_grants_after(
+        &self,
+        after_user_id: &str,
+        limit: u32,
+    ) -> Result<Vec<SealedShopGrantRow>, RepositoryError>;
+
+    /// Replaces both sealed Shop tokens of `old.user_id`, only if the connection still holds exactly `old`'s
+    /// tokens; returns whether it did (a Shop refresh meanwhile wins, with the active key already).
+    async fn reseal_shop_grant(
+        &self,
+        old: &SealedShopGrantRow,
+        access_token: &SealedToken,
+        refresh_token: &SealedToken,
+    ) -> Result<bool, RepositoryError>;
+
+    /// Up to `limit` shops holding a sealed cipher, after (`after_user_id`, `after_shop_id`) (both `""` for
+    /// the first page), in (user id, shop id) order.
+    async fn sealed_shop_ciphers_after(
+        &self,
+        after_user_id: &str,
+        after_shop_id: &str,
+        limit: u32,
+    ) -> Result<Vec<SealedShopCipherRow>, RepositoryError>;
+
+    /// Replaces the cipher of `old`'s shop, only if the shop still holds exactly `old`'s cipher; returns
+    /// whether it did (a reconnection meanwhile wins).
+    async fn reseal_shop_cipher(
+        &self,
+        old: &SealedShopCipherRow,
+        cipher: &SealedToken,
     ) -> Result<bool, RepositoryError>;
 }

@@ -1,6 +1,9 @@
 //! Re-sealing every stored token with the active key, so that old keys can be removed: accounts' access and
 //! refresh tokens, and the PKCE verifiers of pending OAuth states (a creator half-way through TikTok's
-//! authorize page completes the callback after the old key is gone).
+//! authorize page completes the callback after the old key is gone), then the TikTok Shop sellers' tokens and
+//! their shops' ciphers (`shop`).
+
+mod shop;
 
 use std::sync::Arc;
 
@@ -30,6 +33,23 @@ pub struct RotationReport {
     /// Pending states whose verifier opens with no configured key (left as they are; their callback cannot
     /// complete, and they expire).
     pub pending_states_unreadable: u64,
+    /// TikTok Shop seller connections with a grant that were looked at.
+    pub shop_sellers: u64,
+    /// Shop seller connections whose tokens were re-sealed with the active key.
+    pub shop_sellers_resealed: u64,
+    /// Shop seller connections already sealed with the active key.
+    pub shop_sellers_current: u64,
+    /// Shop seller connections whose tokens changed meanwhile (a Shop refresh re-sealed them already).
+    pub shop_sellers_changed_meanwhile: u64,
+    /// Shop seller connections whose tokens open with no configured key (left as they are; the seller has to
+    /// connect again).
+    pub shop_sellers_unreadable: u64,
+    /// Shops holding a sealed cipher that were looked at.
+    pub shop_ciphers: u64,
+    /// Shops whose cipher was re-sealed with the active key.
+    pub shop_ciphers_resealed: u64,
+    /// Shops whose cipher opens with no configured key (left as they are; the seller has to connect again).
+    pub shop_ciphers_unreadable: u64,
 }
 
 /// Re-seals stored tokens with the active key, page by page. Safe to interrupt and to re-run: each account is
@@ -45,11 +65,14 @@ impl KeyRotation {
         Self { store, cipher }
     }
 
-    /// Runs over every account, then every pending OAuth state, `batch` at a time.
+    /// Runs over every account, then every pending OAuth state, then every Shop seller connection and every
+    /// shop's cipher, `batch` at a time.
     pub async fn run(&self, batch: u32) -> Result<RotationReport, ServiceError> {
         let mut report = RotationReport::default();
         self.rotate_grants(batch, &mut report).await?;
         self.rotate_verifiers(batch, &mut report).await?;
+        self.rotate_shop_grants(batch, &mut report).await?;
+        self.rotate_shop_ciphers(batch, &mut report).await?;
         Ok(report)
     }
 

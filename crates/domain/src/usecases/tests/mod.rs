@@ -20,6 +20,7 @@ mod disconnect;
 mod erasure;
 mod reauth_due;
 mod rotate_keys;
+mod rotate_shop_keys;
 mod single_flight;
 mod status;
 mod support;

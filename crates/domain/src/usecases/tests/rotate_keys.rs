@@ -13,7 +13,7 @@ use crate::usecases::KeyRotation;
 
 /// Seals as `<key>:<owner>:<column>:<plaintext>`. `new` is the active key, `old` a retired one it still
 /// opens; `lost` is a key it no longer has.
-struct RotatingCipher;
+pub(super) struct RotatingCipher;
 
 impl TokenCipher for RotatingCipher {
     fn seal(
@@ -49,8 +49,18 @@ impl TokenCipher for RotatingCipher {
     }
 }
 
-fn sealed_with(key: &str, owner: &str, kind: TokenKind, plaintext: &str) -> SealedToken {
+pub(super) fn sealed_with(key: &str, owner: &str, kind: TokenKind, plaintext: &str) -> SealedToken {
     SealedToken::new(format!("{key}:{owner}:{}:{plaintext}", kind.column()))
+}
+
+/// A store with no Shop seller connection and no shop, for the tests of the other secrets.
+pub(super) fn without_shop_secrets(store: &mut MockSealedGrantStore) {
+    store
+        .expect_sealed_shop_grants_after()
+        .returning(|_, _| Ok(vec![]));
+    store
+        .expect_sealed_shop_ciphers_after()
+        .returning(|_, _, _| Ok(vec![]));
 }
 
 fn verifier(fingerprint: &str, key: &str) -> SealedVerifierRow {
@@ -93,6 +103,7 @@ async fn pending_pkce_verifiers_are_resealed_with_the_active_key_page_by_page() 
                 .cloned()
                 .collect())
         });
+    without_shop_secrets(&mut store);
     let swaps: Arc<Mutex<Vec<(SealedVerifierRow, SealedToken)>>> = Arc::default();
     let recorded = swaps.clone();
     store
@@ -145,6 +156,7 @@ async fn a_verifier_is_resealed_only_under_its_own_states_fingerprint() {
             })
         });
     store.expect_reseal_verifier().never();
+    without_shop_secrets(&mut store);
     let rotation = KeyRotation::new(Arc::new(store), Arc::new(RotatingCipher));
 
     // Act
