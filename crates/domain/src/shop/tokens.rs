@@ -199,8 +199,15 @@ impl ShopTokens {
         if !meets {
             return Ok(None);
         }
-        let token = open_access(self.cipher.as_ref(), &account.user_id, &grant.access_token)
-            .map_err(|e| ShopError::Internal(Box::new(e)))?;
+        // A stored access token that does not open (moved, altered, or its key removed) is replaced by a
+        // refresh; if the refresh token does not open either, the seller is asked to authorize again.
+        let token = match open_access(self.cipher.as_ref(), &account.user_id, &grant.access_token) {
+            Ok(token) => token,
+            Err(error) => {
+                tracing::error!(user_id = %account.user_id, %error, "stored Shop access token does not open; refreshing it");
+                return Ok(None);
+            }
+        };
         Ok(Some(FreshShopToken {
             token,
             account: account.clone(),

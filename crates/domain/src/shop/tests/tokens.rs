@@ -5,6 +5,7 @@ use std::sync::Arc;
 use chrono::Duration;
 
 use super::support::*;
+use crate::account::SealedToken;
 use crate::ports::RepositoryError;
 use crate::shop::*;
 
@@ -205,4 +206,76 @@ async fn the_background_round_renews_due_tokens_and_skips_ended_connections() {
             skipped: 1
         }
     );
+}
+
+/// An account whose stored tokens were sealed for another row (or with a removed key): they do not open.
+fn unreadable(mut account: ShopAccount, refresh_too: bool) -> ShopAccount {
+    if let Some(grant) = account.grant.as_mut() {
+        grant.access_token = SealedToken::new("sealed(elsewhere|a)".into());
+        if refresh_too {
+            grant.refresh_token = SealedToken::new("sealed(elsewhere|r-a)".into());
+        }
+    }
+    account
+}
+
+#[tokio::test]
+async fn an_access_token_that_does_not_open_is_replaced_by_a_refresh() {
+    let mut connections = MockShopConnections::new();
+    connections.expect_connection().returning(|_| {
+        Ok(Some(unreadable(
+            account("a", Duration::days(3), None),
+            false,
+        )))
+    });
+    connections
+        .expect_try_acquire_refresh_lease()
+        .returning(|_, _, _| {
+            Ok(Some(unreadable(
+                account("a", Duration::days(3), None),
+                false,
+            )))
+        });
+    connections
+        .expect_save_refreshed_grant()
+        .returning(|_, _, _, _| Ok(()));
+    let mut oauth = MockShopOAuth::new();
+    oauth
+        .expect_refresh()
+        .withf(|r| r.expose() == "r-a")
+        .returning(|_| Ok(grant("b")));
+    let tokens = tokens(oauth, Arc::new(connections));
+    let fresh = tokens
+        .fresh(&user(), TokenNeed::IfDue)
+        .await
+        .expect("fresh");
+    assert_eq!(fresh.token.expose(), "b");
+}
+
+#[tokio::test]
+async fn tokens_that_do_not_open_at_all_ask_the_seller_to_authorize_again() {
+    let mut connections = MockShopConnections::new();
+    connections.expect_connection().returning(|_| {
+        Ok(Some(unreadable(
+            account("a", Duration::days(3), None),
+            true,
+        )))
+    });
+    connections
+        .expect_try_acquire_refresh_lease()
+        .returning(|_, _, _| {
+            Ok(Some(unreadable(
+                account("a", Duration::days(3), None),
+                true,
+            )))
+        });
+    connections
+        .expect_mark_reauth_required()
+        .returning(|_, _, _| Ok(()));
+    let tokens = tokens(MockShopOAuth::new(), Arc::new(connections));
+    let error = tokens
+        .fresh(&user(), TokenNeed::IfDue)
+        .await
+        .expect_err("unreadable");
+    assert!(matches!(error, ShopError::ReauthRequired), "{error:?}");
 }
