@@ -9,6 +9,7 @@
 //! Instants are [`Duration`]s since any fixed origin (an in-process `Instant`, or the Unix epoch for a
 //! budget shared through the database): only differences matter.
 
+#[cfg(any(test, feature = "testing"))]
 mod memory;
 
 #[cfg(test)]
@@ -16,6 +17,7 @@ mod tests;
 
 use std::time::Duration;
 
+#[cfg(any(test, feature = "testing"))]
 pub use memory::InMemoryRequestBudget;
 
 /// TikTok's window.
