@@ -13,10 +13,10 @@ use tiktok_domain::{
 };
 
 use crate::account_erase;
-use crate::account_upsert::save_connection_once;
+use crate::account_upsert::{self, save_connection_once};
 use crate::analytics_models::AnalyticsRow;
 use crate::connection::{write_transaction, AnyConnection};
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::models::{account_columns, naive, AccountRow};
 use crate::refresh_lease::{self, Fence};
 use crate::schema::tiktok_accounts::{self as t, table as accounts};
@@ -43,7 +43,7 @@ impl DieselAccountRepository {
     }
 }
 
-fn to_account(row: AccountRow) -> Result<TikTokAccount, Failure> {
+fn to_account(row: AccountRow) -> Result<TikTokAccount, QueryFailure> {
     Ok(TikTokAccount::try_from(row)?)
 }
 
@@ -53,7 +53,7 @@ fn previous_counts(
     tx: &mut AnyConnection,
     user: &str,
     generation: &str,
-) -> Result<Option<AccountCounts>, Failure> {
+) -> Result<Option<AccountCounts>, QueryFailure> {
     type Stored = (
         Option<chrono::NaiveDateTime>,
         Option<i64>,
@@ -112,7 +112,7 @@ impl AccountRepository for DieselAccountRepository {
                 .first::<(AccountRow, Option<AnalyticsRow>)>(conn)
                 .optional()?;
             row.map(|(account, kept)| {
-                Ok::<_, Failure>((to_account(account)?, kept.and_then(|k| k.analytics())))
+                Ok::<_, QueryFailure>((to_account(account)?, kept.and_then(|k| k.analytics())))
             })
             .transpose()
         });
@@ -146,7 +146,7 @@ impl AccountRepository for DieselAccountRepository {
             loop {
                 match write_transaction(conn, |tx| save_connection_once(tx, &c)) {
                     // The user's row was created concurrently: the next attempt updates it.
-                    Err(Failure::Diesel(DieselError::DatabaseError(
+                    Err(QueryFailure::Diesel(DieselError::DatabaseError(
                         DatabaseErrorKind::UniqueViolation,
                         _,
                     ))) if attempt < SAVE_ATTEMPTS => attempt += 1,
@@ -194,7 +194,7 @@ impl AccountRepository for DieselAccountRepository {
                     .returning(account_columns())
                     .get_result::<AccountRow>(tx)
                     .optional()?;
-                let account = to_account(row.ok_or(Failure::NotFound)?)?;
+                let account = to_account(row.ok_or(QueryFailure::NotFound)?)?;
                 let event = account_events::synced(&user_id, &p, previous, synced_at);
                 crate::append_event(tx, &event)?;
                 Ok(account)
@@ -230,7 +230,7 @@ impl AccountRepository for DieselAccountRepository {
                     ))
                     .execute(tx)?;
                 if changed == 0 {
-                    return Err(Failure::NotFound);
+                    return Err(QueryFailure::NotFound);
                 }
                 let event = account_events::reauth_required(&user_id, reason, at);
                 crate::append_event(tx, &event)?;
@@ -360,7 +360,7 @@ impl AccountRepository for DieselAccountRepository {
         let (user, scopes) = (user_id.as_str().to_owned(), scopes.clone());
         let saved = self
             .db
-            .run(move |conn| account_erase::save_scopes(conn, &user, &scopes, at));
+            .run(move |conn| account_upsert::save_scopes(conn, &user, &scopes, at));
         Ok(saved.await?)
     }
 

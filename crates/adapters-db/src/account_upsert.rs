@@ -1,34 +1,35 @@
-//! Storing a completed authorization: create the user's row or reuse it, never two active rows per
-//! TikTok `open_id`.
+//! Storing what an authorization grants: create the user's row or reuse it (never two active rows per
+//! TikTok `open_id`), and replace its scopes when TikTok reports fewer.
 
+use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use tiktok_domain::events::account_events;
-use tiktok_domain::{ConnectionState, NewConnection, TikTokAccount};
+use tiktok_domain::{ConnectionState, NewConnection, Scopes, TikTokAccount};
 
 use crate::connection::AnyConnection;
 use crate::content_repository::purge_user;
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::models::{account_columns, naive, AccountRow, NewAccountRow};
 use crate::schema::constraints::ACTIVE_OPEN_ID;
 use crate::schema::tiktok_accounts::{self as t, table as accounts};
 
-/// Turns a violation of "one active account per `open_id`" into [`Failure::Conflict`].
-fn conflict_on_active_open_id(error: DieselError) -> Failure {
+/// Turns a violation of "one active account per `open_id`" into [`QueryFailure::Conflict`].
+fn conflict_on_active_open_id(error: DieselError) -> QueryFailure {
     if let DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) = &error {
         let on_open_id = info.constraint_name() == Some(ACTIVE_OPEN_ID)
             || info.message().contains("tiktok_accounts.tiktok_user_id");
         if on_open_id {
-            return Failure::Conflict;
+            return QueryFailure::Conflict;
         }
     }
-    Failure::Diesel(error)
+    QueryFailure::Diesel(error)
 }
 
 pub(crate) fn save_connection_once(
     tx: &mut AnyConnection,
     c: &NewConnection,
-) -> Result<TikTokAccount, Failure> {
+) -> Result<TikTokAccount, QueryFailure> {
     let (user, open_id, g) = (c.user_id.as_str(), c.tiktok_user_id.as_str(), &c.grant);
     let taken_by_other = accounts
         .filter(t::tiktok_user_id.eq(open_id))
@@ -38,7 +39,7 @@ pub(crate) fn save_connection_once(
         .first::<i64>(tx)
         .optional()?;
     if taken_by_other.is_some() {
-        return Err(Failure::Conflict);
+        return Err(QueryFailure::Conflict);
     }
     let previous_open_id = accounts
         .filter(t::user_id.eq(user))
@@ -128,4 +129,24 @@ pub(crate) fn clear_profile() -> (
         t::video_count.eq(None),
         t::last_sync_at.eq(None),
     )
+}
+
+/// Replaces the scopes of the user's active row.
+pub(crate) fn save_scopes(
+    conn: &mut AnyConnection,
+    user: &str,
+    scopes: &Scopes,
+    at: DateTime<Utc>,
+) -> Result<(), QueryFailure> {
+    let changed = diesel::update(accounts.filter(t::user_id.eq(user)))
+        .filter(t::is_active.eq(true))
+        .set((
+            t::scopes.eq(scopes.to_comma_separated()),
+            t::updated_at.eq(naive(at)),
+        ))
+        .execute(conn)?;
+    if changed == 0 {
+        return Err(QueryFailure::NotFound);
+    }
+    Ok(())
 }

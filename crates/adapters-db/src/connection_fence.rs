@@ -3,11 +3,11 @@
 use diesel::prelude::*;
 
 use crate::connection::AnyConnection;
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::schema::tiktok_accounts::{self as t, table as accounts};
 
 /// Checks, inside the caller's write transaction, that `user`'s active account still has the connection
-/// `generation`, and holds that account row until the transaction ends; [`Failure::NotFound`] otherwise
+/// `generation`, and holds that account row until the transaction ends; [`QueryFailure::NotFound`] otherwise
 /// (the caller's transaction then rolls back: nothing is written).
 ///
 /// One statement for both backends: an UPDATE that sets the generation to itself. On PostgreSQL it
@@ -19,14 +19,14 @@ pub(crate) fn hold_connection(
     tx: &mut AnyConnection,
     user: &str,
     generation: &str,
-) -> Result<(), Failure> {
+) -> Result<(), QueryFailure> {
     let held = diesel::update(accounts.filter(t::user_id.eq(user)))
         .filter(t::is_active.eq(true))
         .filter(t::connection_generation.eq(generation))
         .set(t::connection_generation.eq(generation))
         .execute(tx)?;
     if held == 0 {
-        return Err(Failure::NotFound);
+        return Err(QueryFailure::NotFound);
     }
     Ok(())
 }

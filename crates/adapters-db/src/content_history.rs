@@ -14,7 +14,7 @@ use tiktok_domain::content::{
 use crate::connection::AnyConnection;
 use crate::content_models::VideoRow;
 use crate::content_videos::on_inner;
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::history_models::{ProfileSnapshotRow, RollupRow};
 use crate::models::naive;
 use crate::schema::tiktok_profile_rollups::{self as pr, table as rollups};
@@ -28,7 +28,7 @@ pub(crate) fn record(
     tx: &mut AnyConnection,
     user: &str,
     snapshot: &ProfileSnapshot,
-) -> Result<(), Failure> {
+) -> Result<(), QueryFailure> {
     let row = ProfileSnapshotRow::new(user, snapshot);
     on_inner!(tx, c => diesel::insert_into(profile_snapshots)
         .values(&row)
@@ -67,7 +67,7 @@ pub(crate) fn history(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     interval: HistoryInterval,
-) -> Result<Vec<HistoryPoint>, Failure> {
+) -> Result<Vec<HistoryPoint>, QueryFailure> {
     let rows: Vec<RollupRow> = rollups
         .filter(pr::user_id.eq(user))
         .filter(pr::span.eq(interval.as_str()))
@@ -83,7 +83,7 @@ pub(crate) fn analytics(
     conn: &mut AnyConnection,
     user: &str,
     query: &AnalyticsQuery,
-) -> Result<AnalyticsData, Failure> {
+) -> Result<AnalyticsData, QueryFailure> {
     let newest_up_to = |conn: &mut AnyConnection, bound: Option<DateTime<Utc>>| {
         let mut q = profile_snapshots
             .filter(ps::user_id.eq(user.to_owned()))
@@ -139,7 +139,7 @@ fn totals(
     conn: &mut AnyConnection,
     user: &str,
     since: Option<i64>,
-) -> Result<VideoTotals, Failure> {
+) -> Result<VideoTotals, QueryFailure> {
     let mut q = videos
         .filter(v::user_id.eq(user.to_owned()))
         .filter(v::deleted_at.is_null())

@@ -5,7 +5,7 @@ use tiktok_domain::content::{StoredVideo, VideoCursor, VideoList, VideoQuery, Vi
 
 use crate::connection::AnyConnection;
 use crate::content_models::VideoRow;
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::schema::tiktok_videos::{self as v, table as videos};
 
 /// One keyset page: `limit + 1` rows are read to know whether another page follows.
@@ -13,7 +13,7 @@ pub(crate) fn list(
     conn: &mut AnyConnection,
     user: &str,
     query: &VideoQuery,
-) -> Result<VideoList, Failure> {
+) -> Result<VideoList, QueryFailure> {
     let mut q = videos
         .filter(v::user_id.eq(user.to_owned()))
         .filter(v::deleted_at.is_null())

@@ -19,7 +19,7 @@ use crate::connection_fence::hold_connection;
 use crate::content_history;
 use crate::content_list;
 use crate::content_videos::{self, on_inner};
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::models::naive;
 use crate::schema::{
     tiktok_analytics as an, tiktok_profile_rollups as pr, tiktok_profile_snapshots as ps,
@@ -45,7 +45,7 @@ impl DieselContentRepository {
 pub(crate) fn purge_user(
     tx: &mut crate::connection::AnyConnection,
     user: &str,
-) -> Result<(), Failure> {
+) -> Result<(), QueryFailure> {
     diesel::delete(vs::table.filter(vs::user_id.eq(user))).execute(tx)?;
     diesel::delete(ps::table.filter(ps::user_id.eq(user))).execute(tx)?;
     diesel::delete(pr::table.filter(pr::user_id.eq(user))).execute(tx)?;
@@ -76,7 +76,7 @@ impl ContentRepository for DieselContentRepository {
                 ))
                 .first::<Row>(conn)
                 .optional()?;
-            Ok::<_, Failure>(row.map_or_else(
+            Ok::<_, QueryFailure>(row.map_or_else(
                 VideoSyncState::default,
                 |(synced, full, cursor, since)| VideoSyncState {
                     videos_synced_at: synced.map(|t| t.and_utc()),
@@ -211,7 +211,7 @@ impl ContentRepository for DieselContentRepository {
                     an::computed_at.le(excluded(an::computed_at)),
                 );
                 on_inner!(conn, c => newer_only.execute(c))?;
-                Ok::<_, Failure>(())
+                Ok::<_, QueryFailure>(())
             })
         });
         Ok(saved.await?)
@@ -233,7 +233,7 @@ impl ContentRepository for DieselContentRepository {
             diesel::delete(pr::table.filter(pr::span_start.lt(cutoff))).execute(conn)?;
             let videos =
                 diesel::delete(vs::table.filter(vs::bucket_start.lt(cutoff))).execute(conn)?;
-            Ok::<_, Failure>(u64::try_from(profiles + videos).unwrap_or(u64::MAX))
+            Ok::<_, QueryFailure>(u64::try_from(profiles + videos).unwrap_or(u64::MAX))
         });
         Ok(purged.await?)
     }

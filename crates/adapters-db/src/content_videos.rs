@@ -8,7 +8,7 @@ use tiktok_domain::ports::Video;
 
 use crate::connection::AnyConnection;
 use crate::content_models::{VideoRow, VideoSnapshotRow};
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::models::naive;
 use crate::schema::tiktok_video_snapshots::{self as vs, table as video_snapshots};
 use crate::schema::tiktok_video_syncs::{self as sy, table as syncs};
@@ -35,7 +35,7 @@ pub(crate) fn upsert_page(
     page: &[Video],
     seen_at: DateTime<Utc>,
     bucket_start: DateTime<Utc>,
-) -> Result<UpsertReport, Failure> {
+) -> Result<UpsertReport, QueryFailure> {
     let mut incoming: Vec<VideoRow> = Vec::with_capacity(page.len());
     for video in page {
         // TikTok should not repeat an id within a page; if it does, the last description wins.
@@ -91,7 +91,7 @@ fn rewrite(
     tx: &mut AnyConnection,
     row: &VideoRow,
     last_seen: chrono::NaiveDateTime,
-) -> Result<(), Failure> {
+) -> Result<(), QueryFailure> {
     diesel::update(videos.find((&row.user_id, &row.video_id)))
         .set((
             v::title.eq(&row.title),
@@ -115,7 +115,7 @@ fn rewrite(
 
 /// New videos: one multi-row insert on PostgreSQL, row by row on SQLite (which Diesel does not batch
 /// with `ON CONFLICT`). A video stored meanwhile by a concurrent sync is left to it.
-fn insert_new(tx: &mut AnyConnection, rows: &[VideoRow]) -> Result<(), Failure> {
+fn insert_new(tx: &mut AnyConnection, rows: &[VideoRow]) -> Result<(), QueryFailure> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -139,7 +139,7 @@ fn insert_new(tx: &mut AnyConnection, rows: &[VideoRow]) -> Result<(), Failure> 
 }
 
 /// Video snapshots, one per video and bucket (a later change in the same bucket replaces the counts).
-fn keep_snapshots(tx: &mut AnyConnection, rows: &[VideoSnapshotRow]) -> Result<(), Failure> {
+fn keep_snapshots(tx: &mut AnyConnection, rows: &[VideoSnapshotRow]) -> Result<(), QueryFailure> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -177,7 +177,7 @@ pub(crate) fn finish(
     tx: &mut AnyConnection,
     user: &str,
     end: &VideoSyncEnd,
-) -> Result<u64, Failure> {
+) -> Result<u64, QueryFailure> {
     let at = naive(end.at);
     let mut deleted = 0;
     if let Some(since) = end.complete_listing_since {

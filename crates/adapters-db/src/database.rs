@@ -14,7 +14,7 @@ use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
 use tiktok_domain::ports::RepositoryError;
 
 use crate::connection::{AnyConnection, Manager, Target, TracingErrorHandler};
-use crate::errors::{DbError, Failure};
+use crate::errors::{DbError, QueryFailure};
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/sqlite");
 const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("../../migrations/postgres");
@@ -213,27 +213,27 @@ impl Database {
     /// [`RepositoryError::Unavailable`] while migrations are pending or the database cannot be reached.
     pub async fn ready(&self) -> Result<(), RepositoryError> {
         if !self.migrated.load(Ordering::Acquire) {
-            return Err(Failure::NotMigrated.into());
+            return Err(QueryFailure::NotMigrated.into());
         }
         self.ping().await
     }
 
     /// Runs blocking Diesel work on a pooled connection, off the async runtime (once migrated, if gated).
-    pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, Failure>
+    pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, QueryFailure>
     where
-        F: FnOnce(&mut AnyConnection) -> Result<T, Failure> + Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, QueryFailure> + Send + 'static,
         T: Send + 'static,
     {
         if self.gated && !self.migrated.load(Ordering::Acquire) {
-            return Err(Failure::NotMigrated);
+            return Err(QueryFailure::NotMigrated);
         }
         self.run_unchecked(work).await
     }
 
     /// [`Database::run`] even before the migrations (for them, and for the ping).
-    async fn run_unchecked<T, F>(&self, work: F) -> Result<T, Failure>
+    async fn run_unchecked<T, F>(&self, work: F) -> Result<T, QueryFailure>
     where
-        F: FnOnce(&mut AnyConnection) -> Result<T, Failure> + Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> Result<T, QueryFailure> + Send + 'static,
         T: Send + 'static,
     {
         // The whole wait (a permit, then a connection) is bounded by the pool's timeout, so that callers
@@ -248,7 +248,7 @@ impl Database {
                     Ok(Ok(permit)) => permit,
                     _ => {
                         self.timeouts.fetch_add(1, Ordering::Relaxed);
-                        return Err(Failure::Busy);
+                        return Err(QueryFailure::Busy);
                     }
                 }
             }
@@ -336,7 +336,7 @@ mod tests {
         let waited = db.run(|_conn| Ok(())).await;
 
         let took = started.elapsed();
-        assert!(matches!(waited, Err(Failure::Busy)), "{waited:?}");
+        assert!(matches!(waited, Err(QueryFailure::Busy)), "{waited:?}");
         let stats = db.stats();
         assert_eq!(
             (stats.in_use, stats.max_size),

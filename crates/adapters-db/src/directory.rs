@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use tiktok_domain::ports::{AccountDirectory, AccountListing, RepositoryError};
 use tiktok_domain::{ConnectionState, UserId};
 
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::schema::tiktok_accounts::{self as a, table as accounts};
 use crate::DieselAccountRepository;
 
@@ -21,7 +21,7 @@ impl AccountDirectory for DieselAccountRepository {
                 .group_by(a::status)
                 .select((a::status, diesel::dsl::count_star()))
                 .load(conn)?;
-            Ok::<_, Failure>(rows)
+            Ok::<_, QueryFailure>(rows)
         });
         Ok(rows
             .await?
@@ -58,7 +58,7 @@ impl AccountDirectory for DieselAccountRepository {
                 query = query.filter(a::user_id.gt(after));
             }
             let rows: Vec<ListingRow> = query.load(conn)?;
-            Ok::<_, Failure>(rows)
+            Ok::<_, QueryFailure>(rows)
         });
         Ok(rows
             .await?

@@ -48,7 +48,7 @@ pub(crate) struct CorruptRow {
 
 /// Everything that can go wrong inside one unit of database work, before it is mapped onto a port's error.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum Failure {
+pub(crate) enum QueryFailure {
     #[error("no pooled connection: {0}")]
     Pool(#[from] diesel::r2d2::PoolError),
     /// Every pooled connection stayed in use for the whole checkout timeout.
@@ -69,18 +69,18 @@ pub(crate) enum Failure {
     NotMigrated,
 }
 
-impl Failure {
+impl QueryFailure {
     /// Whether the failure means the database cannot be reached right now.
     pub(crate) fn is_unavailable(&self) -> bool {
         match self {
-            Failure::Pool(_) | Failure::Busy | Failure::NotMigrated => true,
-            Failure::Diesel(DieselError::DatabaseError(kind, info)) => {
+            QueryFailure::Pool(_) | QueryFailure::Busy | QueryFailure::NotMigrated => true,
+            QueryFailure::Diesel(DieselError::DatabaseError(kind, info)) => {
                 matches!(
                     kind,
                     DatabaseErrorKind::ClosedConnection | DatabaseErrorKind::UnableToSendCommand
                 ) || info.message().contains("database is locked")
             }
-            Failure::Diesel(DieselError::BrokenTransactionManager) => true,
+            QueryFailure::Diesel(DieselError::BrokenTransactionManager) => true,
             _ => false,
         }
     }
@@ -88,16 +88,16 @@ impl Failure {
     fn is_corrupt(&self) -> bool {
         matches!(
             self,
-            Failure::Corrupt(_) | Failure::Diesel(DieselError::DeserializationError(_))
+            QueryFailure::Corrupt(_) | QueryFailure::Diesel(DieselError::DeserializationError(_))
         )
     }
 }
 
-impl From<Failure> for RepositoryError {
-    fn from(failure: Failure) -> Self {
+impl From<QueryFailure> for RepositoryError {
+    fn from(failure: QueryFailure) -> Self {
         match failure {
-            Failure::Conflict => RepositoryError::Conflict,
-            Failure::NotFound => RepositoryError::NotFound,
+            QueryFailure::Conflict => RepositoryError::Conflict,
+            QueryFailure::NotFound => RepositoryError::NotFound,
             f if f.is_unavailable() => RepositoryError::Unavailable(Box::new(f)),
             f if f.is_corrupt() => RepositoryError::Corrupt(Box::new(f)),
             f => RepositoryError::Unexpected(Box::new(f)),
@@ -105,8 +105,8 @@ impl From<Failure> for RepositoryError {
     }
 }
 
-impl From<Failure> for StateStoreError {
-    fn from(failure: Failure) -> Self {
+impl From<QueryFailure> for StateStoreError {
+    fn from(failure: QueryFailure) -> Self {
         if failure.is_unavailable() {
             StateStoreError::Unavailable(Box::new(failure))
         } else {
@@ -115,8 +115,8 @@ impl From<Failure> for StateStoreError {
     }
 }
 
-impl From<Failure> for DbError {
-    fn from(failure: Failure) -> Self {
+impl From<QueryFailure> for DbError {
+    fn from(failure: QueryFailure) -> Self {
         if failure.is_unavailable() {
             DbError::Unavailable(Box::new(failure))
         } else {

@@ -12,7 +12,7 @@ use tiktok_domain::events::{
 };
 use tiktok_domain::UserId;
 
-use crate::errors::{CorruptRow, Failure};
+use crate::errors::{CorruptRow, QueryFailure};
 use crate::event_append::create_deliveries;
 use crate::models::naive;
 use crate::schema::event_deliveries::{self as d, table as deliveries};
@@ -80,7 +80,7 @@ impl DieselEventOutbox {
                         .filter(ep::disabled_at.is_null())
                         .set(ep::disabled_at.eq(Some(now)))
                         .execute(conn)?;
-                    Ok::<_, Failure>(())
+                    Ok::<_, QueryFailure>(())
                 })
             })
             .await
@@ -145,7 +145,7 @@ impl DieselEventOutbox {
     }
 }
 
-fn storage(failure: Failure) -> OutboxError {
+fn storage(failure: QueryFailure) -> OutboxError {
     OutboxError::Storage(Box::new(failure))
 }
 
@@ -406,7 +406,7 @@ impl EventOutbox for DieselEventOutbox {
                         ))
                         .execute(conn)?;
                     create_deliveries(conn, seq, &user_id, &event_type, now)?;
-                    Ok::<_, Failure>(true)
+                    Ok::<_, QueryFailure>(true)
                 })
             })
             .await
@@ -422,7 +422,7 @@ impl EventOutbox for DieselEventOutbox {
                     diesel::delete(deliveries.filter(d::event_seq.eq_any(old))).execute(conn)?;
                     let purged =
                         diesel::delete(events.filter(e::occurred_at.lt(cutoff))).execute(conn)?;
-                    Ok::<_, Failure>(purged as u64)
+                    Ok::<_, QueryFailure>(purged as u64)
                 })
             })
             .await

@@ -12,7 +12,7 @@ use tiktok_domain::{ConnectionGeneration, ConnectionState, UserId};
 
 use crate::connection::{write_transaction, AnyConnection};
 use crate::connection_fence::hold_connection;
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::models::naive;
 use crate::schema::events::{self as e, table as events};
 use crate::schema::tiktok_accounts::{self as t, table as accounts};
@@ -23,7 +23,7 @@ pub(crate) fn due(
     now: DateTime<Utc>,
     until: DateTime<Utc>,
     limit: u32,
-) -> Result<Vec<ReauthWarning>, Failure> {
+) -> Result<Vec<ReauthWarning>, QueryFailure> {
     // Constant SQL (no input in it): whether the current connection was reported already.
     let reported = sql::<Bool>(
         "EXISTS (SELECT 1 FROM events WHERE events.user_id = tiktok_accounts.user_id \
@@ -62,12 +62,12 @@ pub(crate) fn record(
     conn: &mut AnyConnection,
     warning: &ReauthWarning,
     event: &Event,
-) -> Result<bool, Failure> {
+) -> Result<bool, QueryFailure> {
     let user = warning.user_id.as_str();
     write_transaction(conn, |tx| {
         match hold_connection(tx, user, warning.generation.as_str()) {
             Ok(()) => {}
-            Err(Failure::NotFound) => return Ok(false),
+            Err(QueryFailure::NotFound) => return Ok(false),
             Err(other) => return Err(other),
         }
         let connected_at: NaiveDateTime = accounts

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use tiktok_domain::ports::RefreshLease;
 use tiktok_domain::{ConnectionState, StoredGrant, TikTokAccount, UserId};
 
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::models::{account_columns, naive, AccountRow};
 use crate::schema::tiktok_accounts::{self as t, table as accounts};
 use crate::Database;
@@ -19,7 +19,7 @@ pub(crate) async fn try_acquire(
     user_id: &UserId,
     lease: &RefreshLease,
     now: DateTime<Utc>,
-) -> Result<Option<TikTokAccount>, Failure> {
+) -> Result<Option<TikTokAccount>, QueryFailure> {
     let (user, owner, until) = (
         user_id.as_str().to_owned(),
         lease.owner.clone(),
@@ -59,7 +59,7 @@ pub(crate) async fn save_refreshed_grant(
     fence: Fence,
     grant: &StoredGrant,
     at: DateTime<Utc>,
-) -> Result<(), Failure> {
+) -> Result<(), QueryFailure> {
     let (user, g) = (user_id.as_str().to_owned(), grant.clone());
     db.run(move |conn| {
         let row = accounts
@@ -76,7 +76,7 @@ pub(crate) async fn save_refreshed_grant(
             }
         };
         if changed == 0 {
-            return Err(Failure::NotFound);
+            return Err(QueryFailure::NotFound);
         }
         Ok(())
     })
@@ -117,7 +117,7 @@ pub(crate) async fn release(
     db: &Database,
     user_id: &UserId,
     lease: &RefreshLease,
-) -> Result<(), Failure> {
+) -> Result<(), QueryFailure> {
     let (user, owner) = (user_id.as_str().to_owned(), lease.owner.clone());
     db.run(move |conn| {
         diesel::update(accounts.filter(t::user_id.eq(user)))

@@ -11,7 +11,7 @@ use tiktok_domain::pacing::Pacing;
 use tiktok_domain::ports::{Admission, ApiEndpoint, BudgetError, Clock, RequestBudget};
 
 use crate::connection::{write_transaction, AnyConnection};
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::schema::tiktok_request_log::{self as r, table as request_log};
 use crate::Database;
 
@@ -67,7 +67,7 @@ fn admit(
     pacing: Pacing,
     endpoint: ApiEndpoint,
     now: Duration,
-) -> Result<Admission, Failure> {
+) -> Result<Admission, QueryFailure> {
     if let AnyConnection::Postgres(pg) = conn {
         pg.batch_execute(&format!(
             "SELECT pg_advisory_xact_lock({})",

@@ -10,7 +10,7 @@ use tiktok_domain::events::Event;
 use tiktok_domain::ports::{AccountSchedule, ReauthWarning, RepositoryError};
 use tiktok_domain::{ConnectionState, UserId};
 
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::models::naive;
 use crate::schema::account_schedule::{self as s, table as schedule};
 use crate::sync_lease;
@@ -77,7 +77,7 @@ impl AccountSchedule for DieselAccountRepository {
                 .optional()?;
                 claimed.extend(won);
             }
-            Ok::<_, Failure>(claimed)
+            Ok::<_, QueryFailure>(claimed)
         });
         Ok(user_ids(claimed.await?))
     }
@@ -91,7 +91,7 @@ impl AccountSchedule for DieselAccountRepository {
                 .filter(due_since().le(due_before))
                 .count()
                 .get_result(conn)?;
-            Ok::<_, Failure>(n)
+            Ok::<_, QueryFailure>(n)
         });
         Ok(u64::try_from(count.await?).unwrap_or(0))
     }
@@ -135,7 +135,7 @@ impl AccountSchedule for DieselAccountRepository {
                 .order(s::access_token_expires_at.asc())
                 .limit(i64::from(limit))
                 .load(conn)?;
-            Ok::<_, Failure>(rows)
+            Ok::<_, QueryFailure>(rows)
         });
         Ok(user_ids(due.await?))
     }

@@ -9,7 +9,7 @@ use tiktok_domain::ports::{
 };
 use tiktok_domain::{SealedToken, UserId};
 
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::schema::oauth_states::{self as s, table as states};
 use crate::schema::tiktok_accounts::{self as t, table as accounts};
 use crate::shop::rekey;
@@ -41,7 +41,7 @@ impl SealedGrantStore for DieselAccountRepository {
                 .order(t::id.asc())
                 .limit(i64::from(limit))
                 .load(conn)?;
-            Ok::<_, Failure>(rows.into_iter().filter_map(to_row).collect())
+            Ok::<_, QueryFailure>(rows.into_iter().filter_map(to_row).collect())
         });
         Ok(rows.await?)
     }
@@ -69,7 +69,7 @@ impl SealedGrantStore for DieselAccountRepository {
             let n = diesel::update(target)
                 .set((t::access_token.eq(access), t::refresh_token.eq(refresh)))
                 .execute(conn)?;
-            Ok::<_, Failure>(n == 1)
+            Ok::<_, QueryFailure>(n == 1)
         });
         Ok(changed.await?)
     }
@@ -88,7 +88,7 @@ impl SealedGrantStore for DieselAccountRepository {
                 .order(s::state_fingerprint.asc())
                 .limit(i64::from(limit))
                 .load(conn)?;
-            Ok::<_, Failure>(
+            Ok::<_, QueryFailure>(
                 rows.into_iter()
                     .filter_map(|(state_fingerprint, verifier)| {
                         Some(SealedVerifierRow {
@@ -119,7 +119,7 @@ impl SealedGrantStore for DieselAccountRepository {
             let n = diesel::update(target)
                 .set(s::code_verifier.eq(verifier))
                 .execute(conn)?;
-            Ok::<_, Failure>(n == 1)
+            Ok::<_, QueryFailure>(n == 1)
         });
         Ok(changed.await?)
     }

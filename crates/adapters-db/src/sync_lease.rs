@@ -7,7 +7,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use tiktok_domain::UserId;
 
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::models::naive;
 use crate::schema::account_sync_leases::{self as l, table as leases};
 use crate::Database;
@@ -20,7 +20,7 @@ pub(crate) async fn try_acquire(
     owner: &str,
     now: DateTime<Utc>,
     until: DateTime<Utc>,
-) -> Result<bool, Failure> {
+) -> Result<bool, QueryFailure> {
     let (user, owner, now, until) = (
         user_id.as_str().to_owned(),
         owner.to_owned(),
@@ -48,7 +48,7 @@ pub(crate) async fn held(
     db: &Database,
     user_id: &UserId,
     now: DateTime<Utc>,
-) -> Result<bool, Failure> {
+) -> Result<bool, QueryFailure> {
     let (user, now) = (user_id.as_str().to_owned(), naive(now));
     db.run(move |conn| {
         let holders: i64 = leases
@@ -62,7 +62,11 @@ pub(crate) async fn held(
 }
 
 /// Frees the lease if `owner` holds it.
-pub(crate) async fn release(db: &Database, user_id: &UserId, owner: &str) -> Result<(), Failure> {
+pub(crate) async fn release(
+    db: &Database,
+    user_id: &UserId,
+    owner: &str,
+) -> Result<(), QueryFailure> {
     let (user, owner) = (user_id.as_str().to_owned(), owner.to_owned());
     db.run(move |conn| {
         diesel::update(leases.filter(l::user_id.eq(user)))

@@ -12,7 +12,7 @@ use crate::store::Store;
 use crate::videos::Timeline;
 
 /// What every request handler shares.
-pub(crate) struct Shared {
+pub(crate) struct SandboxState {
     pub config: SandboxConfig,
     /// The `open_id` of each configured user, in the same order.
     pub open_ids: Vec<String>,
@@ -26,7 +26,7 @@ pub(crate) struct Shared {
     pub timeline: Timeline,
 }
 
-impl Shared {
+impl SandboxState {
     /// The state of a new sandbox of this configuration.
     pub(crate) fn new(config: SandboxConfig) -> Self {
         let config_users = config.users.len();

@@ -10,7 +10,7 @@ use actix_web::{web, App, HttpServer};
 use crate::changes::{ProfileCounts, VideoChanges, VideoCounts};
 use crate::config::SandboxConfig;
 use crate::faults::{Endpoint, Fault};
-use crate::shared::Shared;
+use crate::sandbox_state::SandboxState;
 
 /// The TikTok sandbox: a loopback fake of TikTok's Login Kit v2 and Display API.
 pub struct Sandbox;
@@ -28,7 +28,7 @@ impl Sandbox {
         }
         let listener = TcpListener::bind(("127.0.0.1", config.port))?;
         let addr = listener.local_addr()?;
-        let shared = Arc::new(Shared::new(config));
+        let shared = Arc::new(SandboxState::new(config));
         let data = web::Data::from(Arc::clone(&shared));
         let server = HttpServer::new(move || {
             App::new()
@@ -59,7 +59,7 @@ impl Sandbox {
 
 /// A running sandbox. Dropping it (or [`SandboxHandle::stop`]) stops the server.
 pub struct SandboxHandle {
-    pub(crate) shared: Arc<Shared>,
+    pub(crate) shared: Arc<SandboxState>,
     addr: SocketAddr,
     server: ServerHandle,
 }

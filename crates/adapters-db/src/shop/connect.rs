@@ -9,21 +9,21 @@ use super::erase::erase_data;
 use super::models::scopes_json;
 use super::shops::{load_account, replace_shops};
 use crate::connection::AnyConnection;
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::models::naive;
 use crate::schema::constraints::ACTIVE_SHOP_OPEN_ID;
 use crate::schema::tiktok_shop_connections::{self as c, table as connections};
 
-/// Turns a violation of "one active connection per `open_id`" into [`Failure::Conflict`].
-fn conflict_on_active_open_id(error: DieselError) -> Failure {
+/// Turns a violation of "one active connection per `open_id`" into [`QueryFailure::Conflict`].
+fn conflict_on_active_open_id(error: DieselError) -> QueryFailure {
     if let DieselError::DatabaseError(DatabaseErrorKind::UniqueViolation, info) = &error {
         let on_open_id = info.constraint_name() == Some(ACTIVE_SHOP_OPEN_ID)
             || info.message().contains("tiktok_shop_connections.open_id");
         if on_open_id {
-            return Failure::Conflict;
+            return QueryFailure::Conflict;
         }
     }
-    Failure::Diesel(error)
+    QueryFailure::Diesel(error)
 }
 
 /// One attempt, inside the caller's write transaction. On a reconnect to another seller, that seller's
@@ -31,7 +31,7 @@ fn conflict_on_active_open_id(error: DieselError) -> Failure {
 pub(crate) fn save_connection_once(
     tx: &mut AnyConnection,
     new: &NewShopConnection,
-) -> Result<ShopAccount, Failure> {
+) -> Result<ShopAccount, QueryFailure> {
     let (user, open_id, g) = (
         new.user_id.as_str(),
         new.seller.open_id.as_str(),
@@ -45,7 +45,7 @@ pub(crate) fn save_connection_once(
         .first::<String>(tx)
         .optional()?;
     if taken_by_other.is_some() {
-        return Err(Failure::Conflict);
+        return Err(QueryFailure::Conflict);
     }
     let previous_open_id = connections
         .filter(c::user_id.eq(user))
@@ -95,5 +95,5 @@ pub(crate) fn save_connection_once(
     };
     written.map_err(conflict_on_active_open_id)?;
     replace_shops(tx, user, &new.shops, new.connected_at)?;
-    load_account(tx, user)?.ok_or(Failure::NotFound)
+    load_account(tx, user)?.ok_or(QueryFailure::NotFound)
 }

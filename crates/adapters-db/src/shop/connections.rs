@@ -18,7 +18,7 @@ use super::models::corrupt;
 use super::shops::{load_account, replace_shops};
 use super::{erase, lease};
 use crate::connection::write_transaction;
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::models::naive;
 use crate::schema::tiktok_shop_connections::{self as c, table as connections};
 use crate::schema::tiktok_shop_shops::{self as s, table as shops};
@@ -40,7 +40,7 @@ impl DieselShopConnections {
     }
 }
 
-fn to_user(raw: String) -> Result<UserId, Failure> {
+fn to_user(raw: String) -> Result<UserId, QueryFailure> {
     Ok(UserId::parse(&raw).map_err(|e| corrupt("user_id", e))?)
 }
 
@@ -81,7 +81,7 @@ impl ShopConnections for DieselShopConnections {
             loop {
                 match write_transaction(conn, |tx| save_connection_once(tx, &new)) {
                     // The user's row was created concurrently: the next attempt updates it.
-                    Err(Failure::Diesel(DieselError::DatabaseError(
+                    Err(QueryFailure::Diesel(DieselError::DatabaseError(
                         DatabaseErrorKind::UniqueViolation,
                         _,
                     ))) if attempt < SAVE_ATTEMPTS => attempt += 1,
@@ -122,7 +122,7 @@ impl ShopConnections for DieselShopConnections {
                 .set((c::last_sync_at.eq(naive(at)), c::updated_at.eq(naive(at))))
                 .execute(conn)?;
             if changed == 0 {
-                return Err(Failure::NotFound);
+                return Err(QueryFailure::NotFound);
             }
             Ok(())
         });

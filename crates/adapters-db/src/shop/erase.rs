@@ -6,7 +6,7 @@ use tiktok_domain::shop::{ShopAccount, ShopConnectionState, ShopDisconnectReason
 
 use super::shops::load_account;
 use crate::connection::{write_transaction, AnyConnection};
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::models::naive;
 use crate::schema::tiktok_shop_connections::{self as c, table as connections};
 use crate::schema::{
@@ -15,7 +15,7 @@ use crate::schema::{
 };
 
 /// Deletes the user's shops, orders, products and figures (inside the caller's transaction).
-pub(crate) fn erase_data(tx: &mut AnyConnection, user: &str) -> Result<(), Failure> {
+pub(crate) fn erase_data(tx: &mut AnyConnection, user: &str) -> Result<(), QueryFailure> {
     diesel::delete(f::table.filter(f::user_id.eq(user))).execute(tx)?;
     diesel::delete(o::table.filter(o::user_id.eq(user))).execute(tx)?;
     diesel::delete(p::table.filter(p::user_id.eq(user))).execute(tx)?;
@@ -30,7 +30,7 @@ pub(crate) fn disconnect(
     user: &str,
     reason: ShopDisconnectReason,
     at: DateTime<Utc>,
-) -> Result<Option<ShopAccount>, Failure> {
+) -> Result<Option<ShopAccount>, QueryFailure> {
     write_transaction(conn, |tx| {
         let ended = diesel::update(connections.filter(c::user_id.eq(user)))
             .filter(c::status.ne(ShopConnectionState::NotConnected.as_str()))
@@ -59,7 +59,7 @@ pub(crate) fn disconnect(
 
 /// Deletes the connection row first (a sync's write holds it, so both lock in the same order), then the
 /// data. Whether there was a connection.
-pub(crate) fn purge(conn: &mut AnyConnection, user: &str) -> Result<bool, Failure> {
+pub(crate) fn purge(conn: &mut AnyConnection, user: &str) -> Result<bool, QueryFailure> {
     write_transaction(conn, |tx| {
         let deleted = diesel::delete(connections.filter(c::user_id.eq(user))).execute(tx)?;
         erase_data(tx, user)?;

@@ -3,11 +3,11 @@
 use diesel::prelude::*;
 
 use crate::connection::AnyConnection;
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::schema::tiktok_shop_connections::{self as c, table as connections};
 
 /// Checks, inside the caller's write transaction, that `user`'s connection still has `generation`, and
-/// holds that row until the transaction ends; [`Failure::NotFound`] otherwise (the caller's transaction
+/// holds that row until the transaction ends; [`QueryFailure::NotFound`] otherwise (the caller's transaction
 /// then rolls back: nothing is written).
 ///
 /// One statement for both backends, an UPDATE setting the generation to itself: on PostgreSQL it locks
@@ -18,13 +18,13 @@ pub(crate) fn hold_connection(
     tx: &mut AnyConnection,
     user: &str,
     generation: &str,
-) -> Result<(), Failure> {
+) -> Result<(), QueryFailure> {
     let held = diesel::update(connections.filter(c::user_id.eq(user)))
         .filter(c::connection_generation.eq(generation))
         .set(c::connection_generation.eq(generation))
         .execute(tx)?;
     if held == 0 {
-        return Err(Failure::NotFound);
+        return Err(QueryFailure::NotFound);
     }
     Ok(())
 }

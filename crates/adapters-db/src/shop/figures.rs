@@ -12,7 +12,7 @@ use tiktok_domain::shop::{CurrencyFigures, OrderStatus, ShopFigures, TopProduct,
 use super::models::corrupt;
 use crate::connection::AnyConnection;
 use crate::content_videos::on_inner;
-use crate::errors::{CorruptRow, Failure};
+use crate::errors::{CorruptRow, QueryFailure};
 use crate::models::naive;
 use crate::schema::tiktok_shop_figures::{self as f, table as figures};
 use crate::schema::tiktok_shop_products::{self as p, table as products};
@@ -148,7 +148,11 @@ impl FiguresRow {
 }
 
 /// Replaces the shop's figures inside the caller's fenced transaction; `active_products` is counted here.
-pub(crate) fn save(tx: &mut AnyConnection, user: &str, kept: &ShopFigures) -> Result<(), Failure> {
+pub(crate) fn save(
+    tx: &mut AnyConnection,
+    user: &str,
+    kept: &ShopFigures,
+) -> Result<(), QueryFailure> {
     let shop = kept.shop_id.as_str();
     let at = naive(kept.computed_at);
     let active: i64 = products
@@ -165,7 +169,7 @@ pub(crate) fn save(tx: &mut AnyConnection, user: &str, kept: &ShopFigures) -> Re
     .set((s::active_products.eq(active), s::figures_computed_at.eq(at)))
     .execute(tx)?;
     if headed == 0 {
-        return Err(Failure::NotFound);
+        return Err(QueryFailure::NotFound);
     }
     diesel::delete(
         figures
@@ -190,7 +194,7 @@ pub(crate) fn read(
     conn: &mut AnyConnection,
     user: &str,
     shop: Option<String>,
-) -> Result<Vec<ShopFigures>, Failure> {
+) -> Result<Vec<ShopFigures>, QueryFailure> {
     let mut q = shops
         .left_join(figures.on(f::user_id.eq(s::user_id).and(f::shop_id.eq(s::shop_id))))
         .filter(s::user_id.eq(user.to_owned()))

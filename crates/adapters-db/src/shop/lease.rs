@@ -11,7 +11,7 @@ use tiktok_domain::SealedToken;
 use super::models::{connection_columns, to_account, ConnectionRow};
 use super::shops::load_shops;
 use crate::connection::{write_transaction, AnyConnection};
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::models::naive;
 use crate::schema::tiktok_shop_connections::{self as c, table as connections};
 
@@ -23,7 +23,7 @@ pub(crate) fn try_acquire(
     user: &str,
     lease: &RefreshLease,
     now: DateTime<Utc>,
-) -> Result<Option<ShopAccount>, Failure> {
+) -> Result<Option<ShopAccount>, QueryFailure> {
     write_transaction(conn, |tx| {
         let free = c::refresh_lease_until
             .is_null()
@@ -46,14 +46,14 @@ pub(crate) fn try_acquire(
 }
 
 /// Stores the rotated grant and frees the lease in one statement, if `owner` holds the lease of the
-/// connected row; [`Failure::NotFound`], writing nothing, otherwise.
+/// connected row; [`QueryFailure::NotFound`], writing nothing, otherwise.
 pub(crate) fn save_refreshed_grant(
     conn: &mut AnyConnection,
     user: &str,
     owner: &str,
     grant: &SealedShopGrant,
     at: DateTime<Utc>,
-) -> Result<(), Failure> {
+) -> Result<(), QueryFailure> {
     let changed = diesel::update(connections.filter(c::user_id.eq(user)))
         .filter(c::status.eq(ShopConnectionState::Connected.as_str()))
         .filter(c::refresh_lease_owner.eq(owner))
@@ -68,13 +68,17 @@ pub(crate) fn save_refreshed_grant(
         ))
         .execute(conn)?;
     if changed == 0 {
-        return Err(Failure::NotFound);
+        return Err(QueryFailure::NotFound);
     }
     Ok(())
 }
 
 /// Frees the lease if `owner` holds it.
-pub(crate) fn release(conn: &mut AnyConnection, user: &str, owner: &str) -> Result<(), Failure> {
+pub(crate) fn release(
+    conn: &mut AnyConnection,
+    user: &str,
+    owner: &str,
+) -> Result<(), QueryFailure> {
     diesel::update(connections.filter(c::user_id.eq(user)))
         .filter(c::refresh_lease_owner.eq(owner))
         .set((
@@ -86,13 +90,13 @@ pub(crate) fn release(conn: &mut AnyConnection, user: &str, owner: &str) -> Resu
 }
 
 /// Erases the grant, frees the lease and sets `reauth_required`, if the row still holds `refused` as its
-/// refresh token (a grant stored meanwhile is left alone); [`Failure::NotFound`] otherwise.
+/// refresh token (a grant stored meanwhile is left alone); [`QueryFailure::NotFound`] otherwise.
 pub(crate) fn mark_reauth_required(
     conn: &mut AnyConnection,
     user: &str,
     refused: &SealedToken,
     at: DateTime<Utc>,
-) -> Result<(), Failure> {
+) -> Result<(), QueryFailure> {
     let changed = diesel::update(connections.filter(c::user_id.eq(user)))
         .filter(c::status.eq(ShopConnectionState::Connected.as_str()))
         .filter(c::refresh_token.eq(refused.as_str()))
@@ -108,7 +112,7 @@ pub(crate) fn mark_reauth_required(
         ))
         .execute(conn)?;
     if changed == 0 {
-        return Err(Failure::NotFound);
+        return Err(QueryFailure::NotFound);
     }
     Ok(())
 }

@@ -8,7 +8,7 @@ use tiktok_domain::shop::{ListedOrder, OrderStatus, PageQuery, ShopOrder};
 
 use super::models::OrderRow;
 use crate::connection::AnyConnection;
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::models::naive;
 use crate::schema::tiktok_shop_orders::{self as o, table as orders};
 use crate::schema::tiktok_shop_shops::{self as s, table as shops};
@@ -23,7 +23,7 @@ pub(crate) fn save(
     shop: &str,
     listed: &[ShopOrder],
     synced_until: i64,
-) -> Result<(), Failure> {
+) -> Result<(), QueryFailure> {
     let moved = diesel::update(
         shops
             .filter(s::user_id.eq(user))
@@ -32,7 +32,7 @@ pub(crate) fn save(
     .set(s::orders_synced_until.eq(synced_until))
     .execute(tx)?;
     if moved == 0 {
-        return Err(Failure::NotFound);
+        return Err(QueryFailure::NotFound);
     }
     // One statement must not touch a row twice: of repeated ids, the latest update is kept.
     let mut rows: Vec<OrderRow> = Vec::with_capacity(listed.len());
@@ -81,7 +81,7 @@ pub(crate) fn save(
     Ok(())
 }
 
-fn to_orders(rows: Vec<OrderRow>) -> Result<Vec<ShopOrder>, Failure> {
+fn to_orders(rows: Vec<OrderRow>) -> Result<Vec<ShopOrder>, QueryFailure> {
     rows.into_iter()
         .map(|row| Ok(ShopOrder::try_from(row)?))
         .collect()
@@ -93,7 +93,7 @@ pub(crate) fn created_since(
     user: &str,
     shop: &str,
     since: DateTime<Utc>,
-) -> Result<Vec<ShopOrder>, Failure> {
+) -> Result<Vec<ShopOrder>, QueryFailure> {
     let rows = orders
         .filter(o::user_id.eq(user))
         .filter(o::shop_id.eq(shop))
@@ -112,7 +112,7 @@ pub(crate) fn update_status(
     order: &str,
     status: OrderStatus,
     updated_at: DateTime<Utc>,
-) -> Result<bool, Failure> {
+) -> Result<bool, QueryFailure> {
     let changed = diesel::update(orders.find((user, shop, order)))
         .filter(o::updated_at.le(naive(updated_at)))
         .set((
@@ -128,7 +128,7 @@ pub(crate) fn page(
     conn: &mut AnyConnection,
     user: &str,
     query: &PageQuery,
-) -> Result<Vec<ListedOrder>, Failure> {
+) -> Result<Vec<ListedOrder>, QueryFailure> {
     let mut q = orders.filter(o::user_id.eq(user.to_owned())).into_boxed();
     if let Some(shop) = &query.shop_id {
         q = q.filter(o::shop_id.eq(shop.clone()));

@@ -7,7 +7,7 @@ use tiktok_domain::shop::{ListedProduct, PageQuery, ShopProduct};
 
 use super::models::ProductRow;
 use crate::connection::AnyConnection;
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::models::naive;
 use crate::schema::tiktok_shop_products::{self as p, table as products};
 use crate::schema::tiktok_shop_shops::{self as s, table as shops};
@@ -22,7 +22,7 @@ pub(crate) fn save(
     shop: &str,
     listed: &[ShopProduct],
     synced_until: i64,
-) -> Result<(), Failure> {
+) -> Result<(), QueryFailure> {
     let moved = diesel::update(
         shops
             .filter(s::user_id.eq(user))
@@ -31,7 +31,7 @@ pub(crate) fn save(
     .set(s::products_synced_until.eq(synced_until))
     .execute(tx)?;
     if moved == 0 {
-        return Err(Failure::NotFound);
+        return Err(QueryFailure::NotFound);
     }
     // One statement must not touch a row twice: of repeated ids, the latest update is kept.
     let mut rows: Vec<ProductRow> = Vec::with_capacity(listed.len());
@@ -84,7 +84,7 @@ pub(crate) fn page(
     conn: &mut AnyConnection,
     user: &str,
     query: &PageQuery,
-) -> Result<Vec<ListedProduct>, Failure> {
+) -> Result<Vec<ListedProduct>, QueryFailure> {
     let mut q = products.filter(p::user_id.eq(user.to_owned())).into_boxed();
     if let Some(shop) = &query.shop_id {
         q = q.filter(p::shop_id.eq(shop.clone()));

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 use tiktok_domain::ports::{RepositoryError, SealedShopCipherRow, SealedShopGrantRow};
 use tiktok_domain::{SealedToken, UserId};
 
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::schema::tiktok_shop_connections::{self as c, table as connections};
 use crate::schema::tiktok_shop_shops::{self as s, table as shops};
 use crate::Database;
@@ -28,7 +28,7 @@ pub(crate) async fn grants_after(
             .order(c::user_id.asc())
             .limit(i64::from(limit))
             .load(conn)?;
-        Ok::<_, Failure>(
+        Ok::<_, QueryFailure>(
             rows.into_iter()
                 .filter_map(|(user, access, refresh)| {
                     Some(SealedShopGrantRow {
@@ -67,7 +67,7 @@ pub(crate) async fn reseal_grant(
         let n = diesel::update(target)
             .set((c::access_token.eq(access), c::refresh_token.eq(refresh)))
             .execute(conn)?;
-        Ok::<_, Failure>(n == 1)
+        Ok::<_, QueryFailure>(n == 1)
     });
     Ok(changed.await?)
 }
@@ -92,7 +92,7 @@ pub(crate) async fn ciphers_after(
             .order((s::user_id.asc(), s::shop_id.asc()))
             .limit(i64::from(limit))
             .load(conn)?;
-        Ok::<_, Failure>(
+        Ok::<_, QueryFailure>(
             rows.into_iter()
                 .filter_map(|(user, shop_id, cipher)| {
                     Some(SealedShopCipherRow {
@@ -127,7 +127,7 @@ pub(crate) async fn reseal_cipher(
         let n = diesel::update(target)
             .set(s::cipher.eq(new_cipher))
             .execute(conn)?;
-        Ok::<_, Failure>(n == 1)
+        Ok::<_, QueryFailure>(n == 1)
     });
     Ok(changed.await?)
 }

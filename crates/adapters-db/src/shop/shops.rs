@@ -8,13 +8,16 @@ use tiktok_domain::shop::{SealedShop, ShopAccount};
 use super::models::{to_account, ConnectionRow, ShopRow};
 use crate::connection::AnyConnection;
 use crate::content_videos::on_inner;
-use crate::errors::Failure;
+use crate::errors::QueryFailure;
 use crate::models::naive;
 use crate::schema::tiktok_shop_connections::{self as c, table as connections};
 use crate::schema::tiktok_shop_shops::{self as s, table as shops};
 
 /// The user's shops, by id.
-pub(crate) fn load_shops(conn: &mut AnyConnection, user: &str) -> Result<Vec<ShopRow>, Failure> {
+pub(crate) fn load_shops(
+    conn: &mut AnyConnection,
+    user: &str,
+) -> Result<Vec<ShopRow>, QueryFailure> {
     Ok(shops
         .filter(s::user_id.eq(user))
         .order(s::shop_id.asc())
@@ -26,7 +29,7 @@ pub(crate) fn load_shops(conn: &mut AnyConnection, user: &str) -> Result<Vec<Sho
 pub(crate) fn load_account(
     conn: &mut AnyConnection,
     user: &str,
-) -> Result<Option<ShopAccount>, Failure> {
+) -> Result<Option<ShopAccount>, QueryFailure> {
     let row = connections
         .filter(c::user_id.eq(user))
         .select(ConnectionRow::as_select())
@@ -45,7 +48,7 @@ pub(crate) fn replace_shops(
     user: &str,
     listed: &[SealedShop],
     at: DateTime<Utc>,
-) -> Result<(), Failure> {
+) -> Result<(), QueryFailure> {
     let at = naive(at);
     for shop in listed {
         on_inner!(tx, conn => diesel::insert_into(shops)

@@ -47,11 +47,11 @@ impl Default for DispatchConfig {
 /// tracked task, and records the outcome — delivered, retried with backoff and jitter, failed after the
 /// retry window, or endpoint disabled on 410.
 pub struct Dispatcher {
-    shared: Arc<Shared>,
+    shared: Arc<DispatcherState>,
     tasks: tokio::sync::Mutex<JoinSet<()>>,
 }
 
-struct Shared {
+struct DispatcherState {
     outbox: Arc<dyn EventOutbox>,
     delivery: Arc<dyn EventDelivery>,
     clock: Arc<dyn Clock>,
@@ -73,7 +73,7 @@ impl Dispatcher {
         config: DispatchConfig,
     ) -> Self {
         Self {
-            shared: Arc::new(Shared {
+            shared: Arc::new(DispatcherState {
                 outbox,
                 delivery,
                 clock,
@@ -158,7 +158,7 @@ impl Dispatcher {
     }
 }
 
-impl Shared {
+impl DispatcherState {
     /// How many more deliveries may start, and the endpoints already at their share.
     fn capacity(&self) -> (u32, Vec<String>) {
         let in_flight = self.in_flight.lock().unwrap_or_else(|p| p.into_inner());
@@ -229,12 +229,12 @@ impl Shared {
 
 /// Counts a delivery in flight for its endpoint until dropped (also when the task panics).
 struct InFlight {
-    shared: Arc<Shared>,
+    shared: Arc<DispatcherState>,
     endpoint: String,
 }
 
 impl InFlight {
-    fn enter(shared: &Arc<Shared>, endpoint: &str) -> Self {
+    fn enter(shared: &Arc<DispatcherState>, endpoint: &str) -> Self {
         *shared
             .in_flight
             .lock()

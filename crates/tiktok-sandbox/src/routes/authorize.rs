@@ -12,7 +12,7 @@ use url::form_urlencoded::Serializer;
 use super::consent::{self, Consent};
 use super::{form_pairs, gate, html_page};
 use crate::faults::Endpoint;
-use crate::shared::Shared;
+use crate::sandbox_state::SandboxState;
 use crate::store::PendingCode;
 
 /// The scopes the sandbox knows (TikTok's Login Kit and Display API ones).
@@ -45,7 +45,7 @@ impl Checked {
     }
 }
 
-pub(super) async fn authorize(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
+pub(super) async fn authorize(req: HttpRequest, shared: web::Data<SandboxState>) -> HttpResponse {
     if let Some(answer) = gate(&shared, Endpoint::Authorize).await {
         return answer;
     }
@@ -82,7 +82,7 @@ pub(super) async fn authorize(req: HttpRequest, shared: web::Data<Shared>) -> Ht
 
 /// `POST /v2/auth/authorize/`: the consent page's form. `decision=authorize` grants the ticked `scope`
 /// boxes (of those requested) to the chosen `sandbox_user`; `decision=cancel` answers `access_denied`.
-pub(super) async fn decide(body: web::Bytes, shared: web::Data<Shared>) -> HttpResponse {
+pub(super) async fn decide(body: web::Bytes, shared: web::Data<SandboxState>) -> HttpResponse {
     let mut query = form_pairs(&body);
     let ticked: Vec<String> = url::form_urlencoded::parse(&body)
         .filter(|(k, _)| k == "scope")
@@ -116,7 +116,10 @@ pub(super) async fn decide(body: web::Bytes, shared: web::Data<Shared>) -> HttpR
 }
 
 /// Checks the parameters TikTok checks; `Err` is the page or redirect to answer instead.
-fn check(query: &HashMap<String, String>, shared: &Shared) -> Result<Checked, Box<HttpResponse>> {
+fn check(
+    query: &HashMap<String, String>,
+    shared: &SandboxState,
+) -> Result<Checked, Box<HttpResponse>> {
     let get = |name: &str| query.get(name).map(String::as_str);
     let bad = |message| Err(Box::new(html_page(StatusCode::BAD_REQUEST, message)));
 
@@ -168,7 +171,7 @@ fn check(query: &HashMap<String, String>, shared: &Shared) -> Result<Checked, Bo
 }
 
 /// Issues a code for the granted scopes and redirects back with it.
-fn approve(shared: &Shared, checked: &Checked, granted: Vec<String>) -> HttpResponse {
+fn approve(shared: &SandboxState, checked: &Checked, granted: Vec<String>) -> HttpResponse {
     let scopes = granted.join(",");
     let now = Instant::now();
     let pending = PendingCode {
@@ -201,7 +204,7 @@ fn split_scopes(raw: &str) -> Vec<String> {
     out
 }
 
-fn redirect_ok(uri: &str, shared: &Shared) -> bool {
+fn redirect_ok(uri: &str, shared: &SandboxState) -> bool {
     let registered = &shared.config.registered_redirect_uris;
     let absolute = url::Url::parse(uri).is_ok_and(|u| matches!(u.scheme(), "http" | "https"));
     absolute && !uri.contains('#') && (registered.is_empty() || registered.iter().any(|r| r == uri))

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::changes::ProfileCounts;
 use crate::faults::{Endpoint, Fault};
-use crate::shared::Shared;
+use crate::sandbox_state::SandboxState;
 
 pub(super) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/sandbox", web::get().to(overview))
@@ -28,7 +28,7 @@ pub(super) fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-async fn users(shared: web::Data<Shared>) -> HttpResponse {
+async fn users(shared: web::Data<SandboxState>) -> HttpResponse {
     let users: Vec<_> = shared
         .config
         .users
@@ -44,7 +44,7 @@ async fn users(shared: web::Data<Shared>) -> HttpResponse {
 async fn set_counts(
     path: web::Path<String>,
     body: Bytes,
-    shared: web::Data<Shared>,
+    shared: web::Data<SandboxState>,
 ) -> HttpResponse {
     let Ok(counts) = serde_json::from_slice::<ProfileCounts>(&body) else {
         return HttpResponse::BadRequest().json(json!({
@@ -59,7 +59,7 @@ async fn set_counts(
     HttpResponse::Ok().json(json!({ "username": path.into_inner(), "counts": counts }))
 }
 
-async fn overview(shared: web::Data<Shared>) -> HttpResponse {
+async fn overview(shared: web::Data<SandboxState>) -> HttpResponse {
     let users: Vec<_> = shared
         .config
         .users
@@ -82,7 +82,7 @@ async fn overview(shared: web::Data<Shared>) -> HttpResponse {
     }))
 }
 
-async fn list_faults(shared: web::Data<Shared>) -> HttpResponse {
+async fn list_faults(shared: web::Data<SandboxState>) -> HttpResponse {
     HttpResponse::Ok().json(json!({ "faults": shared.faults().list() }))
 }
 
@@ -94,7 +94,7 @@ enum OneOrMany {
     Many(Vec<Fault>),
 }
 
-async fn add_faults(body: Bytes, shared: web::Data<Shared>) -> HttpResponse {
+async fn add_faults(body: Bytes, shared: web::Data<SandboxState>) -> HttpResponse {
     let faults = match serde_json::from_slice::<OneOrMany>(&body) {
         Ok(OneOrMany::One(fault)) => vec![fault],
         Ok(OneOrMany::Many(faults)) => faults,
@@ -111,17 +111,17 @@ async fn add_faults(body: Bytes, shared: web::Data<Shared>) -> HttpResponse {
     list_faults(shared).await
 }
 
-async fn clear_faults(shared: web::Data<Shared>) -> HttpResponse {
+async fn clear_faults(shared: web::Data<SandboxState>) -> HttpResponse {
     shared.faults().clear();
     HttpResponse::Ok().json(json!({ "faults": [] }))
 }
 
-async fn expire(shared: web::Data<Shared>) -> HttpResponse {
+async fn expire(shared: web::Data<SandboxState>) -> HttpResponse {
     shared.expire_access_tokens();
     HttpResponse::Ok().json(json!({}))
 }
 
-async fn revoke(path: web::Path<String>, shared: web::Data<Shared>) -> HttpResponse {
+async fn revoke(path: web::Path<String>, shared: web::Data<SandboxState>) -> HttpResponse {
     let revoked = shared.revoke_grant(&path);
     HttpResponse::Ok().json(json!({ "revoked_grants": revoked }))
 }
@@ -131,7 +131,11 @@ struct Withdraw {
     scope: String,
 }
 
-async fn withdraw(path: web::Path<String>, body: Bytes, shared: web::Data<Shared>) -> HttpResponse {
+async fn withdraw(
+    path: web::Path<String>,
+    body: Bytes,
+    shared: web::Data<SandboxState>,
+) -> HttpResponse {
     match serde_json::from_slice::<Withdraw>(&body) {
         Ok(w) => {
             let changed = shared.withdraw_scope(&path, &w.scope);
@@ -144,7 +148,7 @@ async fn withdraw(path: web::Path<String>, body: Bytes, shared: web::Data<Shared
 
 /// `GET /sandbox/avatars/{username}.svg`: a round avatar with the user's initial, what user info's
 /// `avatar_url` points at.
-async fn avatar(path: web::Path<String>, shared: web::Data<Shared>) -> HttpResponse {
+async fn avatar(path: web::Path<String>, shared: web::Data<SandboxState>) -> HttpResponse {
     let username = path.strip_suffix(".svg").unwrap_or(&path);
     let Some(index) = shared
         .config

@@ -11,7 +11,7 @@ use serde_json::{json, Map, Value};
 use super::{bearer, display_error, display_ok, form_pairs, gate};
 use crate::faults::Endpoint;
 use crate::ids;
-use crate::shared::Shared;
+use crate::sandbox_state::SandboxState;
 use crate::store::Authorized;
 use crate::videos::{self, VIDEO_FIELDS};
 
@@ -26,7 +26,7 @@ fn scope_of(field: &str) -> Option<&'static str> {
     })
 }
 
-pub(super) async fn user_info(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
+pub(super) async fn user_info(req: HttpRequest, shared: web::Data<SandboxState>) -> HttpResponse {
     if let Some(answer) = gate(&shared, Endpoint::UserInfo).await {
         return answer;
     }
@@ -92,7 +92,7 @@ struct ListBody {
 pub(super) async fn video_list(
     req: HttpRequest,
     body: Bytes,
-    shared: web::Data<Shared>,
+    shared: web::Data<SandboxState>,
 ) -> HttpResponse {
     if let Some(answer) = gate(&shared, Endpoint::VideoList).await {
         return answer;
@@ -144,7 +144,7 @@ fn list_body(req: &HttpRequest, body: &[u8]) -> Option<ListBody> {
     serde_json::from_slice(body).ok()
 }
 
-fn authorized(req: &HttpRequest, shared: &Shared) -> Result<Authorized, Box<HttpResponse>> {
+fn authorized(req: &HttpRequest, shared: &SandboxState) -> Result<Authorized, Box<HttpResponse>> {
     bearer(req)
         .and_then(|token| shared.store().authorize(token, Instant::now()))
         .ok_or_else(|| {

@@ -20,7 +20,7 @@ use serde_json::{json, Value};
 
 use crate::faults::{Endpoint, FaultKind};
 use crate::ids;
-use crate::shared::Shared;
+use crate::sandbox_state::SandboxState;
 
 /// How long a `hang` fault keeps a request open.
 const HANG: Duration = Duration::from_secs(3_600);
@@ -36,7 +36,7 @@ pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
 }
 
 /// Counts the request, applies a fault switch and the rate limit; `Some` is the answer to send instead.
-async fn gate(shared: &Shared, endpoint: Endpoint) -> Option<HttpResponse> {
+async fn gate(shared: &SandboxState, endpoint: Endpoint) -> Option<HttpResponse> {
     shared.store().count_request(endpoint);
     let fault = shared.faults().take(endpoint);
     let (status, oauth, display, text) = match fault {
@@ -84,7 +84,7 @@ async fn gate(shared: &Shared, endpoint: Endpoint) -> Option<HttpResponse> {
 }
 
 /// The Display API's 600-per-minute sliding window (OAuth endpoints have no published limit).
-fn rate_limit(shared: &Shared, endpoint: Endpoint) -> Option<HttpResponse> {
+fn rate_limit(shared: &SandboxState, endpoint: Endpoint) -> Option<HttpResponse> {
     if !matches!(endpoint, Endpoint::UserInfo | Endpoint::VideoList) {
         return None;
     }

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::{form_pairs, gate, oauth_error};
 use crate::faults::Endpoint;
-use crate::shared::Shared;
+use crate::sandbox_state::SandboxState;
 use crate::store::{CodeError, Issued};
 
 type Form = HashMap<String, String>;
@@ -17,7 +17,7 @@ type Form = HashMap<String, String>;
 pub(super) async fn token(
     req: HttpRequest,
     body: Bytes,
-    shared: web::Data<Shared>,
+    shared: web::Data<SandboxState>,
 ) -> HttpResponse {
     if let Some(answer) = gate(&shared, Endpoint::Token).await {
         return answer;
@@ -34,7 +34,7 @@ pub(super) async fn token(
     }
 }
 
-fn exchange(form: &Form, shared: &Shared) -> HttpResponse {
+fn exchange(form: &Form, shared: &SandboxState) -> HttpResponse {
     let (Some(code), Some(redirect_uri)) = (form.get("code"), form.get("redirect_uri")) else {
         return oauth_error("invalid_request", "The request parameters are malformed.");
     };
@@ -61,7 +61,7 @@ fn exchange(form: &Form, shared: &Shared) -> HttpResponse {
     }
 }
 
-fn refresh(form: &Form, shared: &Shared) -> HttpResponse {
+fn refresh(form: &Form, shared: &SandboxState) -> HttpResponse {
     let Some(refresh_token) = form.get("refresh_token") else {
         return oauth_error("invalid_request", "The request parameters are malformed.");
     };
@@ -92,7 +92,7 @@ fn granted(issued: Issued) -> HttpResponse {
 pub(super) async fn revoke(
     req: HttpRequest,
     body: Bytes,
-    shared: web::Data<Shared>,
+    shared: web::Data<SandboxState>,
 ) -> HttpResponse {
     if let Some(answer) = gate(&shared, Endpoint::Revoke).await {
         return answer;
@@ -115,7 +115,11 @@ pub(super) async fn revoke(
 }
 
 /// The form body, once its content type and client credentials are checked.
-fn client_form(req: &HttpRequest, body: &[u8], shared: &Shared) -> Result<Form, Box<HttpResponse>> {
+fn client_form(
+    req: &HttpRequest,
+    body: &[u8],
+    shared: &SandboxState,
+) -> Result<Form, Box<HttpResponse>> {
     let content_type = req
         .headers()
         .get("content-type")

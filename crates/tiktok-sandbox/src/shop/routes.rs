@@ -13,7 +13,7 @@ use super::catalog;
 use super::state::{now, ShopApi, ShopState};
 use super::FakeShop;
 use crate::ids;
-use crate::shared::Shared;
+use crate::sandbox_state::SandboxState;
 
 pub(crate) fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/open/authorize", web::get().to(authorize))
@@ -57,7 +57,7 @@ fn gate(shop: &ShopState, api: ShopApi) -> Option<HttpResponse> {
         .map(|f| error(f.http_status, f.code, &f.message))
 }
 
-async fn authorize(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
+async fn authorize(req: HttpRequest, shared: web::Data<SandboxState>) -> HttpResponse {
     let shop = &shared.shop;
     if let Some(answer) = gate(shop, ShopApi::Authorize) {
         return answer;
@@ -129,7 +129,7 @@ fn grant(shop: &ShopState) -> Value {
     })
 }
 
-async fn token_get(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
+async fn token_get(req: HttpRequest, shared: web::Data<SandboxState>) -> HttpResponse {
     let shop = &shared.shop;
     if let Some(answer) = gate(shop, ShopApi::TokenGet) {
         return answer;
@@ -153,7 +153,7 @@ async fn token_get(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse 
     ok(grant(shop))
 }
 
-async fn token_refresh(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
+async fn token_refresh(req: HttpRequest, shared: web::Data<SandboxState>) -> HttpResponse {
     let shop = &shared.shop;
     if let Some(answer) = gate(shop, ShopApi::TokenRefresh) {
         return answer;
@@ -254,7 +254,7 @@ fn check_signed(
     }
 }
 
-async fn shops(req: HttpRequest, shared: web::Data<Shared>) -> HttpResponse {
+async fn shops(req: HttpRequest, shared: web::Data<SandboxState>) -> HttpResponse {
     let shop = &shared.shop;
     if let Some(answer) = gate(shop, ShopApi::Shops) {
         return answer;
@@ -372,7 +372,7 @@ fn page(
     ok(json!({"total_count": total, "next_page_token": next_token, key: items}))
 }
 
-async fn orders(req: HttpRequest, body: Bytes, shared: web::Data<Shared>) -> HttpResponse {
+async fn orders(req: HttpRequest, body: Bytes, shared: web::Data<SandboxState>) -> HttpResponse {
     let state = &shared.shop;
     let s = match search(state, ShopApi::Orders, &req, &body) {
         Ok(s) => s,
@@ -397,7 +397,7 @@ async fn orders(req: HttpRequest, body: Bytes, shared: web::Data<Shared>) -> Htt
     page(state, &s, matches, item, "orders")
 }
 
-async fn products(req: HttpRequest, body: Bytes, shared: web::Data<Shared>) -> HttpResponse {
+async fn products(req: HttpRequest, body: Bytes, shared: web::Data<SandboxState>) -> HttpResponse {
     let state = &shared.shop;
     let s = match search(state, ShopApi::Products, &req, &body) {
         Ok(s) => s,
