@@ -14,6 +14,7 @@ mod fence;
 mod figures;
 mod lease;
 mod models;
+mod newest;
 mod notifications;
 mod orders;
 mod products;

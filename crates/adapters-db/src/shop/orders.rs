@@ -7,6 +7,7 @@ use diesel::upsert::excluded;
 use tiktok_domain::shop::{ListedOrder, OrderStatus, PageQuery, ShopOrder};
 
 use super::models::OrderRow;
+use super::newest::newest_per_id;
 use crate::connection::AnyConnection;
 use crate::errors::QueryFailure;
 use crate::models::naive;
@@ -34,16 +35,11 @@ pub(crate) fn save(
     if moved == 0 {
         return Err(QueryFailure::NotFound);
     }
-    // One statement must not touch a row twice: of repeated ids, the latest update is kept.
-    let mut rows: Vec<OrderRow> = Vec::with_capacity(listed.len());
-    for order in listed {
-        let row = OrderRow::new(user, shop, order);
-        match rows.iter_mut().find(|r| r.order_id == row.order_id) {
-            Some(kept) if kept.updated_at <= row.updated_at => *kept = row,
-            Some(_) => {}
-            None => rows.push(row),
-        }
-    }
+    let rows = newest_per_id(
+        listed.iter().map(|order| OrderRow::new(user, shop, order)),
+        |r| &r.order_id,
+        |r| r.updated_at,
+    );
     macro_rules! upsert {
         ($c:expr, $values:expr) => {
             // `ON CONFLICT … DO UPDATE … WHERE`: the filter of the upsert, not of a query.

@@ -6,6 +6,7 @@ use diesel::upsert::excluded;
 use tiktok_domain::shop::{ListedProduct, PageQuery, ShopProduct};
 
 use super::models::ProductRow;
+use super::newest::newest_per_id;
 use crate::connection::AnyConnection;
 use crate::errors::QueryFailure;
 use crate::models::naive;
@@ -33,16 +34,13 @@ pub(crate) fn save(
     if moved == 0 {
         return Err(QueryFailure::NotFound);
     }
-    // One statement must not touch a row twice: of repeated ids, the latest update is kept.
-    let mut rows: Vec<ProductRow> = Vec::with_capacity(listed.len());
-    for product in listed {
-        let row = ProductRow::new(user, shop, product);
-        match rows.iter_mut().find(|r| r.product_id == row.product_id) {
-            Some(kept) if kept.updated_at <= row.updated_at => *kept = row,
-            Some(_) => {}
-            None => rows.push(row),
-        }
-    }
+    let rows = newest_per_id(
+        listed
+            .iter()
+            .map(|product| ProductRow::new(user, shop, product)),
+        |r| &r.product_id,
+        |r| r.updated_at,
+    );
     macro_rules! upsert {
         ($c:expr, $values:expr) => {
             // `ON CONFLICT … DO UPDATE … WHERE`: the filter of the upsert, not of a query.
