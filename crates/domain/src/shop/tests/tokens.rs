@@ -219,23 +219,22 @@ fn unreadable(mut account: ShopAccount, refresh_too: bool) -> ShopAccount {
     account
 }
 
-#[tokio::test]
-async fn an_access_token_that_does_not_open_is_replaced_by_a_refresh() {
+/// A connected seller whose stored tokens do not open, and the lease to refresh them.
+fn unreadable_connection(refresh_too: bool) -> MockShopConnections {
+    let stored = move || unreadable(account("a", Duration::days(3), None), refresh_too);
     let mut connections = MockShopConnections::new();
-    connections.expect_connection().returning(|_| {
-        Ok(Some(unreadable(
-            account("a", Duration::days(3), None),
-            false,
-        )))
-    });
+    connections
+        .expect_connection()
+        .returning(move |_| Ok(Some(stored())));
     connections
         .expect_try_acquire_refresh_lease()
-        .returning(|_, _, _| {
-            Ok(Some(unreadable(
-                account("a", Duration::days(3), None),
-                false,
-            )))
-        });
+        .returning(move |_, _, _| Ok(Some(stored())));
+    connections
+}
+
+#[tokio::test]
+async fn an_access_token_that_does_not_open_is_replaced_by_a_refresh() {
+    let mut connections = unreadable_connection(false);
     connections
         .expect_save_refreshed_grant()
         .returning(|_, _, _, _| Ok(()));
@@ -254,21 +253,7 @@ async fn an_access_token_that_does_not_open_is_replaced_by_a_refresh() {
 
 #[tokio::test]
 async fn tokens_that_do_not_open_at_all_ask_the_seller_to_authorize_again() {
-    let mut connections = MockShopConnections::new();
-    connections.expect_connection().returning(|_| {
-        Ok(Some(unreadable(
-            account("a", Duration::days(3), None),
-            true,
-        )))
-    });
-    connections
-        .expect_try_acquire_refresh_lease()
-        .returning(|_, _, _| {
-            Ok(Some(unreadable(
-                account("a", Duration::days(3), None),
-                true,
-            )))
-        });
+    let mut connections = unreadable_connection(true);
     connections
         .expect_mark_reauth_required()
         .returning(|_, _, _| Ok(()));
