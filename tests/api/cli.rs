@@ -25,11 +25,15 @@ fn binary(vars: &HashMap<String, String>) -> (Command, tempfile::TempDir) {
         .get("DATABASE_URL")
         .filter(|u| u.starts_with("postgres"))
     {
-        // libpq negotiates TLS with OpenSSL even on loopback; a short-lived process that used it sometimes
-        // ends with SIGSEGV in OpenSSL's exit-time clean-up after its work is done (diesel-rs/diesel#3441,
-        // an environment issue of libpq + OpenSSL). This test is about the commands, not TLS.
+        // libpq negotiates TLS (OpenSSL) and GSSAPI encryption (Kerberos) even on loopback; a short-lived
+        // process that used them sometimes dies in their exit-time clean-up after its work is done: SIGSEGV
+        // in OpenSSL (diesel-rs/diesel#3441) or krb5's `krb5int_getspecific` assertion (SIGABRT). Both are
+        // environment issues of libpq's libraries; this test is about the commands, not TLS or Kerberos.
         let separator = if url.contains('?') { '&' } else { '?' };
-        command.env("DATABASE_URL", format!("{url}{separator}sslmode=disable"));
+        command.env(
+            "DATABASE_URL",
+            format!("{url}{separator}sslmode=disable&gssencmode=disable"),
+        );
     }
     (command, dir)
 }
