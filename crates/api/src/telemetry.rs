@@ -79,10 +79,20 @@ impl tracing_actix_web::RootSpanBuilder for RedactedRootSpan {
         )
     }
 
+    /// Records the status and the error into the span for a failed request only. A success needs nothing
+    /// recorded: its access line (`monitoring::observe`) already carries the status, and a record into a
+    /// span whose fields are formatted as JSON re-parses and re-writes them (a few percent of a loaded
+    /// service's time, docs/performance.md).
     fn on_request_end<B: actix_web::body::MessageBody>(
         span: tracing::Span,
         outcome: &Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>,
     ) {
-        tracing_actix_web::DefaultRootSpanBuilder::on_request_end(span, outcome);
+        let failed = match outcome {
+            Ok(response) => response.response().error().is_some(),
+            Err(_) => true,
+        };
+        if failed {
+            tracing_actix_web::DefaultRootSpanBuilder::on_request_end(span, outcome);
+        }
     }
 }
