@@ -15,7 +15,7 @@ use tiktok_domain::{
 use crate::account_erase;
 use crate::account_upsert::{self, save_connection_once};
 use crate::analytics_models::AnalyticsRow;
-use crate::connection::{write_transaction, AnyConnection};
+use crate::connection::{on_own_backend, write_transaction, AnyConnection};
 use crate::errors::QueryFailure;
 use crate::models::{account_columns, naive, AccountRow};
 use crate::refresh_lease::{self, Fence};
@@ -88,15 +88,19 @@ impl AccountRepository for DieselAccountRepository {
         user_id: &UserId,
     ) -> Result<Option<TikTokAccount>, RepositoryError> {
         let user = user_id.as_str().to_owned();
-        let found = self.db.run(move |conn| {
-            let row = accounts
-                .filter(t::user_id.eq(user))
-                .select(AccountRow::as_select())
-                .first(conn)
-                .optional()?;
-            row.map(to_account).transpose()
-        });
-        Ok(found.await?)
+        // The row is decoded once the connection is back in the pool: a read holds one of the pool's few
+        // connections for its statement only.
+        let row: Option<AccountRow> = self
+            .db
+            .run(move |conn| {
+                Ok(on_own_backend!(conn, |conn| accounts
+                    .filter(t::user_id.eq(user))
+                    .select(AccountRow::as_select())
+                    .first(conn)
+                    .optional())?)
+            })
+            .await?;
+        Ok(row.map(to_account).transpose()?)
     }
 
     async fn find_with_analytics(
@@ -104,19 +108,22 @@ impl AccountRepository for DieselAccountRepository {
         user_id: &UserId,
     ) -> Result<Option<(TikTokAccount, Option<Analytics>)>, RepositoryError> {
         let user = user_id.as_str().to_owned();
-        let found = self.db.run(move |conn| {
-            let row = accounts
-                .left_join(an::table.on(an::user_id.eq(t::user_id)))
-                .filter(t::user_id.eq(user))
-                .select((AccountRow::as_select(), an::all_columns.nullable()))
-                .first::<(AccountRow, Option<AnalyticsRow>)>(conn)
-                .optional()?;
-            row.map(|(account, kept)| {
-                Ok::<_, QueryFailure>((to_account(account)?, kept.and_then(|k| k.analytics())))
+        let row = self
+            .db
+            .run(move |conn| {
+                Ok(on_own_backend!(conn, |conn| accounts
+                    .left_join(an::table.on(an::user_id.eq(t::user_id)))
+                    .filter(t::user_id.eq(user))
+                    .select((AccountRow::as_select(), an::all_columns.nullable()))
+                    .first::<(AccountRow, Option<AnalyticsRow>)>(conn)
+                    .optional())?)
             })
-            .transpose()
+            .await?;
+        // Decoded (the analytics' JSON too) after the connection went back to the pool.
+        let found = row.map(|(account, kept)| {
+            Ok::<_, QueryFailure>((to_account(account)?, kept.and_then(|k| k.analytics())))
         });
-        Ok(found.await?)
+        Ok(found.transpose()?)
     }
 
     async fn find_active_by_open_id(

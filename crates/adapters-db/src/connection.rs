@@ -22,6 +22,22 @@ pub enum AnyConnection {
     Sqlite(SqliteConnection),
 }
 
+/// Runs `$body` on the connection's own backend (`$conn` bound to the `PgConnection` or the
+/// `SqliteConnection` inside an [`AnyConnection`]), the query written once.
+///
+/// For the reads every request makes: through `AnyConnection` Diesel builds each statement's SQL anew
+/// (its cache key), while a typed query on the backend's own connection is found in the prepared-statement
+/// cache by its type and its SQL never built again (docs/performance.md).
+macro_rules! on_own_backend {
+    ($any:expr, |$conn:ident| $body:expr) => {
+        match $any {
+            $crate::connection::AnyConnection::Postgres($conn) => $body,
+            $crate::connection::AnyConnection::Sqlite($conn) => $body,
+        }
+    };
+}
+pub(crate) use on_own_backend;
+
 /// What the URL points at, with the scheme already read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Target {

@@ -261,6 +261,9 @@ impl Database {
                 timeouts.fetch_add(1, Ordering::Relaxed);
             })?;
             let done = work(&mut conn);
+            // The connection back in the pool first, then the permit: the call the permit wakes finds
+            // the connection free instead of waiting on the pool's lock for it.
+            drop(conn);
             drop(permit);
             done
         })
