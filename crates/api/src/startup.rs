@@ -227,6 +227,9 @@ fn serve(
         origins.extend(DEVELOPMENT_ORIGINS.iter().map(|o| (*o).to_owned()));
     }
     let rate_limiter = web::Data::new(CallerRateLimiter::new(&settings.rate_limit));
+    let blocking_threads = usize::try_from(settings.database.max_connections)
+        .unwrap_or(usize::MAX)
+        .max(1);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(service.clone())
@@ -263,6 +266,10 @@ fn serve(
             .wrap(actix_web::middleware::from_fn(monitoring::observe))
             .wrap(TracingLogger::<RedactedRootSpan>::new())
     })
+    // Database calls are the only blocking work, and at most `max_connections` of them run at once (each
+    // holds a pool permit): more threads than that per worker would only idle, each with its stack and
+    // its allocator heap (tokio's default is 512 / cores, and a loaded service grew 60-odd).
+    .worker_max_blocking_threads(blocking_threads)
     .listen(listener)
     .map_err(StartupError::Io)?
     .shutdown_timeout(settings.server.shutdown_timeout_seconds)
