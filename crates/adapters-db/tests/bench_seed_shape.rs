@@ -1,6 +1,6 @@
 //! `make bench-scale` seeds PostgreSQL with set-based INSERTs (crates/bench/scale/seed.sql) instead of the
 //! repository: this proves its rows are ones the repository reads back whole (account, grant, state, sync
-//! claim, videos), so that the scale figures are about rows of the service's own shape.
+//! claim, videos, kept analytics), so that the scale figures are about rows of the service's own shape.
 #![cfg(test)]
 
 mod common;
@@ -10,6 +10,7 @@ use common::{user, PgTestDb};
 use diesel::connection::SimpleConnection;
 use diesel::{Connection, PgConnection};
 use tiktok_adapters_db::{Database, DieselAccountRepository, DieselContentRepository};
+use tiktok_domain::analytics::GROWTH_DAYS;
 use tiktok_domain::content::{VideoQuery, VideoSort};
 use tiktok_domain::ports::{AccountRepository, AccountSchedule, ContentRepository};
 use tiktok_domain::ConnectionState;
@@ -49,6 +50,33 @@ async fn the_bench_seed_writes_accounts_and_videos_the_repository_reads_whole() 
         assert!(account.grant.is_some(), "the grant reads back");
         assert_eq!(account.profile.video_count, Some(20));
         assert!(account.last_sync_at.is_some());
+
+        // The kept analytics parse in the repository's layout (an unreadable body would read as missing,
+        // and the metrics read would quietly compute them instead: the path the seed is there to avoid).
+        let (_, kept) = accounts
+            .find_with_analytics(&user(&format!("user-{i}")))
+            .await
+            .expect("read")
+            .expect("seeded account");
+        let analytics = kept.expect("the seeded analytics read back");
+        assert_eq!(
+            analytics
+                .growth
+                .iter()
+                .map(|(days, _)| *days)
+                .collect::<Vec<_>>(),
+            GROWTH_DAYS
+        );
+        assert!(analytics.growth.iter().all(|(_, g)| g.is_some()));
+        assert_eq!(analytics.top_videos.len(), 5);
+        let views: Vec<_> = analytics
+            .top_videos
+            .iter()
+            .map(|v| v.video.view_count)
+            .collect();
+        assert!(views.windows(2).all(|w| w[0] >= w[1]), "most viewed first");
+        assert!(analytics.views_total >= views.iter().copied().sum());
+        assert!(analytics.as_of.is_some() && analytics.videos_synced_at.is_some());
     }
     // The claims see them: some due now, all within the hour.
     assert!(accounts.sync_backlog(Utc::now()).await.expect("count") >= 1);
@@ -73,4 +101,22 @@ async fn the_bench_seed_writes_accounts_and_videos_the_repository_reads_whole() 
         .await
         .expect("videos");
     assert_eq!(page.videos.len(), 20);
+    // The keyset key of "most viewed" is the view count, as the repository writes it.
+    let most_viewed = content
+        .list_videos(
+            &user("user-2"),
+            &VideoQuery {
+                sort: VideoSort::MostViewed,
+                limit: 50,
+                after: None,
+            },
+        )
+        .await
+        .expect("videos");
+    let views: Vec<_> = most_viewed
+        .videos
+        .iter()
+        .map(|v| v.video.view_count)
+        .collect();
+    assert!(views.windows(2).all(|w| w[0] >= w[1]), "{views:?}");
 }
