@@ -23,6 +23,11 @@ use crate::settings::Settings;
 use crate::shutdown::{stop_on_signal, StopHandle};
 use crate::wiring::{self, SandboxHandle, StartupError};
 
+/// Blocking threads a worker keeps beside its database calls for reqwest's name lookups (`getaddrinfo`
+/// runs on the blocking pool), so that a lookup does not wait for a thread behind a full pool's worth of
+/// database calls, nor those calls behind a slow resolver.
+const NAME_RESOLUTION_THREADS: usize = 2;
+
 /// Origins allowed by default in development with the sandbox: the settings page's dev server.
 pub const DEVELOPMENT_ORIGINS: &[&str] = &["http://localhost:3000", "http://127.0.0.1:3000"];
 
@@ -229,7 +234,8 @@ fn serve(
     let rate_limiter = web::Data::new(CallerRateLimiter::new(&settings.rate_limit));
     let blocking_threads = usize::try_from(settings.database.max_connections)
         .unwrap_or(usize::MAX)
-        .max(1);
+        .max(1)
+        .saturating_add(NAME_RESOLUTION_THREADS);
     let server = HttpServer::new(move || {
         App::new()
             .app_data(service.clone())
@@ -266,9 +272,9 @@ fn serve(
             .wrap(actix_web::middleware::from_fn(monitoring::observe))
             .wrap(TracingLogger::<RedactedRootSpan>::new())
     })
-    // Database calls are the only blocking work, and at most `max_connections` of them run at once (each
-    // holds a pool permit): more threads than that per worker would only idle, each with its stack and
-    // its allocator heap (tokio's default is 512 / cores, and a loaded service grew 60-odd).
+    // The blocking work is database calls, at most `max_connections` of them at once (each holds a pool
+    // permit), and reqwest's name lookups: more threads than that per worker would only idle, each with
+    // its stack and its allocator heap (tokio's default is 512 / cores, and a loaded service grew 60-odd).
     .worker_max_blocking_threads(blocking_threads)
     .listen(listener)
     .map_err(StartupError::Io)?
