@@ -68,7 +68,7 @@ async fn the_http_layer_itself_answers_in_the_contracts_shape(backend: Backend) 
     let long_url = app
         .call_with(
             Method::GET,
-            &format!("{BASE}/status/42?pad={}", "x".repeat(5000)),
+            &format!("{BASE}/status/42?pad={}", "x".repeat(17_000)),
             Some(&admin),
         )
         .await;

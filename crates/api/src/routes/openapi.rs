@@ -2,6 +2,7 @@
 
 use actix_web::HttpResponse;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};
 
 use super::{
@@ -29,7 +30,7 @@ use crate::error;
         shop::listing_dto::ShopOrdersBody, shop::listing_dto::ShopOrderBody, shop::listing_dto::ShopLineItemBody,
         shop::listing_dto::ShopProductsBody, shop::listing_dto::ShopProductBody, shop::listing_dto::ShopSkuBody,
         shop::webhook_body::ShopWebhookNotification)),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &RequestLimits),
     tags((name = "tiktok", description = "TikTok account connection"),
         (name = "tiktok-shop", description = "TikTok Shop seller connection: shops, orders, revenue, products"),
         (name = "events", description = "events for internal services: feed and replay (tiktok:admin only)"), (name = "health", description = "probes"),
@@ -51,6 +52,59 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// The refusals of `middleware::enforce_limits`, which runs before every route's handler: declared on every
+/// operation, so that the document lists every status a caller can get (a client generated from it, or a
+/// fuzzer checking it, meets no undocumented status).
+struct RequestLimits;
+
+/// Status, then description, of each refusal [`RequestLimits`] declares.
+const LIMIT_REFUSALS: [(&str, &str); 2] = [
+    (
+        "414",
+        "uri_too_long: the URL is longer than `server.max_url_bytes`",
+    ),
+    (
+        "431",
+        "request_header_fields_too_large: the headers are larger than `server.max_header_bytes`",
+    ),
+];
+
+impl Modify for RequestLimits {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        for item in openapi.paths.paths.values_mut() {
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+                &mut item.trace,
+            ];
+            for operation in operations.into_iter().flatten() {
+                for (status, description) in LIMIT_REFUSALS {
+                    operation
+                        .responses
+                        .responses
+                        .entry(status.to_owned())
+                        .or_insert_with(|| {
+                            RefOr::T(
+                                ResponseBuilder::new()
+                                    .description(description)
+                                    .content(
+                                        "application/json",
+                                        Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+                                    )
+                                    .build(),
+                            )
+                        });
+                }
+            }
+        }
     }
 }
 
