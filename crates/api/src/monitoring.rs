@@ -133,14 +133,28 @@ pub fn spawn_account_gauge(
 
 /// Counts every request by method, route template and status, times it, and writes its one access line at
 /// `info` (never the query string: the OAuth callback's carries TikTok's code).
+///
+/// Wrapped outside the request's tracing span (the outermost middleware): the line carries the request id
+/// itself, read from the answered request, and a line written inside the span would make the
+/// JSON formatter re-parse the span's fields for it (a tenth of a loaded service's throughput,
+/// docs/performance.md).
 pub async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let method = req.method().as_str().to_owned();
-    let request_id = req.extensions().get::<RequestId>().map(|id| id.to_string());
     let result = next.call(req).await;
+    // Put into the request's extensions by the span's middleware. (A clone of the request held across the
+    // call instead would break routing, which needs the request unshared. An `Err` here comes from a
+    // middleware, never a handler, and has no request to read it from.)
+    let request_id = result.as_ref().ok().and_then(|response| {
+        response
+            .request()
+            .extensions()
+            .get::<RequestId>()
+            .map(|id| id.to_string())
+    });
     let (route, status) = match &result {
         Ok(response) => (
             response

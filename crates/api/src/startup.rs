@@ -269,8 +269,9 @@ fn serve(
             .wrap(actix_web::middleware::from_fn(
                 middleware::request_id_header,
             ))
-            .wrap(actix_web::middleware::from_fn(monitoring::observe))
             .wrap(TracingLogger::<RedactedRootSpan>::new())
+            // Outermost: the access line is written outside the request's span (see `observe`).
+            .wrap(actix_web::middleware::from_fn(monitoring::observe))
     })
     // The blocking work is database calls, at most `max_connections` of them at once (each holds a pool
     // permit), and reqwest's name lookups: more threads than that per worker would only idle, each with
