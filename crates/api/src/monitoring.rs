@@ -136,8 +136,7 @@ pub fn spawn_account_gauge(
 ///
 /// Wrapped outside the request's tracing span (the outermost middleware): the line carries the request id
 /// itself, read from the answered request, and a line written inside the span would make the
-/// JSON formatter re-parse the span's fields for it (a tenth of a loaded service's throughput,
-/// docs/performance.md).
+/// JSON formatter re-parse the span's fields for it (docs/performance.md, "What logging costs").
 pub async fn observe(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,

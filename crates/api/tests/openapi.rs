@@ -166,7 +166,7 @@ fn secured_operations_document_401_and_403_and_those_taking_a_user_id_400() {
 
 #[test]
 fn every_operation_documents_the_url_and_header_limits_in_the_error_shape() {
-    // The limits middleware answers before any handler, on every route: a fuzzer sending a 5 kB query
+    // The limits middleware answers before any handler, on every route: a fuzzer sending an over-long query
     // string to any operation gets 414, which must be a documented answer.
     let document = document();
     for (method, path, operation) in operations(&document) {
