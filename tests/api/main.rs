@@ -43,6 +43,7 @@ mod refresh_crash;
 mod replicas;
 mod security_auth;
 mod security_secrets;
+mod server_logs;
 mod shop;
 mod startup_keys;
 mod tiktok_faults;

@@ -14,24 +14,62 @@ pub enum LogOutput {
     Stderr,
 }
 
+/// Keeps the server's log writer alive: lines still queued are written when it is dropped, so hold it
+/// until the process is about to exit.
+#[must_use = "dropping it stops the server's log writer"]
+pub struct LogGuard {
+    _writer: Option<tracing_appender::non_blocking::WorkerGuard>,
+}
+
+/// Lines the server's log writer queues before a worker waits for it (tracing-appender's default): a
+/// burst is absorbed, and a writer that cannot keep up slows the workers rather than losing lines.
+const QUEUED_LINES: usize = 128_000;
+
+/// Bytes of formatted lines gathered before one write to standard output.
+const WRITE_BUFFER_BYTES: usize = 64 * 1024;
+
 /// Installs the global subscriber once; later calls (tests) are ignored. Colours only when the output is a
 /// terminal (and `NO_COLOR` is not set).
-pub fn init(settings: &LogSettings, output: LogOutput) {
+///
+/// The server's lines (standard output) are formatted on the thread that logs them and written by a
+/// thread of their own, gathered into one write per burst: a loaded service logs a line per request, and
+/// a write to standard output for each one cost its workers a measurable share of their time
+/// (docs/performance.md). No line is dropped: when the queue is full the logging thread waits. A command's
+/// lines (standard error) are written directly, so they are out before its answer.
+pub fn init(settings: &LogSettings, output: LogOutput) -> LogGuard {
     use std::io::IsTerminal;
-    let filter =
-        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.filter));
-    let registry = tracing_subscriber::registry().with(filter);
     let terminal = match output {
         LogOutput::Stdout => std::io::stdout().is_terminal(),
         LogOutput::Stderr => std::io::stderr().is_terminal(),
     };
     let ansi = terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
-    let writer = move || -> Box<dyn std::io::Write> {
-        match output {
-            LogOutput::Stdout => Box::new(std::io::stdout()),
-            LogOutput::Stderr => Box::new(std::io::stderr()),
+    match output {
+        LogOutput::Stdout => {
+            let buffered = std::io::BufWriter::with_capacity(WRITE_BUFFER_BYTES, std::io::stdout());
+            let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+                .lossy(false)
+                .buffered_lines_limit(QUEUED_LINES)
+                .thread_name("log-writer")
+                .finish(buffered);
+            install(settings, ansi, writer);
+            LogGuard {
+                _writer: Some(guard),
+            }
         }
-    };
+        LogOutput::Stderr => {
+            install(settings, ansi, std::io::stderr);
+            LogGuard { _writer: None }
+        }
+    }
+}
+
+fn install<W>(settings: &LogSettings, ansi: bool, writer: W)
+where
+    W: for<'w> fmt::MakeWriter<'w> + Send + Sync + 'static,
+{
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(&settings.filter));
+    let registry = tracing_subscriber::registry().with(filter);
     let result = if settings.format == "json" {
         registry
             .with(

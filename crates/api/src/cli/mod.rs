@@ -152,7 +152,8 @@ pub async fn run(cli: Cli) -> ExitCode {
         // Needs no settings: works on a machine that is not configured yet.
         Command::GenKey => keys::gen_key(),
         command => match settings(&command) {
-            Ok(settings) => dispatch(command, settings).await,
+            // The log guard outlives the command, so that its last lines are written.
+            Ok((settings, _logs)) => dispatch(command, settings).await,
             Err(error) => Err(error),
         },
     };
@@ -167,7 +168,7 @@ pub async fn run(cli: Cli) -> ExitCode {
 
 /// Loads the settings and starts the logs: the server's on standard output, a command's on standard error
 /// (standard output is its answer), at `warn` unless RUST_LOG says otherwise.
-fn settings(command: &Command) -> Result<Settings, CommandError> {
+fn settings(command: &Command) -> Result<(Settings, telemetry::LogGuard), CommandError> {
     let mut settings = Settings::from_process_env().map_err(|e| CommandError {
         code: 2,
         message: format!("cannot start: {e}"),
@@ -178,8 +179,8 @@ fn settings(command: &Command) -> Result<Settings, CommandError> {
         settings.log.filter = "warn".into();
         LogOutput::Stderr
     };
-    telemetry::init(&settings.log, output);
-    Ok(settings)
+    let logs = telemetry::init(&settings.log, output);
+    Ok((settings, logs))
 }
 
 async fn dispatch(command: Command, settings: Settings) -> Result<(), CommandError> {
