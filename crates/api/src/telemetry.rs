@@ -21,9 +21,10 @@ pub struct LogGuard {
     _writer: Option<tracing_appender::non_blocking::WorkerGuard>,
 }
 
-/// Lines the server's log writer queues before a worker waits for it (tracing-appender's default): a
-/// burst is absorbed, and a writer that cannot keep up slows the workers rather than losing lines.
-const QUEUED_LINES: usize = 128_000;
+/// Lines the server's log writer queues before a logging thread waits for it: about a second of a loaded
+/// service's access lines, at most a few megabytes (tracing-appender's default, 128,000, let a lagging
+/// writer hold tens of megabytes). A writer that cannot keep up slows the workers rather than losing lines.
+const QUEUED_LINES: usize = 8_192;
 
 /// Bytes of formatted lines gathered before one write to standard output.
 const WRITE_BUFFER_BYTES: usize = 64 * 1024;
