@@ -181,8 +181,8 @@ pub async fn observe(
         method,
         route,
         status,
-        // In milliseconds to the microsecond: a whole number of microseconds over 1,000 prints without
-        // a binary fraction's trailing digits (0.99016, not 0.9901599999999999).
+        // Milliseconds to the microsecond: whole microseconds over 1,000 print as a short decimal (0.633)
+        // rather than a binary fraction's long tail (0.9901599999999999).
         latency_ms = took.as_micros() as f64 / 1_000.0,
         request_id = request_id.as_deref().unwrap_or(""),
         "request"
