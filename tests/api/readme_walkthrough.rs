@@ -13,6 +13,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use tiktok_integration_tests::built_server::serve_command;
 use tiktok_integration_tests::{Backend, TestDatabase};
 
 on_both_backends!(the_readme_walkthrough_runs_as_written_against_the_built_service);
@@ -266,31 +267,16 @@ impl Service {
     /// `make run` has them) on `database_url`, and waits until it is ready.
     async fn start(database_url: &str) -> Service {
         let dir = tempfile::tempdir().expect("a temporary directory");
-        let binary = assert_cmd::cargo::cargo_bin("tiktok-integration");
-        assert!(
-            binary.exists(),
-            "{} is not built (cargo build -p tiktok-api, or make test)",
-            binary.display()
-        );
-        let mut child = Command::new(binary)
-            .arg("serve")
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .current_dir(dir.path())
-            // `make run`'s settings but the addresses: free ports instead of 8080, 8081 and 9464.
-            .env("PORT", "0")
-            .env("APP_SANDBOX__PORT", "0")
-            .env("APP_METRICS__LISTEN", "")
-            .env("DATABASE_URL", database_url)
-            // The scheduled sync would add TikTok calls at a random moment; the walkthrough syncs by hand.
-            .env("APP_BACKGROUND__ENABLED", "false")
-            // Machine-readable, so that the addresses can be read from the log.
-            .env("APP_LOG__FORMAT", "json")
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("the service starts");
+        // `make run`'s settings but the addresses (free ports instead of 8080, 8081 and 9464), the
+        // scheduled sync off (the walkthrough syncs by hand) and JSON logs, to read the addresses from.
+        let mut child = serve_command(
+            &assert_cmd::cargo::cargo_bin("tiktok-integration"),
+            dir.path(),
+            database_url,
+        )
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the service starts");
         let log = Arc::new(Mutex::new(Vec::new()));
         let (found, addresses) = mpsc::channel();
         watch_log(child.stdout.take(), Arc::clone(&log), Some(found));

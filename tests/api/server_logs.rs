@@ -10,6 +10,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use serde_json::Value;
+use tiktok_integration_tests::built_server::serve_command;
 
 /// Requests sent at once: enough for lines to queue behind the writer thread.
 const REQUESTS: usize = 300;
@@ -17,28 +18,14 @@ const REQUESTS: usize = 300;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_request_s_access_line_reaches_standard_output_whole_and_sigterm_flushes_the_rest() {
     let dir = tempfile::tempdir().expect("a temporary directory");
-    let binary = assert_cmd::cargo::cargo_bin("tiktok-integration");
-    let mut child = Command::new(&binary)
-        .arg("serve")
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .current_dir(dir.path())
-        .env("PORT", "0")
-        .env("APP_SANDBOX__PORT", "0")
-        .env("APP_METRICS__LISTEN", "")
-        .env("DATABASE_URL", "sqlite::memory:")
-        .env("APP_BACKGROUND__ENABLED", "false")
-        .env("APP_LOG__FORMAT", "json")
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap_or_else(|e| {
-            panic!(
-                "{} does not start ({e}): make test builds it",
-                binary.display()
-            )
-        });
+    let mut child = serve_command(
+        &assert_cmd::cargo::cargo_bin("tiktok-integration"),
+        dir.path(),
+        "sqlite::memory:",
+    )
+    .stderr(Stdio::null())
+    .spawn()
+    .expect("the server starts");
 
     // Every line of standard output, in order; the API's port as soon as it is announced.
     let (port_found, port) = mpsc::channel();

@@ -6,6 +6,7 @@
 )]
 
 pub mod backend;
+pub mod built_server;
 pub mod capture;
 pub mod db_proxy;
 pub mod flow;
