@@ -40,6 +40,8 @@ FROM (SELECT g, v, (random() * 1e6)::bigint AS views
 -- crates/adapters-db/src/analytics_models.rs), built from its seeded videos: growth over 1, 7 and 30 days,
 -- the view totals, and the five most viewed videos. The metrics read serves these, as in production after
 -- a sync; without them it would compute the analytics from the videos on every read.
+-- The body's `create_time` is TikTok's epoch seconds: `sort_created` holds it (the `create_time` column is a
+-- timestamp).
 INSERT INTO tiktok_analytics (user_id, computed_at, layout, body)
 SELECT a.user_id, a.last_sync_at, 1, json_build_object(
     'as_of', to_char(a.last_sync_at, 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
